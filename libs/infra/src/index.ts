@@ -1,0 +1,1 @@
+export { resolveInfrastructure, type Infrastructure, type InfrastructureSource } from './resolve.js';

@@ -1,0 +1,94 @@
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export type InfrastructureSource = 'environment' | 'testcontainers' | 'local';
+
+export interface Infrastructure {
+  natsUrl: string;
+  mongoUrl: string;
+  source: InfrastructureSource;
+  /** Stops what this call started (containers); local servers are left up for the next run. */
+  release(): Promise<void>;
+}
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/**
+ * A real NATS (JetStream) and a real Mongo-wire server, in ARCHITECTURE §7's order:
+ * URLs from the environment, testcontainers when a Docker engine answers, otherwise
+ * the local binaries deploy/local installs and starts.
+ */
+export async function resolveInfrastructure(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Infrastructure> {
+  if (env.NATS_URL && env.MONGO_URL) {
+    return { natsUrl: env.NATS_URL, mongoUrl: env.MONGO_URL, source: 'environment', release: async () => {} };
+  }
+  if (await dockerAnswers()) return startContainers();
+  return startLocalServers();
+}
+
+async function dockerAnswers(): Promise<boolean> {
+  const socket = process.env.DOCKER_HOST ?? '/var/run/docker.sock';
+  if (!process.env.DOCKER_HOST && !existsSync(socket)) return false;
+  try {
+    await run('docker', ['info', '--format', '{{.ServerVersion}}'], { timeout: 5_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function startContainers(): Promise<Infrastructure> {
+  const { GenericContainer, Wait } = await import('testcontainers');
+  const [nats, mongo] = await Promise.all([
+    new GenericContainer('nats:2.10-alpine')
+      .withCommand(['-js'])
+      .withExposedPorts(4222)
+      .withWaitStrategy(Wait.forLogMessage(/Server is ready/))
+      .start(),
+    new GenericContainer('mongo:7').withExposedPorts(27017).start(),
+  ]);
+  return {
+    natsUrl: `nats://${nats.getHost()}:${nats.getMappedPort(4222)}`,
+    mongoUrl: `mongodb://${mongo.getHost()}:${mongo.getMappedPort(27017)}/`,
+    source: 'testcontainers',
+    release: async () => {
+      await Promise.all([nats.stop(), mongo.stop()]);
+    },
+  };
+}
+
+async function startLocalServers(): Promise<Infrastructure> {
+  const stdout = await runShowingProgress('bash', [resolve(repoRoot, 'deploy/local/up.sh')]);
+  const urls = Object.fromEntries(
+    stdout
+      .split('\n')
+      .map((line) => line.trim().split('='))
+      .filter((pair): pair is [string, string] => pair.length === 2),
+  );
+  if (!urls.NATS_URL || !urls.MONGO_URL) {
+    throw new Error(`deploy/local/up.sh printed no NATS_URL/MONGO_URL:\n${stdout}`);
+  }
+  return { natsUrl: urls.NATS_URL, mongoUrl: urls.MONGO_URL, source: 'local', release: async () => {} };
+}
+
+/** Runs a script whose progress (stderr) the user should see while its stdout is captured. */
+function runShowingProgress(command: string, args: string[]): Promise<string> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolveRun(stdout) : reject(new Error(`${args.join(' ')} exited with ${code}`)),
+    );
+  });
+}

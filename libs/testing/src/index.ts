@@ -1,0 +1,1 @@
+export { isolatedInfra, type IsolatedInfra } from './isolation.js';
