@@ -1,1 +1,7 @@
-export { resolveInfrastructure, type Infrastructure, type InfrastructureSource } from './resolve.js';
+export {
+  type Infrastructure,
+  type InfrastructureSource,
+  type LocalServer,
+  resolveInfrastructure,
+  stopLocalServers,
+} from './resolve.js';

@@ -12,9 +12,13 @@ export interface Infrastructure {
   natsUrl: string;
   mongoUrl: string;
   source: InfrastructureSource;
-  /** Stops what this call started (containers); local servers are left up for the next run. */
+  /** Local servers this call had to start (the others were already up). */
+  startedLocally: LocalServer[];
+  /** Stops containers this call started; local servers stay up for the next run. */
   release(): Promise<void>;
 }
+
+export type LocalServer = 'nats' | 'ferretdb';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -27,7 +31,13 @@ export async function resolveInfrastructure(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<Infrastructure> {
   if (env.NATS_URL && env.MONGO_URL) {
-    return { natsUrl: env.NATS_URL, mongoUrl: env.MONGO_URL, source: 'environment', release: async () => {} };
+    return {
+      natsUrl: env.NATS_URL,
+      mongoUrl: env.MONGO_URL,
+      source: 'environment',
+      startedLocally: [],
+      release: async () => {},
+    };
   }
   if (await dockerAnswers()) return startContainers();
   return startLocalServers();
@@ -58,6 +68,7 @@ async function startContainers(): Promise<Infrastructure> {
     natsUrl: `nats://${nats.getHost()}:${nats.getMappedPort(4222)}`,
     mongoUrl: `mongodb://${mongo.getHost()}:${mongo.getMappedPort(27017)}/`,
     source: 'testcontainers',
+    startedLocally: [],
     release: async () => {
       await Promise.all([nats.stop(), mongo.stop()]);
     },
@@ -75,7 +86,16 @@ async function startLocalServers(): Promise<Infrastructure> {
   if (!urls.NATS_URL || !urls.MONGO_URL) {
     throw new Error(`deploy/local/up.sh printed no NATS_URL/MONGO_URL:\n${stdout}`);
   }
-  return { natsUrl: urls.NATS_URL, mongoUrl: urls.MONGO_URL, source: 'local', release: async () => {} };
+  const startedLocally: LocalServer[] = [];
+  if (urls.NATS_STARTED) startedLocally.push('nats');
+  if (urls.MONGO_STARTED) startedLocally.push('ferretdb');
+  return { natsUrl: urls.NATS_URL, mongoUrl: urls.MONGO_URL, source: 'local', startedLocally, release: async () => {} };
+}
+
+/** Stops local servers (those `startedLocally` named, typically) with deploy/local/down.sh. */
+export async function stopLocalServers(servers: LocalServer[]): Promise<void> {
+  if (servers.length === 0) return;
+  await run('bash', [resolve(repoRoot, 'deploy/local/down.sh'), ...servers], { timeout: 30_000 });
 }
 
 /** Runs a script whose progress (stderr) the user should see while its stdout is captured. */

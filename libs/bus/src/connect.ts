@@ -1,0 +1,48 @@
+import { connect, type JetStreamClient, type JetStreamManager, type NatsConnection } from 'nats';
+import { type EventPublisher, jetStreamPublisher } from './publish.js';
+import { assertPrefix } from './streams.js';
+
+export interface BusOptions {
+  servers: string | string[];
+  /** Connection name shown by the server (`nats server report connections`): use the service name. */
+  name: string;
+  /** Subject prefix, `prism` in production; tests use a random one to stay isolated. */
+  prefix: string;
+}
+
+export interface Bus {
+  nc: NatsConnection;
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  prefix: string;
+  publisher: EventPublisher;
+  /** Drains: lets in-flight publishes and acks flush before the connection closes. */
+  close(): Promise<void>;
+}
+
+export async function connectBus(opts: BusOptions): Promise<Bus> {
+  assertPrefix(opts.prefix);
+  const nc = await connect({
+    servers: opts.servers,
+    name: opts.name,
+    // A service outlives NATS restarts: keep reconnecting rather than dying on the first blip.
+    maxReconnectAttempts: -1,
+  });
+  try {
+    const jsm = await nc.jetstreamManager(); // fails fast if JetStream is not enabled
+    const js = nc.jetstream();
+    return {
+      nc,
+      js,
+      jsm,
+      prefix: opts.prefix,
+      publisher: jetStreamPublisher(js, opts.prefix),
+      async close() {
+        if (!nc.isClosed()) await nc.drain();
+      },
+    };
+  } catch (err) {
+    await nc.close();
+    throw err;
+  }
+}

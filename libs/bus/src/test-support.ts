@@ -1,0 +1,94 @@
+// Helpers for this package's integration tests (not exported from the package).
+import { randomBytes } from 'node:crypto';
+import type { JetStreamClient, JetStreamManager, JsMsg } from 'nats';
+import { inject } from 'vitest';
+import { type Bus, connectBus } from './connect.js';
+import { type BusLogger, stderrLogger } from './logger.js';
+
+/** A per-file prefix (`t1a2b3c4d`) so files running in parallel on one server never share subjects or streams. */
+export function testPrefix(): string {
+  return `t${randomBytes(4).toString('hex')}`;
+}
+
+export function natsUrl(): string {
+  return inject('natsUrl');
+}
+
+export function openBus(prefix: string, name = 'bus-test'): Promise<Bus> {
+  return connectBus({ servers: natsUrl(), name, prefix });
+}
+
+/** Deletes every stream this prefix created (service streams and the DLQ). */
+export async function deleteStreams(jsm: JetStreamManager, prefix: string): Promise<void> {
+  for await (const name of jsm.streams.names()) {
+    if (name.startsWith(`${prefix.toUpperCase()}_`)) await jsm.streams.delete(name);
+  }
+}
+
+/** Quiet unless BUS_TEST_LOG=1: expected failures (retries, dead letters) are what these tests provoke. */
+export const testLogger: BusLogger =
+  process.env.BUS_TEST_LOG === '1'
+    ? { ...stderrLogger, info: stderrLogger.warn, debug: stderrLogger.warn }
+    : {
+        info() {},
+        warn() {},
+        error() {},
+        debug() {},
+      };
+
+/** Polls until `check` holds; the bound only limits how long a broken test hangs. */
+export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000) {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export interface Collected {
+  msgs: JsMsg[];
+  stop(): Promise<void>;
+}
+
+/** Subscribes (ordered consumer, single filter subject: 2.9-compatible) and collects every message. */
+export async function collect(js: JetStreamClient, stream: string, subject: string): Promise<Collected> {
+  const consumer = await js.consumers.get(stream, { filterSubjects: subject });
+  const iter = await consumer.consume();
+  const msgs: JsMsg[] = [];
+  const done = (async () => {
+    for await (const m of iter) msgs.push(m);
+  })();
+  return {
+    msgs,
+    async stop() {
+      await iter.close();
+      await done;
+    },
+  };
+}
+
+/** A promise plus its resolver: lets a test hold a handler mid-flight. */
+export function gate(): { promise: Promise<void>; open(): void } {
+  let open!: () => void;
+  const promise = new Promise<void>((r) => {
+    open = r;
+  });
+  return { promise, open };
+}
+
+/** Records what the bus logged, for tests that assert on operator-visible outcomes. */
+export interface LogLine {
+  level: string;
+  obj: Record<string, unknown>;
+  msg?: string | undefined;
+}
+
+export function recordingLogger(): BusLogger & { lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  const at =
+    (level: string) =>
+    (obj: Record<string, unknown>, msg?: string): void => {
+      lines.push({ level, obj, msg });
+    };
+  return { lines, info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug') };
+}

@@ -1,0 +1,10 @@
+export { connectMongo, type MongoConnection } from './connection.js';
+export { type OutboxEntry, outboxEntriesOf } from './outbox.js';
+export { OutboxRelay, type OutboxRelayOptions } from './relay.js';
+export { Inbox, type InboxOutcome } from './inbox.js';
+export {
+  type AggregateDocument,
+  type NewAggregate,
+  type Page,
+  SpaceScopedCollection,
+} from './space-scoped-collection.js';

@@ -1,0 +1,142 @@
+import { type Bus, connectBus, createEvent, ensureStream, type PrismEvent, startConsumer, streamName } from '@prism/bus';
+import { isolatedInfra } from '@prism/testing';
+import type { Collection } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectMongo, type MongoConnection } from './connection.js';
+import { Inbox } from './inbox.js';
+import { OutboxRelay } from './relay.js';
+import { type AggregateDocument, SpaceScopedCollection } from './space-scoped-collection.js';
+
+interface Counter extends AggregateDocument {
+  value: number;
+}
+
+const infra = isolatedInfra();
+const prefix = infra.subjectPrefix;
+const stream = streamName(prefix, 'outbox_test');
+const quiet = { info() {}, warn() {}, error() {}, debug() {} };
+let mongo: MongoConnection;
+let bus: Bus;
+let raw: Collection<Counter>;
+let counters: SpaceScopedCollection<Counter>;
+
+beforeAll(async () => {
+  mongo = await connectMongo(infra.mongoUrl, infra.dbName);
+  bus = await connectBus({ servers: infra.natsUrl, name: 'outbox-test', prefix });
+  await ensureStream(bus.jsm, { name: stream, subjects: [`${prefix}.*.counter.*`] });
+  raw = mongo.db.collection<Counter>('counters');
+  counters = new SpaceScopedCollection(raw, 'counter');
+});
+
+afterAll(async () => {
+  await bus?.close();
+  await mongo?.close();
+  await infra.cleanup();
+});
+
+const incremented = (id: string, n: number) =>
+  createEvent({ source: 'prism/test', kind: 'counter.incremented', space: 'acme', subject: id, data: { n } });
+
+/** Collects what a new durable consumer receives about one counter until `count` events arrived. */
+async function receive(
+  durable: string,
+  counterId: string,
+  count: number,
+  handle?: (event: PrismEvent, attempt: number) => Promise<void>,
+) {
+  const received: PrismEvent[] = [];
+  let done: () => void = () => {};
+  const all = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  const consumer = await startConsumer({
+    js: bus.js,
+    jsm: bus.jsm,
+    prefix,
+    stream,
+    durable,
+    filterSubject: `${prefix}.*.counter.*`,
+    backoffMs: [50],
+    logger: quiet,
+    handler: async (event, delivery) => {
+      if (event.subject !== counterId) return;
+      await handle?.(event, delivery.attempt);
+      received.push(event);
+      if (received.length >= count) done();
+    },
+  });
+  return { received, all, consumer };
+}
+
+describe('outbox without transactions', () => {
+  it('delivers exactly one event per consumer when the relay crashes after publishing and before clearing', async () => {
+    const first = incremented('c1', 1);
+    const second = incremented('c1', 2);
+    await counters.insert('acme', { _id: 'c1', value: 0 }, [first, second]);
+
+    const crashing = new OutboxRelay({
+      collections: [raw],
+      publisher: bus.publisher,
+      logger: quiet,
+      afterPublish: () => {
+        throw new Error('relay process killed after publish');
+      },
+    });
+    await expect(crashing.drainOnce()).rejects.toThrow('killed');
+    expect((await raw.findOne({ _id: 'c1' }))?.outbox.map((e) => e.id)).toEqual([first.id, second.id]);
+
+    const restarted = new OutboxRelay({ collections: [raw], publisher: bus.publisher, logger: quiet });
+    expect(await restarted.drainOnce()).toBe(2);
+    expect((await raw.findOne({ _id: 'c1' }))?.outbox).toEqual([]);
+
+    const info = await bus.jsm.streams.info(stream);
+    expect(info.state.messages).toBe(2);
+    const { received, all, consumer } = await receive('relay_crash', 'c1', 2);
+    await all;
+    await consumer.stop();
+    expect(received.map((e) => e.id)).toEqual([first.id, second.id]);
+  });
+
+  it('lets a consumer that crashed before its ack get the event again without applying it twice', async () => {
+    await counters.insert('acme', { _id: 'c2', value: 0 }, [incremented('c2', 5)]);
+    await new OutboxRelay({ collections: [raw], publisher: bus.publisher, logger: quiet }).drainOnce();
+
+    const inbox = new Inbox(mongo.db, 'counter_projection');
+    const attempts: number[] = [];
+    const { all, consumer } = await receive('consumer_crash', 'c2', 1, async (event, attempt) => {
+      attempts.push(attempt);
+      const n = (event.data as { n: number }).n;
+      await inbox.handleOnce(event, async () => {
+        await raw.updateOne({ _id: 'totals', spaceId: 'acme' }, { $inc: { value: n } }, { upsert: true });
+      });
+      // The effect and the inbox mark are stored; the process dies before it can ack.
+      if (attempt === 1) throw new Error('consumer killed before ack');
+    });
+    await all;
+    await consumer.stop();
+    expect(attempts).toEqual([1, 2]);
+    expect((await raw.findOne({ _id: 'totals' }))?.value).toBe(5);
+  });
+
+  it('removes a deleted aggregate only after its last events are published', async () => {
+    const created = await counters.insert('acme', { _id: 'c3', value: 0 }, []);
+    await counters.remove('acme', 'c3', created.version, [incremented('c3', 0)]);
+    expect(await counters.find('acme', 'c3')).toBeNull();
+    expect(await raw.findOne({ _id: 'c3' })).not.toBeNull();
+
+    await new OutboxRelay({ collections: [raw], publisher: bus.publisher, logger: quiet }).drainOnce();
+    expect(await raw.findOne({ _id: 'c3' })).toBeNull();
+  });
+
+  it('publishes soon after a kick while running', async () => {
+    const relay = new OutboxRelay({ collections: [raw], publisher: bus.publisher, logger: quiet, pollIntervalMs: 60_000 });
+    relay.start();
+    try {
+      await counters.insert('acme', { _id: 'c4', value: 0 }, [incremented('c4', 1)]);
+      relay.kick();
+      await expect.poll(async () => (await raw.findOne({ _id: 'c4' }))?.outbox.length, { timeout: 5_000 }).toBe(0);
+    } finally {
+      await relay.stop();
+    }
+  });
+});

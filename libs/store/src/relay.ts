@@ -1,0 +1,127 @@
+import type { EventPublisher } from '@prism/bus';
+import type { Collection, Document } from 'mongodb';
+import { eventOf, type OutboxEntry } from './outbox.js';
+
+interface OutboxDocument {
+  _id: string;
+  spaceId: string;
+  outbox: OutboxEntry[];
+  deletedAt?: Date;
+}
+
+interface RelayLogger {
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface OutboxRelayOptions {
+  collections: Collection<Document>[];
+  publisher: EventPublisher;
+  logger: RelayLogger;
+  /** Safety net for writes made by other replicas; local writes call kick(). */
+  pollIntervalMs?: number;
+  batchSize?: number;
+  /** Runs after an event is published and before its outbox entry is removed (fault tests). */
+  afterPublish?: (entry: OutboxEntry) => Promise<void> | void;
+}
+
+/**
+ * Publishes what commands pushed onto aggregate outboxes, then `$pullAll`s exactly the
+ * published entries. A crash between the two re-publishes on the next pass; the event id
+ * is the Nats-Msg-Id, so JetStream's duplicate window drops the copy (ARCHITECTURE §4).
+ *
+ * The relay is the one reader that spans spaces: it returns nothing to callers and publishes
+ * each event on its own space's subject.
+ */
+export class OutboxRelay {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = true;
+
+  constructor(private readonly options: OutboxRelayOptions) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Asks for a pass now, e.g. right after a command stored new events. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) this.again = true;
+    else this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** One pass over every collection; returns how many events were published. */
+  async drainOnce(): Promise<number> {
+    let published = 0;
+    for (const collection of this.options.collections) {
+      published += await this.drainCollection(collection as unknown as Collection<OutboxDocument>);
+    }
+    return published;
+  }
+
+  private schedule(delayMs: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.pass(), delayMs);
+  }
+
+  private async pass(): Promise<void> {
+    if (this.stopped || this.running) return;
+    this.running = this.drainUntilIdle();
+    await this.running;
+    this.running = undefined;
+    if (!this.stopped) this.schedule(this.again ? 0 : (this.options.pollIntervalMs ?? 500));
+    this.again = false;
+  }
+
+  private async drainUntilIdle(): Promise<void> {
+    try {
+      while (!this.stopped && (await this.drainOnce()) > 0) {
+        /* keep going while there is work */
+      }
+    } catch (error) {
+      // Nothing is lost: the entries stay in the outbox for the next pass.
+      this.options.logger.error({ err: error }, 'outbox relay pass failed; will retry');
+    }
+  }
+
+  private async drainCollection(collection: Collection<OutboxDocument>): Promise<number> {
+    const pending = await collection
+      .find({ 'outbox.0': { $exists: true } })
+      .limit(this.options.batchSize ?? 100)
+      .toArray();
+    let published = 0;
+    for (const doc of pending) {
+      for (const entry of doc.outbox) {
+        await this.options.publisher.publish(eventOf(entry));
+        await this.options.afterPublish?.(entry);
+        const cleared = await collection.updateOne(
+          { _id: doc._id, spaceId: doc.spaceId },
+          { $pullAll: { outbox: [entry] } },
+        );
+        // Counting only what left the outbox keeps the drain loop from spinning on an entry
+        // that cannot be removed; it is retried at the next poll instead.
+        published += cleared.modifiedCount;
+      }
+      if (doc.deletedAt) await this.removeTombstone(collection, doc);
+    }
+    return published;
+  }
+
+  private async removeTombstone(collection: Collection<OutboxDocument>, doc: OutboxDocument) {
+    await collection.deleteOne({
+      _id: doc._id,
+      spaceId: doc.spaceId,
+      deletedAt: { $exists: true },
+      'outbox.0': { $exists: false },
+    });
+  }
+}
