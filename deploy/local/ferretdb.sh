@@ -22,6 +22,7 @@ else
   fi
   start_daemon ferretdb "$dir/pid" "$dir/ferretdb.log" \
     "$bin" -listen "127.0.0.1:$MONGO_PORT" -data "$dir/data"
+  echo "MONGO_STARTED=1"
   wait_port 127.0.0.1 "$MONGO_PORT" 30 ferretdb "$dir/ferretdb.log"
 fi
 echo "MONGO_URL=mongodb://127.0.0.1:$MONGO_PORT/"

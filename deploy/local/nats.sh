@@ -16,6 +16,7 @@ else
   fi
   start_daemon nats-server "$dir/pid" "$dir/nats.log" \
     nats-server -a 127.0.0.1 -p "$NATS_PORT" -js -sd "$dir/jetstream" -m "$((NATS_PORT + 4000))"
+  echo "NATS_STARTED=1"
   wait_port 127.0.0.1 "$NATS_PORT" 20 nats-server "$dir/nats.log"
 fi
 echo "NATS_URL=nats://127.0.0.1:$NATS_PORT"

@@ -27,9 +27,7 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
  * URLs from the environment, testcontainers when a Docker engine answers, otherwise
  * the local binaries deploy/local installs and starts.
  */
-export async function resolveInfrastructure(
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<Infrastructure> {
+export async function resolveInfrastructure(env: NodeJS.ProcessEnv = process.env): Promise<Infrastructure> {
   if (env.NATS_URL && env.MONGO_URL) {
     return {
       natsUrl: env.NATS_URL,
@@ -89,7 +87,13 @@ async function startLocalServers(): Promise<Infrastructure> {
   const startedLocally: LocalServer[] = [];
   if (urls.NATS_STARTED) startedLocally.push('nats');
   if (urls.MONGO_STARTED) startedLocally.push('ferretdb');
-  return { natsUrl: urls.NATS_URL, mongoUrl: urls.MONGO_URL, source: 'local', startedLocally, release: async () => {} };
+  return {
+    natsUrl: urls.NATS_URL,
+    mongoUrl: urls.MONGO_URL,
+    source: 'local',
+    startedLocally,
+    release: async () => {},
+  };
 }
 
 /** Stops local servers (those `startedLocally` named, typically) with deploy/local/down.sh. */

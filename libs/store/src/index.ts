@@ -1,7 +1,8 @@
 export { connectMongo, type MongoConnection } from './connection.js';
+export { DocumentLocks, type DocumentLocksOptions } from './document-locks.js';
+export { Inbox, type InboxOutcome } from './inbox.js';
 export { type OutboxEntry, outboxEntriesOf } from './outbox.js';
 export { OutboxRelay, type OutboxRelayOptions } from './relay.js';
-export { Inbox, type InboxOutcome } from './inbox.js';
 export {
   type AggregateDocument,
   type NewAggregate,

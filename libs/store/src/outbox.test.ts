@@ -1,8 +1,17 @@
-import { type Bus, connectBus, createEvent, ensureStream, type PrismEvent, startConsumer, streamName } from '@prism/bus';
+import {
+  type Bus,
+  connectBus,
+  createEvent,
+  ensureStream,
+  type PrismEvent,
+  startConsumer,
+  streamName,
+} from '@prism/bus';
 import { isolatedInfra } from '@prism/testing';
 import type { Collection } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectMongo, type MongoConnection } from './connection.js';
+import { DocumentLocks } from './document-locks.js';
 import { Inbox } from './inbox.js';
 import { OutboxRelay } from './relay.js';
 import { type AggregateDocument, SpaceScopedCollection } from './space-scoped-collection.js';
@@ -19,13 +28,15 @@ let mongo: MongoConnection;
 let bus: Bus;
 let raw: Collection<Counter>;
 let counters: SpaceScopedCollection<Counter>;
+let locks: DocumentLocks;
 
 beforeAll(async () => {
   mongo = await connectMongo(infra.mongoUrl, infra.dbName);
   bus = await connectBus({ servers: infra.natsUrl, name: 'outbox-test', prefix });
   await ensureStream(bus.jsm, { name: stream, subjects: [`${prefix}.*.counter.*`] });
   raw = mongo.db.collection<Counter>('counters');
-  counters = new SpaceScopedCollection(raw, 'counter');
+  locks = new DocumentLocks(mongo.db);
+  counters = new SpaceScopedCollection(raw, 'counter', locks);
 });
 
 afterAll(async () => {
@@ -75,7 +86,9 @@ describe('outbox without transactions', () => {
     await counters.insert('acme', { _id: 'c1', value: 0 }, [first, second]);
 
     const crashing = new OutboxRelay({
-      collections: [raw],
+      db: mongo.db,
+      locks,
+      collections: ['counters'],
       publisher: bus.publisher,
       logger: quiet,
       afterPublish: () => {
@@ -85,7 +98,13 @@ describe('outbox without transactions', () => {
     await expect(crashing.drainOnce()).rejects.toThrow('killed');
     expect((await raw.findOne({ _id: 'c1' }))?.outbox.map((e) => e.id)).toEqual([first.id, second.id]);
 
-    const restarted = new OutboxRelay({ collections: [raw], publisher: bus.publisher, logger: quiet });
+    const restarted = new OutboxRelay({
+      db: mongo.db,
+      locks,
+      collections: ['counters'],
+      publisher: bus.publisher,
+      logger: quiet,
+    });
     expect(await restarted.drainOnce()).toBe(2);
     expect((await raw.findOne({ _id: 'c1' }))?.outbox).toEqual([]);
 
@@ -99,7 +118,13 @@ describe('outbox without transactions', () => {
 
   it('lets a consumer that crashed before its ack get the event again without applying it twice', async () => {
     await counters.insert('acme', { _id: 'c2', value: 0 }, [incremented('c2', 5)]);
-    await new OutboxRelay({ collections: [raw], publisher: bus.publisher, logger: quiet }).drainOnce();
+    await new OutboxRelay({
+      db: mongo.db,
+      locks,
+      collections: ['counters'],
+      publisher: bus.publisher,
+      logger: quiet,
+    }).drainOnce();
 
     const inbox = new Inbox(mongo.db, 'counter_projection');
     const attempts: number[] = [];
@@ -124,17 +149,66 @@ describe('outbox without transactions', () => {
     expect(await counters.find('acme', 'c3')).toBeNull();
     expect(await raw.findOne({ _id: 'c3' })).not.toBeNull();
 
-    await new OutboxRelay({ collections: [raw], publisher: bus.publisher, logger: quiet }).drainOnce();
+    await new OutboxRelay({
+      db: mongo.db,
+      locks,
+      collections: ['counters'],
+      publisher: bus.publisher,
+      logger: quiet,
+    }).drainOnce();
     expect(await raw.findOne({ _id: 'c3' })).toBeNull();
   });
 
+  it('loses no write and no event while the relay clears outboxes under concurrent writers', async () => {
+    const doc = await counters.insert('acme', { _id: 'c5', value: 0 }, []);
+    const relay = new OutboxRelay({
+      db: mongo.db,
+      locks,
+      collections: ['counters'],
+      publisher: bus.publisher,
+      logger: quiet,
+      pollIntervalMs: 5,
+    });
+    relay.start();
+    const sent: string[] = [];
+    let current = doc;
+    try {
+      for (let n = 1; n <= 40; n++) {
+        const event = incremented('c5', n);
+        sent.push(event.id);
+        current = await counters.update('acme', 'c5', current.version, { value: current.value + n }, [event]);
+        relay.kick();
+      }
+      await expect
+        .poll(async () => (await raw.findOne({ _id: 'c5' }))?.outbox.length, { timeout: 10_000 })
+        .toBe(0);
+    } finally {
+      await relay.stop();
+    }
+    const stored = await counters.get('acme', 'c5');
+    expect(stored).toMatchObject({ version: 41, value: (40 * 41) / 2 });
+    const { received, all, consumer } = await receive('writers_race', 'c5', 40);
+    await all;
+    await consumer.stop();
+    expect(received.map((e) => e.id)).toEqual(sent);
+  });
+
   it('publishes soon after a kick while running', async () => {
-    const relay = new OutboxRelay({ collections: [raw], publisher: bus.publisher, logger: quiet, pollIntervalMs: 60_000 });
+    const relay = new OutboxRelay({
+      db: mongo.db,
+      locks,
+      collections: ['counters'],
+      publisher: bus.publisher,
+      logger: quiet,
+      pollIntervalMs: 60_000,
+    });
     relay.start();
     try {
       await counters.insert('acme', { _id: 'c4', value: 0 }, [incremented('c4', 1)]);
       relay.kick();
-      await expect.poll(async () => (await raw.findOne({ _id: 'c4' }))?.outbox.length, { timeout: 5_000 }).toBe(0);
+      await expect
+        .poll(async () => (await raw.findOne({ _id: 'c4' }))?.outbox.length, { timeout: 5_000 })
+        .toBe(0);
     } finally {
       await relay.stop();
     }

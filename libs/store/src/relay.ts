@@ -1,5 +1,6 @@
 import type { EventPublisher } from '@prism/bus';
-import type { Collection, Document } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
+import type { DocumentLocks } from './document-locks.js';
 import { eventOf, type OutboxEntry } from './outbox.js';
 
 interface OutboxDocument {
@@ -15,7 +16,11 @@ interface RelayLogger {
 }
 
 export interface OutboxRelayOptions {
-  collections: Collection<Document>[];
+  db: Db;
+  /** The same locks the aggregates' writers use: clearing the outbox is a write too. */
+  locks: DocumentLocks;
+  /** Names of the aggregate collections whose documents carry an `outbox`. */
+  collections: string[];
   publisher: EventPublisher;
   logger: RelayLogger;
   /** Safety net for writes made by other replicas; local writes call kick(). */
@@ -62,8 +67,8 @@ export class OutboxRelay {
   /** One pass over every collection; returns how many events were published. */
   async drainOnce(): Promise<number> {
     let published = 0;
-    for (const collection of this.options.collections) {
-      published += await this.drainCollection(collection as unknown as Collection<OutboxDocument>);
+    for (const name of this.options.collections) {
+      published += await this.drainCollection(this.options.db.collection<OutboxDocument>(name));
     }
     return published;
   }
@@ -103,25 +108,21 @@ export class OutboxRelay {
       for (const entry of doc.outbox) {
         await this.options.publisher.publish(eventOf(entry));
         await this.options.afterPublish?.(entry);
-        const cleared = await collection.updateOne(
-          { _id: doc._id, spaceId: doc.spaceId },
-          { $pullAll: { outbox: [entry] } },
-        );
-        // Counting only what left the outbox keeps the drain loop from spinning on an entry
-        // that cannot be removed; it is retried at the next poll instead.
-        published += cleared.modifiedCount;
       }
-      if (doc.deletedAt) await this.removeTombstone(collection, doc);
+      published += await this.clear(collection, doc);
     }
     return published;
   }
 
-  private async removeTombstone(collection: Collection<OutboxDocument>, doc: OutboxDocument) {
-    await collection.deleteOne({
-      _id: doc._id,
-      spaceId: doc.spaceId,
-      deletedAt: { $exists: true },
-      'outbox.0': { $exists: false },
+  /** Removes exactly the entries read (and published); newer ones pushed meanwhile stay. */
+  private async clear(collection: Collection<OutboxDocument>, doc: OutboxDocument): Promise<number> {
+    return this.options.locks.withLock(collection.collectionName, doc.spaceId, doc._id, async () => {
+      const key = { _id: doc._id, spaceId: doc.spaceId };
+      const cleared = await collection.updateOne(key, { $pullAll: { outbox: doc.outbox } });
+      if (doc.deletedAt) await collection.deleteOne({ ...key, 'outbox.0': { $exists: false } });
+      // Counting only what left the outbox keeps the drain loop from spinning on entries
+      // that could not be removed; they are retried at the next poll instead.
+      return cleared.modifiedCount > 0 ? doc.outbox.length : 0;
     });
   }
 }

@@ -2,6 +2,7 @@ import { Aborted, NotFound } from '@prism/errors';
 import { isolatedInfra } from '@prism/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectMongo, type MongoConnection } from './connection.js';
+import { DocumentLocks } from './document-locks.js';
 import { type AggregateDocument, SpaceScopedCollection } from './space-scoped-collection.js';
 
 interface Note extends AggregateDocument {
@@ -15,7 +16,7 @@ let notes: SpaceScopedCollection<Note>;
 
 beforeAll(async () => {
   mongo = await connectMongo(infra.mongoUrl, infra.dbName);
-  notes = new SpaceScopedCollection(mongo.db.collection<Note>('notes'), 'note');
+  notes = new SpaceScopedCollection(mongo.db.collection<Note>('notes'), 'note', new DocumentLocks(mongo.db));
   await notes.ensureIndexes([{ tag: 1 }]);
 });
 afterAll(async () => {
@@ -45,14 +46,20 @@ describe('space-scoped collection', () => {
     expect((await notes.get('acme', 'n3')).text).toBe('v2');
   });
 
-  it('lets exactly one of two concurrent writers at the same version win', async () => {
-    await notes.insert('acme', { _id: 'n4', text: 'v1' }, []);
-    const results = await Promise.allSettled([
-      notes.update('acme', 'n4', 1, { text: 'a' }, []),
-      notes.update('acme', 'n4', 1, { text: 'b' }, []),
-    ]);
-    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    expect((await notes.get('acme', 'n4')).version).toBe(2);
+  it('lets exactly one of eight concurrent writers at the same version win, every time', async () => {
+    for (let round = 0; round < 10; round++) {
+      const id = `race${round}`;
+      await notes.insert('acme', { _id: id, text: 'v1' }, []);
+      const results = await Promise.allSettled(
+        Array.from({ length: 8 }, (_, i) => notes.update('acme', id, 1, { text: `writer ${i}` }, [])),
+      );
+      const winners = results.filter((r) => r.status === 'fulfilled');
+      expect(winners).toHaveLength(1);
+      for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(Aborted);
+      const stored = await notes.get('acme', id);
+      expect(stored.version).toBe(2);
+      expect(stored.text).toBe((winners[0] as PromiseFulfilledResult<Note>).value.text);
+    }
   });
 
   it('pages by id without repeating or skipping documents', async () => {

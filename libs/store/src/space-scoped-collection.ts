@@ -1,6 +1,7 @@
 import type { PrismEvent } from '@prism/bus';
 import { Aborted, NotFound } from '@prism/errors';
 import type { Collection, Filter, Sort, UpdateFilter } from 'mongodb';
+import type { DocumentLocks } from './document-locks.js';
 import { type OutboxEntry, outboxEntriesOf } from './outbox.js';
 
 /** Fields every aggregate document carries (tenancy, concurrency, outbox, soft delete). */
@@ -33,6 +34,7 @@ export class SpaceScopedCollection<T extends AggregateDocument> {
   constructor(
     private readonly collection: Collection<T>,
     private readonly resource: string,
+    private readonly locks: DocumentLocks,
   ) {}
 
   /** Indexes every space-scoped query relies on; safe to call on each start. */
@@ -48,12 +50,17 @@ export class SpaceScopedCollection<T extends AggregateDocument> {
   }
 
   async find(spaceId: string, id: string): Promise<T | null> {
-    return (await this.collection.findOne(this.live(spaceId, { _id: id } as ScopedFilter<T>))) as T | null;
+    return (await this.collection.findOne(
+      this.live(spaceId, { _id: id } as unknown as ScopedFilter<T>),
+    )) as T | null;
   }
 
   /** Keyset pagination by id: stable under inserts, no skip. */
   async list(spaceId: string, filter: ScopedFilter<T>, limit: number, after?: string): Promise<Page<T>> {
-    const query = this.live(spaceId, after ? ({ ...filter, _id: { $gt: after } } as ScopedFilter<T>) : filter);
+    const query = this.live(
+      spaceId,
+      after ? ({ ...filter, _id: { $gt: after } } as ScopedFilter<T>) : filter,
+    );
     const items = (await this.collection
       .find(query)
       .sort({ _id: 1 } as Sort)
@@ -89,10 +96,12 @@ export class SpaceScopedCollection<T extends AggregateDocument> {
       $set: { ...set, version: expectedVersion + 1 },
       ...(events.length > 0 ? { $push: { outbox: { $each: outboxEntriesOf(events) } } } : {}),
     } as unknown as UpdateFilter<T>;
-    const after = await this.collection.findOneAndUpdate(
-      this.live(spaceId, { _id: id, version: expectedVersion } as ScopedFilter<T>),
-      update,
-      { returnDocument: 'after' },
+    const after = await this.locks.withLock(this.collection.collectionName, spaceId, id, () =>
+      this.collection.findOneAndUpdate(
+        this.live(spaceId, { _id: id, version: expectedVersion } as unknown as ScopedFilter<T>),
+        update,
+        { returnDocument: 'after' },
+      ),
     );
     if (after) return after as T;
     return this.conflictOrMissing(spaceId, id, expectedVersion);

@@ -1,1 +1,1 @@
-export { isolatedInfra, type IsolatedInfra } from './isolation.js';
+export { type IsolatedInfra, isolatedInfra } from './isolation.js';

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+/**
+ * A TCP port from a decimal string. `allowZero` is for ports where 0 has a meaning (metrics: off).
+ * Stricter than `z.coerce.number()`, which would accept "", "0x50" or "1e3".
+ */
+export function port(defaultPort: number, { allowZero = false } = {}) {
+  const min = allowZero ? 0 : 1;
+  const message = `expected an integer port ${min}-65535`;
+  return z
+    .string()
+    .regex(/^\d{1,5}$/, message)
+    .transform(Number)
+    .pipe(z.number().min(min, message).max(65535, message))
+    .default(defaultPort);
+}
+
+/**
+ * A server URL with one of `schemes`. Only the scheme is checked: MongoDB seed lists
+ * (`mongodb://a:27017,b:27017/db`) are not WHATWG URLs, and the drivers validate the rest.
+ */
+export function url(schemes: readonly string[], defaultUrl: string) {
+  const pattern = new RegExp(`^(${schemes.map((s) => s.replace(/[+.]/g, '\\$&')).join('|')})://\\S+$`);
+  return z
+    .string()
+    .regex(pattern, `expected a ${schemes.map((s) => `${s}://`).join(' or ')} URL`)
+    .default(defaultUrl);
+}
+
+const SPACE_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+const MIN_KEY_LENGTH = 8;
+
+/** `space:key[,space:key...]` parsed into key → space id. Problems name the entry, never the key. */
+export function apiKeys() {
+  return z.string().transform((raw, ctx) => {
+    const keys = new Map<string, string>();
+    raw.split(',').forEach((entry, index) => {
+      // Space ids cannot contain ':', so the first one separates space from key.
+      const colon = entry.indexOf(':');
+      const space = entry.slice(0, colon).trim();
+      const key = entry.slice(colon + 1).trim();
+      const problem = colon < 0 ? 'expected space:key' : entryProblem(space, key, keys);
+      if (problem) ctx.addIssue({ code: 'custom', message: `entry ${index + 1}: ${problem}` });
+      else keys.set(key, space);
+    });
+    return keys;
+  });
+}
+
+function entryProblem(space: string, key: string, earlier: ReadonlyMap<string, string>): string | undefined {
+  if (!SPACE_ID.test(space)) return `space id ${JSON.stringify(space)} must match ${SPACE_ID.source}`;
+  if (key.length < MIN_KEY_LENGTH) return `key must be at least ${MIN_KEY_LENGTH} characters`;
+  if (earlier.has(key)) return 'key is listed twice';
+  return undefined;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Variables every service reads; spread into a service's own `z.object({...commonEnv, ...})`. */
+export const commonEnv = {
+  NATS_URL: url(['nats', 'tls'], 'nats://127.0.0.1:4222'),
+  MONGO_URL: url(['mongodb', 'mongodb+srv'], 'mongodb://127.0.0.1:27017/'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  // The prefix is the first token of every subject, so it must be a valid NATS token.
+  PRISM_SUBJECT_PREFIX: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*$/, 'expected a NATS subject token (a-z first, then a-z, 0-9, _)')
+    .default('prism'),
+  // prefault, not default: the demo key goes through the parser, and each load gets its own Map.
+  PRISM_API_KEYS: apiKeys().prefault('demo:demo-key'),
+  METRICS_PORT: port(0, { allowZero: true }),
+};

@@ -1,0 +1,2 @@
+export { ConfigError, type Env, exitOnConfigError, loadConfig } from './config.js';
+export { apiKeys, commonEnv, LOG_LEVELS, port, url } from './fields.js';

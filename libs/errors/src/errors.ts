@@ -1,0 +1,137 @@
+import { status } from '@grpc/grpc-js';
+import type { Any } from '@prism/proto/google/protobuf/any';
+import {
+  BadRequest,
+  ErrorInfo,
+  PreconditionFailure,
+  ResourceInfo,
+} from '@prism/proto/google/rpc/error_details';
+
+/** `ErrorInfo.domain` of every error Prism raises. */
+export const ERROR_DOMAIN = 'prism';
+
+export interface FieldViolation {
+  /** Proto field path in snake_case, e.g. `spec.target_audience.age_ranges[0].min`. */
+  field: string;
+  description: string;
+}
+
+/**
+ * A failure the caller can act on. Handlers throw these; the gRPC layer maps each to its status code
+ * and `google.rpc` details in one place (`toServiceError`), so domain code never touches gRPC statuses.
+ */
+export abstract class PrismError extends Error {
+  abstract readonly grpcCode: status;
+
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+
+  /** `google.rpc` detail messages (packed in `Any`) sent in the `grpc-status-details-bin` trailer. */
+  details(): Any[] {
+    return [];
+  }
+}
+
+export class InvalidArgument extends PrismError {
+  readonly grpcCode = status.INVALID_ARGUMENT;
+
+  constructor(readonly violations: readonly FieldViolation[]) {
+    super(
+      violations
+        .map(({ field, description }) => (field ? `${field}: ${description}` : description))
+        .join('; '),
+    );
+  }
+
+  override details(): Any[] {
+    const fieldViolations = this.violations.map(({ field, description }) => ({
+      field,
+      description,
+      reason: '',
+    }));
+    return [pack('google.rpc.BadRequest', BadRequest.encode({ fieldViolations }).finish())];
+  }
+}
+
+export class NotFound extends PrismError {
+  readonly grpcCode = status.NOT_FOUND;
+
+  constructor(
+    readonly resource: string,
+    readonly id: string,
+  ) {
+    super(`${resource} ${JSON.stringify(id)} not found`);
+  }
+
+  override details(): Any[] {
+    return [resourceInfo(this.resource, this.id, this.message)];
+  }
+}
+
+export class AlreadyExists extends PrismError {
+  readonly grpcCode = status.ALREADY_EXISTS;
+
+  constructor(
+    readonly resource: string,
+    readonly id: string,
+  ) {
+    super(`${resource} ${JSON.stringify(id)} already exists`);
+  }
+
+  override details(): Any[] {
+    return [resourceInfo(this.resource, this.id, this.message)];
+  }
+}
+
+export class FailedPrecondition extends PrismError {
+  readonly grpcCode = status.FAILED_PRECONDITION;
+
+  /**
+   * @param reason machine-readable UPPER_SNAKE code clients branch on, e.g. `STRATEGY_NOT_SELECTED`
+   * @param description human-readable explanation, shown by frontends
+   */
+  constructor(
+    readonly reason: string,
+    description: string,
+  ) {
+    super(description);
+  }
+
+  override details(): Any[] {
+    const violation = { type: this.reason, subject: '', description: this.message };
+    return [
+      pack(
+        'google.rpc.ErrorInfo',
+        ErrorInfo.encode({ reason: this.reason, domain: ERROR_DOMAIN, metadata: {} }).finish(),
+      ),
+      pack(
+        'google.rpc.PreconditionFailure',
+        PreconditionFailure.encode({ violations: [violation] }).finish(),
+      ),
+    ];
+  }
+}
+
+/** A concurrency conflict (stale epoch or version, a lost race): the caller should re-read and retry. */
+export class Aborted extends PrismError {
+  readonly grpcCode = status.ABORTED;
+}
+
+export class Unauthenticated extends PrismError {
+  readonly grpcCode = status.UNAUTHENTICATED;
+}
+
+export class PermissionDenied extends PrismError {
+  readonly grpcCode = status.PERMISSION_DENIED;
+}
+
+function resourceInfo(resourceType: string, resourceName: string, description: string): Any {
+  const info = { resourceType, resourceName, owner: '', description };
+  return pack('google.rpc.ResourceInfo', ResourceInfo.encode(info).finish());
+}
+
+function pack(typeName: string, value: Uint8Array): Any {
+  return { typeUrl: `type.googleapis.com/${typeName}`, value: Buffer.from(value) };
+}

@@ -1,0 +1,20 @@
+export {
+  Aborted,
+  AlreadyExists,
+  ERROR_DOMAIN,
+  FailedPrecondition,
+  type FieldViolation,
+  InvalidArgument,
+  NotFound,
+  PermissionDenied,
+  PrismError,
+  Unauthenticated,
+} from './errors.js';
+export {
+  type ErrorDetails,
+  readErrorDetails,
+  type ServiceErrorResponse,
+  STATUS_DETAILS_KEY,
+  toServiceError,
+} from './status.js';
+export { fieldViolationsFromZod, protoFieldPath } from './zod.js';

@@ -1,0 +1,6 @@
+export { type ApiKeyResolver, staticApiKeys } from './auth.js';
+export { apiKeyMetadata, callUnary, type UnaryMethod } from './client.js';
+export { loggingInterceptor, metricsInterceptor } from './interceptors.js';
+export { metricsServer, startMetricsServer } from './metrics-server.js';
+export { createGrpcServer, type GrpcServer, type GrpcServerOptions } from './server.js';
+export { type CallContext, parseRequest, type UnaryHandler, unary } from './unary.js';

@@ -1,0 +1,118 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import {
+  Server,
+  ServerCredentials,
+  type ServiceDefinition,
+  type UntypedHandleCall,
+  type UntypedServiceImplementation,
+} from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
+import type { Logger } from '@prism/log';
+import { protoRoot } from '@prism/proto';
+import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
+import type { Registry } from 'prom-client';
+import type { ApiKeyResolver } from './auth.js';
+import { loggingInterceptor, metricsInterceptor } from './interceptors.js';
+import { type ServerScope, serverScope } from './unary.js';
+
+export interface GrpcServerOptions {
+  /** Prism service name, e.g. `strategy`: the `service` label of the gRPC metrics. */
+  service: string;
+  host?: string;
+  /** 0 binds a free port; `start()` returns the one bound. */
+  port: number;
+  logger: Logger;
+  apiKeys: ApiKeyResolver;
+  /** Where the gRPC metrics go; none are recorded without it. */
+  metrics?: Registry;
+  /** The service's .proto files (absolute, or relative to `protoRoot`), served by reflection. */
+  protoFiles: string[];
+}
+
+export interface GrpcServer {
+  addService<I extends UntypedServiceImplementation>(
+    definition: ServiceDefinition<I>,
+    implementation: I,
+  ): void;
+  /** Binds and serves; resolves to the bound port. Health turns SERVING for '' and every added service. */
+  start(): Promise<number>;
+  readonly health: HealthImplementation;
+  /** NOT_SERVING, then let in-flight calls finish for up to `graceMs` before cutting them off. */
+  shutdown(graceMs?: number): Promise<void>;
+}
+
+const require = createRequire(import.meta.url);
+// Reflection describes itself too, so `grpcurl list` shows everything the server answers.
+const reflectionProtoDir = join(dirname(require.resolve('@grpc/reflection')), '../proto');
+const HEALTH_PROTO = 'health/v1/health.proto';
+const healthProtoDir = healthProtoPath.slice(0, -HEALTH_PROTO.length);
+const REFLECTION_PROTOS = ['grpc/reflection/v1/reflection.proto', 'grpc/reflection/v1alpha/reflection.proto'];
+
+/** A grpc-js server with what every Prism service needs: auth scope, logs, metrics, health, reflection. */
+export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
+  const { service, host = '127.0.0.1', port, logger, apiKeys, metrics, protoFiles } = options;
+  const interceptors = [
+    loggingInterceptor(logger),
+    ...(metrics ? [metricsInterceptor(metrics, service)] : []),
+  ];
+  const server = new Server({ interceptors });
+  const scope: ServerScope = { logger, apiKeys };
+  // '' is the whole server, the name standard health probes (grpc_health_probe, Kubernetes) ask for.
+  const serviceNames = [''];
+  const health = new HealthImplementation({ '': 'NOT_SERVING' });
+  health.addToServer(server);
+
+  const reflected = loadSync([...protoFiles, HEALTH_PROTO, ...REFLECTION_PROTOS], {
+    includeDirs: [protoRoot, healthProtoDir, reflectionProtoDir],
+  });
+  new ReflectionService(reflected).addToServer(server);
+
+  const setStatus = (status: 'SERVING' | 'NOT_SERVING') => {
+    for (const name of serviceNames) health.setStatus(name, status);
+  };
+
+  return {
+    health,
+
+    addService(definition, implementation) {
+      const wrapped: UntypedServiceImplementation = {};
+      // Handlers run inside the server's scope: that is how `unary` finds the key resolver and logger.
+      for (const [name, handler] of Object.entries(implementation)) {
+        const call = handler as (...args: unknown[]) => void;
+        wrapped[name] = ((...args: unknown[]) =>
+          serverScope.run(scope, () => call(...args))) as UntypedHandleCall;
+      }
+      server.addService(definition, wrapped);
+      const [method] = Object.values(definition);
+      if (method) serviceNames.push(method.path.slice(1, method.path.lastIndexOf('/')));
+    },
+
+    async start() {
+      const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+      const bound = await new Promise<number>((resolve, reject) =>
+        server.bindAsync(address, ServerCredentials.createInsecure(), (error, boundPort) =>
+          error ? reject(error) : resolve(boundPort),
+        ),
+      );
+      setStatus('SERVING');
+      return bound;
+    },
+
+    async shutdown(graceMs = 10_000) {
+      setStatus('NOT_SERVING');
+      await new Promise<void>((resolve) => {
+        const force = setTimeout(() => {
+          logger.warn({ graceMs }, 'gRPC calls still running after the grace period; cancelling them');
+          server.forceShutdown();
+          resolve();
+        }, graceMs);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      });
+    },
+  };
+}

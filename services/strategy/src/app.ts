@@ -1,0 +1,65 @@
+import { connectBus, ensureStream, streamName } from '@prism/bus';
+import { createGrpcServer, staticApiKeys } from '@prism/grpc';
+import type { Logger } from '@prism/log';
+import { protoPath } from '@prism/proto';
+import { StrategyServiceService } from '@prism/proto/prism/strategy/v1/strategy';
+import { connectMongo, OutboxRelay } from '@prism/store';
+import type { StrategyConfig } from './config.js';
+import { strategyStreamSubjects } from './events/strategy-events.js';
+import { strategyService } from './server.js';
+import { openRepositories } from './store/repositories.js';
+
+export interface RunningStrategyService {
+  port: number;
+  relay: OutboxRelay;
+  /** Graceful: stop accepting calls, drain in-flight ones, flush the outbox, close connections. */
+  stop(): Promise<void>;
+}
+
+/** Wires the strategy service's parts together and starts serving. */
+export async function startStrategyService(
+  config: StrategyConfig,
+  logger: Logger,
+): Promise<RunningStrategyService> {
+  const prefix = config.PRISM_SUBJECT_PREFIX;
+  const mongo = await connectMongo(config.MONGO_URL, config.STRATEGY_DB);
+  const repos = await openRepositories(mongo.db);
+  const bus = await connectBus({ servers: config.NATS_URL, name: 'strategy', prefix });
+  await ensureStream(bus.jsm, {
+    name: streamName(prefix, 'strategy'),
+    subjects: strategyStreamSubjects(prefix),
+  });
+
+  const relay = new OutboxRelay({
+    db: mongo.db,
+    locks: repos.locks,
+    collections: repos.outboxCollections,
+    publisher: bus.publisher,
+    logger,
+  });
+  relay.start();
+
+  const server = createGrpcServer({
+    service: 'strategy',
+    host: config.STRATEGY_GRPC_HOST,
+    port: config.STRATEGY_GRPC_PORT,
+    logger,
+    apiKeys: staticApiKeys(config.PRISM_API_KEYS),
+    protoFiles: [protoPath('prism/strategy/v1/strategy.proto')],
+  });
+  server.addService(StrategyServiceService, strategyService({ repos, eventsQueued: () => relay.kick() }));
+  const port = await server.start();
+  logger.info({ port }, 'strategy service listening');
+
+  return {
+    port,
+    relay,
+    async stop() {
+      await server.shutdown();
+      await relay.stop();
+      await relay.drainOnce().catch((err) => logger.warn({ err }, 'outbox left for the next start'));
+      await bus.close();
+      await mongo.close();
+    },
+  };
+}

@@ -1,0 +1,14 @@
+import { commonEnv, port } from '@prism/config';
+import { z } from 'zod';
+
+export const strategyConfigSchema = z.object({
+  ...commonEnv,
+  STRATEGY_GRPC_HOST: z.string().default('127.0.0.1'),
+  STRATEGY_GRPC_PORT: port(50051, { allowZero: true }),
+  STRATEGY_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('prism_strategy'),
+});
+
+export type StrategyConfig = z.infer<typeof strategyConfigSchema>;

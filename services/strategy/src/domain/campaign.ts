@@ -1,0 +1,101 @@
+import { Aborted, FailedPrecondition } from '@prism/errors';
+
+export const APPROACHES = ['NONE', 'AI_SEGMENTS', 'STRATEGY_PERSONAS'] as const;
+export type Approach = (typeof APPROACHES)[number];
+
+/** A campaign's wizard state as the rules see it. */
+export interface CampaignState {
+  strategyId?: string;
+  approach: Approach;
+  /** Raised on every approach or strategy change (ARCHITECTURE §2). */
+  epoch: number;
+}
+
+/** What the rules need to know about the selected strategy. */
+export interface StrategyFacts {
+  /** Undefined until the persona service has told us (then no approach is refused for it). */
+  personaCount?: number;
+}
+
+export interface ApproachOptions {
+  available: Approach[];
+  lockedReason?: string;
+}
+
+export type CampaignEventDraft =
+  | { kind: 'campaign.approach_changed'; from: Approach; to: Approach; epoch: number }
+  | { kind: 'campaign.strategy_selected'; strategyId: string; previousStrategyId?: string; epoch: number };
+
+export interface CampaignChange {
+  state: CampaignState;
+  events: CampaignEventDraft[];
+}
+
+export const LOCKED_WITHOUT_STRATEGY =
+  'Select a strategy in step 2 before choosing how this campaign targets its audience.';
+export const LOCKED_WITHOUT_PERSONAS =
+  'This strategy has no personas yet, so only AI-generated segments are available.';
+
+/** Which step-3 approaches a campaign may switch to now, and why others are locked. */
+export function approachOptions(
+  campaign: CampaignState,
+  strategy: StrategyFacts | undefined,
+): ApproachOptions {
+  if (!campaign.strategyId || !strategy) return { available: [], lockedReason: LOCKED_WITHOUT_STRATEGY };
+  if (strategy.personaCount === 0)
+    return { available: ['AI_SEGMENTS'], lockedReason: LOCKED_WITHOUT_PERSONAS };
+  return { available: ['AI_SEGMENTS', 'STRATEGY_PERSONAS'] };
+}
+
+/**
+ * Step 3. NONE is always accepted once a strategy is selected (it clears the choice);
+ * choosing the current approach again changes nothing and raises no epoch.
+ */
+export function setApproach(
+  campaign: CampaignState,
+  to: Approach,
+  expectedEpoch: number,
+  strategy: StrategyFacts | undefined,
+): CampaignChange {
+  requireEpoch(campaign, expectedEpoch);
+  const options = approachOptions(campaign, strategy);
+  if (!campaign.strategyId) throw new FailedPrecondition('STRATEGY_NOT_SELECTED', LOCKED_WITHOUT_STRATEGY);
+  if (to !== 'NONE' && !options.available.includes(to)) {
+    throw new FailedPrecondition('APPROACH_UNAVAILABLE', options.lockedReason ?? `${to} is not available`);
+  }
+  if (to === campaign.approach) return { state: campaign, events: [] };
+  const epoch = campaign.epoch + 1;
+  return {
+    state: { ...campaign, approach: to, epoch },
+    events: [{ kind: 'campaign.approach_changed', from: campaign.approach, to, epoch }],
+  };
+}
+
+/**
+ * Step 2. A different strategy invalidates whatever step 3 chose: the approach returns to
+ * NONE at a new epoch, so downstream selections of the old epoch are cleared.
+ */
+export function selectStrategy(
+  campaign: CampaignState,
+  strategyId: string,
+  expectedEpoch: number,
+): CampaignChange {
+  requireEpoch(campaign, expectedEpoch);
+  if (campaign.strategyId === strategyId) return { state: campaign, events: [] };
+  const epoch = campaign.epoch + 1;
+  const events: CampaignEventDraft[] = [
+    { kind: 'campaign.strategy_selected', strategyId, previousStrategyId: campaign.strategyId, epoch },
+  ];
+  if (campaign.approach !== 'NONE') {
+    events.push({ kind: 'campaign.approach_changed', from: campaign.approach, to: 'NONE', epoch });
+  }
+  return { state: { strategyId, approach: 'NONE', epoch }, events };
+}
+
+function requireEpoch(campaign: CampaignState, expectedEpoch: number): void {
+  if (campaign.epoch !== expectedEpoch) {
+    throw new Aborted(
+      `The campaign moved on to epoch ${campaign.epoch} (you sent ${expectedEpoch}); reload it and choose again.`,
+    );
+  }
+}

@@ -1,0 +1,193 @@
+import { FailedPrecondition } from '@prism/errors';
+import { type CallContext, parseRequest, unary } from '@prism/grpc';
+import type { StrategyServiceServer } from '@prism/proto/prism/strategy/v1/strategy';
+import { v7 as uuidv7 } from 'uuid';
+import { type CampaignChange, type StrategyFacts, selectStrategy, setApproach } from './domain/campaign.js';
+import {
+  campaignChangeEvents,
+  campaignCreated,
+  campaignDeleted,
+  strategyChanged,
+  strategyDeleted,
+} from './events/strategy-events.js';
+import { campaignToProto, strategyToProto } from './mapping.js';
+import * as requests from './requests.js';
+import type { CampaignDocument } from './store/documents.js';
+import type { StrategyRepositories } from './store/repositories.js';
+
+export interface StrategyServiceDeps {
+  repos: StrategyRepositories;
+  /** Called after a write queued events, so the outbox relay publishes them now. */
+  eventsQueued: () => void;
+  clock?: () => Date;
+}
+
+/** gRPC handlers: validate → load → domain rule → one document write (state + events). */
+export function strategyService(deps: StrategyServiceDeps): StrategyServiceServer {
+  const { strategies, campaigns } = deps.repos;
+  const now = deps.clock ?? (() => new Date());
+  const ctxOf = (call: CallContext) => ({ space: call.spaceId, traceparent: call.traceparent });
+
+  async function strategyFacts(spaceId: string, strategyId?: string): Promise<StrategyFacts | undefined> {
+    if (!strategyId) return undefined;
+    const strategy = await strategies.find(spaceId, strategyId);
+    return strategy ? { personaCount: strategy.personaCount } : undefined;
+  }
+
+  async function presentCampaign(spaceId: string, doc: CampaignDocument) {
+    return campaignToProto(doc, await strategyFacts(spaceId, doc.strategyId));
+  }
+
+  async function applyCampaignChange(call: CallContext, doc: CampaignDocument, change: CampaignChange) {
+    if (change.events.length === 0) return presentCampaign(call.spaceId, doc);
+    const events = campaignChangeEvents(ctxOf(call), doc._id, change.state.strategyId, change.events);
+    const { strategyId, approach, epoch } = change.state;
+    const updated = await campaigns.update(
+      call.spaceId,
+      doc._id,
+      doc.version,
+      { strategyId, approach, epoch, updatedAt: now() },
+      events,
+    );
+    deps.eventsQueued();
+    return presentCampaign(call.spaceId, updated);
+  }
+
+  return {
+    createStrategy: unary(async (call, request) => {
+      const { spec } = parseRequest(requests.createStrategyRequest, request);
+      const at = now();
+      const doc = { _id: `strat_${uuidv7()}`, ...spec, createdAt: at, updatedAt: at };
+      const created = await strategies.insert(call.spaceId, doc, [
+        strategyChanged(ctxOf(call), 'strategy.created', { ...doc, version: 1 }),
+      ]);
+      deps.eventsQueued();
+      return { strategy: strategyToProto(created) };
+    }),
+
+    getStrategy: unary(async (call, request) => {
+      const { strategyId } = parseRequest(requests.getStrategyRequest, request);
+      return { strategy: strategyToProto(await strategies.get(call.spaceId, strategyId)) };
+    }),
+
+    listStrategies: unary(async (call, request) => {
+      const { pageSize, pageToken } = parseRequest(requests.listStrategiesRequest, request);
+      const page = await strategies.list(call.spaceId, {}, pageSize, pageToken);
+      return {
+        strategies: page.items.map(strategyToProto),
+        nextPageToken: requests.pageTokenAfter(page.nextAfter),
+      };
+    }),
+
+    updateStrategy: unary(async (call, request) => {
+      const { strategyId, spec, expectedVersion } = parseRequest(requests.updateStrategyRequest, request);
+      const current = await strategies.get(call.spaceId, strategyId);
+      const version = expectedVersion || current.version;
+      const event = strategyChanged(ctxOf(call), 'strategy.updated', {
+        _id: strategyId,
+        ...spec,
+        version: version + 1,
+      });
+      const updated = await strategies.update(
+        call.spaceId,
+        strategyId,
+        version,
+        { ...spec, updatedAt: now() },
+        [event],
+      );
+      deps.eventsQueued();
+      return { strategy: strategyToProto(updated) };
+    }),
+
+    deleteStrategy: unary(async (call, request) => {
+      const { strategyId, expectedVersion } = parseRequest(requests.deleteStrategyRequest, request);
+      const current = await strategies.get(call.spaceId, strategyId);
+      const users = await campaigns.count(call.spaceId, { strategyId });
+      if (users > 0) {
+        throw new FailedPrecondition(
+          'STRATEGY_IN_USE',
+          `This strategy is used by ${users} campaign(s); select another strategy for them first.`,
+        );
+      }
+      const version = expectedVersion || current.version;
+      await strategies.remove(call.spaceId, strategyId, version, [
+        strategyDeleted(ctxOf(call), strategyId, version + 1),
+      ]);
+      deps.eventsQueued();
+      return {};
+    }),
+
+    createCampaign: unary(async (call, request) => {
+      const { name } = parseRequest(requests.createCampaignRequest, request);
+      const at = now();
+      const doc = {
+        _id: `cmp_${uuidv7()}`,
+        name,
+        approach: 'NONE' as const,
+        epoch: 1,
+        createdAt: at,
+        updatedAt: at,
+      };
+      const created = await campaigns.insert(call.spaceId, doc, [campaignCreated(ctxOf(call), doc)]);
+      deps.eventsQueued();
+      return { campaign: await presentCampaign(call.spaceId, created) };
+    }),
+
+    getCampaign: unary(async (call, request) => {
+      const { campaignId } = parseRequest(requests.getCampaignRequest, request);
+      return { campaign: await presentCampaign(call.spaceId, await campaigns.get(call.spaceId, campaignId)) };
+    }),
+
+    listCampaigns: unary(async (call, request) => {
+      const { pageSize, pageToken, strategyId } = parseRequest(requests.listCampaignsRequest, request);
+      const filter = strategyId ? { strategyId } : {};
+      const page = await campaigns.list(call.spaceId, filter, pageSize, pageToken);
+      return {
+        campaigns: await Promise.all(page.items.map((doc) => presentCampaign(call.spaceId, doc))),
+        nextPageToken: requests.pageTokenAfter(page.nextAfter),
+      };
+    }),
+
+    renameCampaign: unary(async (call, request) => {
+      const { campaignId, name, expectedVersion } = parseRequest(requests.renameCampaignRequest, request);
+      const current = await campaigns.get(call.spaceId, campaignId);
+      const updated = await campaigns.update(
+        call.spaceId,
+        campaignId,
+        expectedVersion || current.version,
+        { name, updatedAt: now() },
+        [],
+      );
+      return { campaign: await presentCampaign(call.spaceId, updated) };
+    }),
+
+    deleteCampaign: unary(async (call, request) => {
+      const { campaignId, expectedVersion } = parseRequest(requests.deleteCampaignRequest, request);
+      const current = await campaigns.get(call.spaceId, campaignId);
+      await campaigns.remove(call.spaceId, campaignId, expectedVersion || current.version, [
+        campaignDeleted(ctxOf(call), campaignId, current.epoch),
+      ]);
+      deps.eventsQueued();
+      return {};
+    }),
+
+    selectStrategy: unary(async (call, request) => {
+      const { campaignId, strategyId, expectedEpoch } = parseRequest(requests.selectStrategyRequest, request);
+      const campaign = await campaigns.get(call.spaceId, campaignId);
+      await strategies.get(call.spaceId, strategyId);
+      const change = selectStrategy(campaign, strategyId, expectedEpoch);
+      return { campaign: await applyCampaignChange(call, campaign, change) };
+    }),
+
+    setAudienceApproach: unary(async (call, request) => {
+      const { campaignId, approach, expectedEpoch } = parseRequest(
+        requests.setAudienceApproachRequest,
+        request,
+      );
+      const campaign = await campaigns.get(call.spaceId, campaignId);
+      const facts = await strategyFacts(call.spaceId, campaign.strategyId);
+      const change = setApproach(campaign, approach, expectedEpoch, facts);
+      return { campaign: await applyCampaignChange(call, campaign, change) };
+    }),
+  };
+}

@@ -1,0 +1,38 @@
+import type { AggregateDocument } from '@prism/store';
+import type { Approach } from '../domain/campaign.js';
+
+export type GenderName = 'FEMALE' | 'MALE' | 'NON_BINARY';
+
+export interface TargetAudienceFields {
+  ageRanges: Array<{ min: number; max: number }>;
+  genders: GenderName[];
+  locations: string[];
+  interests: string[];
+  behaviours: string[];
+  painPoints: string[];
+}
+
+export interface StrategyFields {
+  name: string;
+  brand: string;
+  products: string[];
+  objectives: string[];
+  targetAudience: TargetAudienceFields;
+  profileSpaceId: string;
+}
+
+export interface StrategyDocument extends AggregateDocument, StrategyFields {
+  /** Learned from persona events; absent until the persona service reports. */
+  personaCount?: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface CampaignDocument extends AggregateDocument {
+  name: string;
+  strategyId?: string;
+  approach: Approach;
+  epoch: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
