@@ -1,20 +1,27 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { credentials } from '@grpc/grpc-js';
-import { type Bus, connectBus, createEvent, ensureStream, startConsumer, streamName } from '@prism/bus';
+import {
+  type Bus,
+  connectBus,
+  createEvent,
+  ensureStream,
+  type PrismEvent,
+  startConsumer,
+  streamName,
+} from '@prism/bus';
 import { apiKeyMetadata, callUnary } from '@prism/grpc';
-import type { Infrastructure } from '@prism/infra';
+import { type Infrastructure, waitForPort } from '@prism/infra';
 import {
   AudienceApproach,
   type Campaign,
   StrategyServiceClient,
 } from '@prism/proto/prism/strategy/v1/strategy';
-import { lanes, memory, ms, perSecond, summarize } from './stats.js';
+import { memory, ms, perSecond, summarize } from './stats.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const quiet = { info() {}, warn() {}, error() {}, debug() {} };
@@ -22,7 +29,17 @@ const SPACE = 'bench';
 const KEY = 'bench-key-0001';
 const PORT = 50151;
 
-interface PathResult {
+/** One way of producing an event: `send` returns the key its consumer will see it under. */
+interface EventPath {
+  stream: string;
+  filterSubject: string;
+  /** Sets up `lanes` independent senders (a lane sends one event at a time). */
+  prepare(lanes: number): Promise<void>;
+  send(lane: number, index: number): Promise<string>;
+  keyOf(event: PrismEvent): string;
+}
+
+interface Run {
   events: number;
   elapsedMs: number;
   latenciesMs: number[];
@@ -31,18 +48,28 @@ interface PathResult {
 /**
  * Issue #2's first benchmark: events/s and p50/p99 from a gRPC command through the outbox,
  * JetStream and a consumer's ack, beside raw JetStream publish→consume in the same run.
+ * Throughput: 16 senders at once. Latency: one event in flight at a time, so it is the
+ * pipeline's own latency, not queueing behind a backlog.
  */
-export async function benchCommandToConsumer(infra: Infrastructure, events = 3000, concurrency = 16) {
+export async function benchCommandToConsumer(infra: Infrastructure) {
   const prefix = `bench${randomBytes(3).toString('hex')}`;
   const bus = await connectBus({ servers: infra.natsUrl, name: 'bench', prefix });
   const service = await startServiceProcess(infra, prefix);
+  const client = new StrategyServiceClient(`127.0.0.1:${PORT}`, credentials.createInsecure());
   try {
-    await rawJetStream(bus, 300, concurrency); // warm-up
-    const raw = await rawJetStream(bus, events, concurrency);
-    await prismCommands(bus, 300, concurrency); // warm-up
-    const prism = await prismCommands(bus, events, concurrency);
-    report(events, concurrency, raw, prism, service.peakRssMb());
+    const raw = rawJetStreamPath(bus);
+    const prism = prismCommandPath(bus, client);
+    const results = [];
+    for (const path of [raw, prism]) {
+      await measure(bus, path, 200, 4); // warm-up
+      results.push({
+        throughput: await measure(bus, path, 3000, 16),
+        latency: await measure(bus, path, 500, 1),
+      });
+    }
+    report(results[0]!, results[1]!, service.peakRssMb());
   } finally {
+    client.close();
     service.stop();
     for await (const stream of bus.jsm.streams.list()) {
       if (stream.config.name.startsWith(prefix.toUpperCase()))
@@ -52,125 +79,113 @@ export async function benchCommandToConsumer(infra: Infrastructure, events = 300
   }
 }
 
-/** Peer: publish with Nats-Msg-Id, a durable pull consumer acks after its handler. */
-async function rawJetStream(bus: Bus, events: number, concurrency: number): Promise<PathResult> {
-  const stream = streamName(bus.prefix, `raw_${randomBytes(2).toString('hex')}`);
-  const subject = `${bus.prefix}.*.rawbench.published`;
-  await ensureStream(bus.jsm, { name: stream, subjects: [subject] });
-  const sentAt = new Map<string, number>();
-  const { latenciesMs, done, stop } = await measuringConsumer(bus, stream, subject, events, (e) =>
-    sentAt.get(e.id),
-  );
-  const start = performance.now();
-  await lanes(events, concurrency, async (i) => {
-    const event = createEvent({
-      source: 'prism/bench',
-      kind: 'rawbench.published',
-      space: SPACE,
-      subject: `r${i}`,
-      data: { i },
-    });
-    sentAt.set(event.id, performance.now());
-    await bus.publisher.publish(event);
-  });
-  await done;
-  const elapsedMs = performance.now() - start;
-  await stop();
-  return { events, elapsedMs, latenciesMs };
-}
-
-/** Prism: SetAudienceApproach → campaign document + outbox → relay → JetStream → consumer ack. */
-async function prismCommands(bus: Bus, events: number, concurrency: number): Promise<PathResult> {
-  const client = new StrategyServiceClient(`127.0.0.1:${PORT}`, credentials.createInsecure());
-  const metadata = apiKeyMetadata(KEY);
-  const { strategy } = await callUnary(client, client.createStrategy, metadata, {
-    spec: {
-      name: 'Bench strategy',
-      brand: '',
-      products: [],
-      objectives: [],
-      profileSpaceId: SPACE,
-    },
-  });
-  const campaigns: Campaign[] = [];
-  for (let lane = 0; lane < concurrency; lane++) {
-    const { campaign } = await callUnary(client, client.createCampaign, metadata, { name: `Bench ${lane}` });
-    const selected = await callUnary(client, client.selectStrategy, metadata, {
-      campaignId: campaign!.id,
-      strategyId: strategy!.id,
-      expectedEpoch: campaign!.epoch,
-    });
-    campaigns.push(selected.campaign!);
-  }
-
-  const sentAt = new Map<string, number>();
-  const keyOf = (campaignId: string, epoch: string | number) => `${campaignId}:${epoch}`;
-  const subject = `${bus.prefix}.*.campaign.approach_changed`;
-  const { latenciesMs, done, stop } = await measuringConsumer(
-    bus,
-    streamName(bus.prefix, 'strategy'),
-    subject,
-    events,
-    (e) => sentAt.get(keyOf(e.subject, e.prismepoch ?? '')),
-  );
-  const start = performance.now();
-  let issued = 0;
-  await Promise.all(
-    campaigns.map(async (campaign) => {
-      let current = campaign;
-      while (issued < events) {
-        issued++;
-        const to =
-          current.approach === AudienceApproach.AUDIENCE_APPROACH_AI_SEGMENTS
-            ? AudienceApproach.AUDIENCE_APPROACH_STRATEGY_PERSONAS
-            : AudienceApproach.AUDIENCE_APPROACH_AI_SEGMENTS;
-        sentAt.set(keyOf(current.id, current.epoch + 1), performance.now());
-        const reply = await callUnary(client, client.setAudienceApproach, metadata, {
-          campaignId: current.id,
-          approach: to,
-          expectedEpoch: current.epoch,
-        });
-        current = reply.campaign!;
-      }
-    }),
-  );
-  await done;
-  const elapsedMs = performance.now() - start;
-  await stop();
-  client.close();
-  return { events, elapsedMs, latenciesMs };
-}
-
-/** A consumer that records, per event, the time since `sentAtOf(event)`, and resolves after `count`. */
-async function measuringConsumer(
-  bus: Bus,
-  stream: string,
-  filterSubject: string,
-  count: number,
-  sentAtOf: (event: { id: string; subject: string; prismepoch?: string }) => number | undefined,
-) {
-  const latenciesMs: number[] = [];
-  let finish: () => void = () => {};
-  const done = new Promise<void>((r) => {
-    finish = r;
-  });
+/** Sends `events` over `lanes` senders; each waits until its event was consumed and acked. */
+async function measure(bus: Bus, path: EventPath, events: number, lanes: number): Promise<Run> {
+  await path.prepare(lanes);
+  // The consumer may see an event before its sender learns the key (publish ack, gRPC reply).
+  const arrivedAt = new Map<string, number>();
+  const waiting = new Map<string, (at: number) => void>();
   const consumer = await startConsumer({
     js: bus.js,
     jsm: bus.jsm,
     prefix: bus.prefix,
-    stream,
+    stream: path.stream,
     durable: `measure_${randomBytes(3).toString('hex')}`,
-    filterSubject,
+    filterSubject: path.filterSubject,
     batch: 256,
     logger: quiet,
     handler: async (event) => {
-      const sent = sentAtOf(event);
-      if (sent === undefined) return; // an event of an earlier round on the same stream
-      latenciesMs.push(performance.now() - sent);
-      if (latenciesMs.length === count) finish();
+      const key = path.keyOf(event);
+      const at = performance.now();
+      arrivedAt.set(key, at);
+      waiting.get(key)?.(at);
     },
   });
-  return { latenciesMs, done, stop: () => consumer.stop() };
+  const latenciesMs: number[] = [];
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: lanes }, async (_, lane) => {
+      while (next < events) {
+        const index = next++;
+        const sentAt = performance.now();
+        const key = await path.send(lane, index);
+        const at = arrivedAt.get(key) ?? (await new Promise<number>((done) => waiting.set(key, done)));
+        waiting.delete(key);
+        latenciesMs.push(at - sentAt);
+      }
+    }),
+  );
+  const elapsedMs = performance.now() - start;
+  await consumer.stop();
+  return { events, elapsedMs, latenciesMs };
+}
+
+/** Peer: publish with Nats-Msg-Id; a durable pull consumer acks after its handler. */
+function rawJetStreamPath(bus: Bus): EventPath {
+  const stream = streamName(bus.prefix, 'rawbench');
+  const filterSubject = `${bus.prefix}.*.rawbench.published`;
+  return {
+    stream,
+    filterSubject,
+    prepare: async () => {
+      await ensureStream(bus.jsm, { name: stream, subjects: [filterSubject] });
+    },
+    async send(_lane, index) {
+      const event = createEvent({
+        source: 'prism/bench',
+        kind: 'rawbench.published',
+        space: SPACE,
+        subject: `r${index}`,
+        data: { index },
+      });
+      await bus.publisher.publish(event);
+      return event.id;
+    },
+    keyOf: (event) => event.id,
+  };
+}
+
+/** Prism: SetAudienceApproach → campaign document + outbox → relay → JetStream → consumer ack. */
+function prismCommandPath(bus: Bus, client: StrategyServiceClient): EventPath {
+  const metadata = apiKeyMetadata(KEY);
+  const call = <Req, Res>(method: Parameters<typeof callUnary<Req, Res>>[1], request: Req) =>
+    callUnary(client, method, metadata, request);
+  let campaigns: Campaign[] = [];
+  return {
+    stream: streamName(bus.prefix, 'strategy'),
+    filterSubject: `${bus.prefix}.*.campaign.approach_changed`,
+    async prepare(lanes) {
+      const { strategy } = await call(client.createStrategy, {
+        spec: { name: 'Bench strategy', brand: '', products: [], objectives: [], profileSpaceId: SPACE },
+      });
+      campaigns = [];
+      for (let lane = 0; lane < lanes; lane++) {
+        const { campaign } = await call(client.createCampaign, { name: `Bench ${lane}` });
+        const step2 = await call(client.selectStrategy, {
+          campaignId: campaign!.id,
+          strategyId: strategy!.id,
+          expectedEpoch: campaign!.epoch,
+        });
+        campaigns.push(step2.campaign!);
+      }
+    },
+    async send(lane) {
+      const current = campaigns[lane]!;
+      const to =
+        current.approach === AudienceApproach.AUDIENCE_APPROACH_AI_SEGMENTS
+          ? AudienceApproach.AUDIENCE_APPROACH_STRATEGY_PERSONAS
+          : AudienceApproach.AUDIENCE_APPROACH_AI_SEGMENTS;
+      const reply = await call(client.setAudienceApproach, {
+        campaignId: current.id,
+        approach: to,
+        expectedEpoch: current.epoch,
+      });
+      campaigns[lane] = reply.campaign!;
+      return `${current.id}:${reply.campaign!.epoch}`;
+    },
+    keyOf: (event) => `${event.subject}:${event.prismepoch}`,
+  };
 }
 
 function startServiceProcess(infra: Infrastructure, prefix: string) {
@@ -192,7 +207,7 @@ function startServiceProcess(infra: Infrastructure, prefix: string) {
       stdio: ['ignore', 'inherit', 'inherit'],
     },
   );
-  return waitForPort(PORT).then(() => ({
+  return waitForPort(PORT, 60_000).then(() => ({
     stop: () => child.kill('SIGTERM'),
     /** Peak resident memory of the service process (Linux VmHWM). */
     peakRssMb: () => {
@@ -202,38 +217,28 @@ function startServiceProcess(infra: Infrastructure, prefix: string) {
   }));
 }
 
-async function waitForPort(port: number) {
-  for (let i = 0; i < 300; i++) {
-    const open = await new Promise<boolean>((done) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => done(socket.end() !== undefined));
-      socket.once('error', () => done(false));
-    });
-    if (open) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`strategy service did not listen on ${port}`);
-}
+type PathResult = { throughput: Run; latency: Run };
 
-function report(
-  events: number,
-  concurrency: number,
-  raw: PathResult,
-  prism: PathResult,
-  serviceRssMb: number,
-) {
-  const r = summarize(raw.latenciesMs);
-  const p = summarize(prism.latenciesMs);
-  const rawRate = perSecond(raw.events, raw.elapsedMs);
-  const prismRate = perSecond(prism.events, prism.elapsedMs);
-  const row = (name: string, rate: number, s: ReturnType<typeof summarize>) =>
-    `  ${name.padEnd(44)} ${String(rate).padStart(8)} ev/s   p50 ${ms(s.p50).padStart(10)}   p99 ${ms(s.p99).padStart(10)}`;
+function report(raw: PathResult, prism: PathResult, serviceRssMb: number) {
+  const row = (name: string, result: PathResult) => {
+    const rate = perSecond(result.throughput.events, result.throughput.elapsedMs);
+    const s = summarize(result.latency.latenciesMs);
+    return {
+      rate,
+      s,
+      line: `  ${name.padEnd(44)} ${String(rate).padStart(7)} ev/s   p50 ${ms(s.p50).padStart(9)}   p99 ${ms(s.p99).padStart(9)}`,
+    };
+  };
+  const r = row('peer: raw JetStream publish → consume + ack', raw);
+  const p = row('prism: SetAudienceApproach → consumer ack', prism);
   const mem = memory();
-  console.log(`Command → outbox → JetStream → consumer ack (${events} events, ${concurrency} in flight)`);
-  console.log(row('peer: raw JetStream publish → consume + ack', rawRate, r));
-  console.log(row('prism: SetAudienceApproach → consumer ack', prismRate, p));
   console.log(
-    `  ratio prism/raw: throughput ${((prismRate / rawRate) * 100).toFixed(1)} %, p50 ×${(p.p50 / r.p50).toFixed(1)}, p99 ×${(p.p99 / r.p99).toFixed(1)}`,
+    `Command → outbox → JetStream → consumer ack (throughput: ${raw.throughput.events} events, 16 in flight; latency: ${raw.latency.events} events, 1 in flight)`,
+  );
+  console.log(r.line);
+  console.log(p.line);
+  console.log(
+    `  ratio prism/raw: throughput ${((p.rate / r.rate) * 100).toFixed(1)} %, p50 ×${(p.s.p50 / r.s.p50).toFixed(1)}, p99 ×${(p.s.p99 / r.s.p99).toFixed(1)}`,
   );
   console.log(
     `  memory: strategy service peak RSS ${serviceRssMb.toFixed(0)} MB; bench process RSS ${mem.rssMb.toFixed(0)} MB, heap ${mem.heapMb.toFixed(0)} MB\n`,

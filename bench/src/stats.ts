@@ -12,13 +12,3 @@ export function memory() {
 
 export const ms = (value: number) => `${value.toFixed(2)} ms`;
 export const perSecond = (count: number, elapsedMs: number) => Math.round((count / elapsedMs) * 1000);
-
-/** Runs `worker` on `concurrency` lanes until `total` items are done. */
-export async function lanes(total: number, concurrency: number, worker: (index: number) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) await worker(next++);
-    }),
-  );
-}

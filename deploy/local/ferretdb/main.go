@@ -20,6 +20,9 @@ func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on")
 	dataDir := flag.String("data", "./data", "directory holding the SQLite databases")
 	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
+	// WAL with synchronous=NORMAL cannot corrupt the database; a power cut may drop the
+	// last commits. Right for local runs and tests; pass -sqlite-sync full for durability.
+	sqliteSync := flag.String("sqlite-sync", "normal", "SQLite synchronous pragma: normal or full")
 	flag.Parse()
 
 	if err := os.MkdirAll(*dataDir, 0o755); err != nil {
@@ -38,7 +41,7 @@ func main() {
 		Listener:  ferretdb.ListenerConfig{TCP: *listen},
 		Logger:    logger,
 		Handler:   "sqlite",
-		SQLiteURL: "file:" + *dataDir + "/",
+		SQLiteURL: "file:" + *dataDir + "/?_pragma=synchronous(" + *sqliteSync + ")",
 	})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "prism-ferretdb: %v\n", err)

@@ -5,3 +5,4 @@ export {
   resolveInfrastructure,
   stopLocalServers,
 } from './resolve.js';
+export { waitForPort } from './wait-for-port.js';

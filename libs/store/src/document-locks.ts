@@ -25,11 +25,16 @@ const DUPLICATE_KEY = 11000;
  * several modifiedCount 1, one surviving write). An insert with a unique `_id` is atomic on
  * FerretDB and MongoDB alike, so a lock is a document inserted before the write and deleted
  * after it. MongoDB would not need it; one code path for both keeps the tested one the real one.
+ *
+ * Writers in one process (commands and the outbox relay) first queue in memory, first come
+ * first served: polling the lock document alone let a busy writer starve the relay.
  */
 export class DocumentLocks {
   private readonly locks: Collection<LockDocument>;
   private readonly ttlMs: number;
   private readonly waitMs: number;
+  /** Tail of the in-process queue per lock id. */
+  private readonly queues = new Map<string, Promise<void>>();
 
   constructor(db: Db, options: DocumentLocksOptions = {}) {
     this.locks = db.collection<LockDocument>('_document_locks');
@@ -40,12 +45,25 @@ export class DocumentLocks {
   /** Runs `write` while no other holder of these locks writes the same document. */
   async withLock<T>(collection: string, spaceId: string, id: string, write: () => Promise<T>): Promise<T> {
     const _id = `${collection}/${spaceId}/${id}`;
-    const owner = randomUUID();
-    await this.acquire({ _id, spaceId, owner });
+    const ahead = this.queues.get(_id) ?? Promise.resolve();
+    let leave = () => {};
+    const done = new Promise<void>((resolve) => {
+      leave = resolve;
+    });
+    const mine = ahead.then(() => done);
+    this.queues.set(_id, mine);
+    await ahead;
     try {
-      return await write();
+      const owner = randomUUID();
+      await this.acquire({ _id, spaceId, owner });
+      try {
+        return await write();
+      } finally {
+        await this.locks.deleteOne({ _id, owner });
+      }
     } finally {
-      await this.locks.deleteOne({ _id, owner });
+      leave();
+      if (this.queues.get(_id) === mine) this.queues.delete(_id);
     }
   }
 

@@ -38,11 +38,20 @@ export interface OutboxRelayOptions {
  * The relay is the one reader that spans spaces: it returns nothing to callers and publishes
  * each event on its own space's subject.
  */
+/** A document a command just queued events on. */
+export interface OutboxDocumentRef {
+  collection: string;
+  spaceId: string;
+  id: string;
+}
+
 export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = true;
+  /** Documents named by kick(); drained by id, which spares a scan of every collection. */
+  private readonly targets = new Map<string, OutboxDocumentRef>();
 
   constructor(private readonly options: OutboxRelayOptions) {}
 
@@ -51,9 +60,10 @@ export class OutboxRelay {
     this.schedule(0);
   }
 
-  /** Asks for a pass now, e.g. right after a command stored new events. */
-  kick(): void {
+  /** Asks for a pass now, e.g. right after a command stored new events on `target`. */
+  kick(target?: OutboxDocumentRef): void {
     if (this.stopped) return;
+    if (target) this.targets.set(`${target.collection}/${target.spaceId}/${target.id}`, target);
     if (this.running) this.again = true;
     else this.schedule(0);
   }
@@ -89,12 +99,26 @@ export class OutboxRelay {
 
   private async drainUntilIdle(): Promise<void> {
     try {
+      if (this.targets.size > 0) {
+        while (!this.stopped && this.targets.size > 0) await this.drainTargets();
+        return;
+      }
       while (!this.stopped && (await this.drainOnce()) > 0) {
-        /* keep going while there is work */
+        /* a full scan: keep going while there is work */
       }
     } catch (error) {
       // Nothing is lost: the entries stay in the outbox for the next pass.
       this.options.logger.error({ err: error }, 'outbox relay pass failed; will retry');
+    }
+  }
+
+  private async drainTargets(): Promise<void> {
+    const targets = [...this.targets.values()];
+    this.targets.clear();
+    for (const { collection: name, spaceId, id } of targets) {
+      const collection = this.options.db.collection<OutboxDocument>(name);
+      const doc = await collection.findOne({ _id: id, spaceId });
+      if (doc && doc.outbox.length > 0) await this.publishAndClear(collection, doc);
     }
   }
 
@@ -104,14 +128,19 @@ export class OutboxRelay {
       .limit(this.options.batchSize ?? 100)
       .toArray();
     let published = 0;
-    for (const doc of pending) {
-      for (const entry of doc.outbox) {
-        await this.options.publisher.publish(eventOf(entry));
-        await this.options.afterPublish?.(entry);
-      }
-      published += await this.clear(collection, doc);
-    }
+    for (const doc of pending) published += await this.publishAndClear(collection, doc);
     return published;
+  }
+
+  private async publishAndClear(
+    collection: Collection<OutboxDocument>,
+    doc: OutboxDocument,
+  ): Promise<number> {
+    for (const entry of doc.outbox) {
+      await this.options.publisher.publish(eventOf(entry));
+      await this.options.afterPublish?.(entry);
+    }
+    return this.clear(collection, doc);
   }
 
   /** Removes exactly the entries read (and published); newer ones pushed meanwhile stay. */

@@ -1,9 +1,10 @@
 import { connectBus, ensureStream, streamName } from '@prism/bus';
-import { createGrpcServer, staticApiKeys } from '@prism/grpc';
+import { createGrpcServer, startMetricsServer, staticApiKeys } from '@prism/grpc';
 import type { Logger } from '@prism/log';
 import { protoPath } from '@prism/proto';
 import { StrategyServiceService } from '@prism/proto/prism/strategy/v1/strategy';
 import { connectMongo, OutboxRelay } from '@prism/store';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { StrategyConfig } from './config.js';
 import { strategyStreamSubjects } from './events/strategy-events.js';
 import { strategyService } from './server.js';
@@ -39,6 +40,8 @@ export async function startStrategyService(
   });
   relay.start();
 
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
   const server = createGrpcServer({
     service: 'strategy',
     host: config.STRATEGY_GRPC_HOST,
@@ -46,16 +49,22 @@ export async function startStrategyService(
     logger,
     apiKeys: staticApiKeys(config.PRISM_API_KEYS),
     protoFiles: [protoPath('prism/strategy/v1/strategy.proto')],
+    metrics,
   });
-  server.addService(StrategyServiceService, strategyService({ repos, eventsQueued: () => relay.kick() }));
+  server.addService(
+    StrategyServiceService,
+    strategyService({ repos, eventsQueued: (document) => relay.kick(document) }),
+  );
   const port = await server.start();
-  logger.info({ port }, 'strategy service listening');
+  const metricsServer = await startMetricsServer(metrics, config.METRICS_PORT, config.STRATEGY_GRPC_HOST);
+  logger.info({ port, metricsPort: config.METRICS_PORT || undefined }, 'strategy service listening');
 
   return {
     port,
     relay,
     async stop() {
       await server.shutdown();
+      metricsServer?.close();
       await relay.stop();
       await relay.drainOnce().catch((err) => logger.warn({ err }, 'outbox left for the next start'));
       await bus.close();

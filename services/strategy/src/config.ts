@@ -4,6 +4,7 @@ import { z } from 'zod';
 export const strategyConfigSchema = z.object({
   ...commonEnv,
   STRATEGY_GRPC_HOST: z.string().default('127.0.0.1'),
+  // 0 lets the OS pick a free port (tests); the bound port is logged.
   STRATEGY_GRPC_PORT: port(50051, { allowZero: true }),
   STRATEGY_DB: z
     .string()

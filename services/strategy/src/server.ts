@@ -1,6 +1,7 @@
 import { FailedPrecondition } from '@prism/errors';
 import { type CallContext, parseRequest, unary } from '@prism/grpc';
 import type { StrategyServiceServer } from '@prism/proto/prism/strategy/v1/strategy';
+import type { OutboxDocumentRef } from '@prism/store';
 import { v7 as uuidv7 } from 'uuid';
 import { type CampaignChange, type StrategyFacts, selectStrategy, setApproach } from './domain/campaign.js';
 import {
@@ -17,8 +18,8 @@ import type { StrategyRepositories } from './store/repositories.js';
 
 export interface StrategyServiceDeps {
   repos: StrategyRepositories;
-  /** Called after a write queued events, so the outbox relay publishes them now. */
-  eventsQueued: () => void;
+  /** Called after a write queued events on a document, so the outbox relay publishes them now. */
+  eventsQueued: (document: OutboxDocumentRef) => void;
   clock?: () => Date;
 }
 
@@ -34,12 +35,22 @@ export function strategyService(deps: StrategyServiceDeps): StrategyServiceServe
     return strategy ? { personaCount: strategy.personaCount } : undefined;
   }
 
-  async function presentCampaign(spaceId: string, doc: CampaignDocument) {
-    return campaignToProto(doc, await strategyFacts(spaceId, doc.strategyId));
+  async function presentCampaign(spaceId: string, doc: CampaignDocument, facts?: StrategyFacts) {
+    return campaignToProto(doc, facts ?? (await strategyFacts(spaceId, doc.strategyId)));
   }
 
-  async function applyCampaignChange(call: CallContext, doc: CampaignDocument, change: CampaignChange) {
-    if (change.events.length === 0) return presentCampaign(call.spaceId, doc);
+  const queuedOnStrategy = (call: CallContext, id: string) =>
+    deps.eventsQueued({ collection: 'strategies', spaceId: call.spaceId, id });
+  const queuedOnCampaign = (call: CallContext, id: string) =>
+    deps.eventsQueued({ collection: 'campaigns', spaceId: call.spaceId, id });
+
+  async function applyCampaignChange(
+    call: CallContext,
+    doc: CampaignDocument,
+    change: CampaignChange,
+    facts: StrategyFacts | undefined,
+  ) {
+    if (change.events.length === 0) return presentCampaign(call.spaceId, doc, facts);
     const events = campaignChangeEvents(ctxOf(call), doc._id, change.state.strategyId, change.events);
     const { strategyId, approach, epoch } = change.state;
     const updated = await campaigns.update(
@@ -49,8 +60,8 @@ export function strategyService(deps: StrategyServiceDeps): StrategyServiceServe
       { strategyId, approach, epoch, updatedAt: now() },
       events,
     );
-    deps.eventsQueued();
-    return presentCampaign(call.spaceId, updated);
+    queuedOnCampaign(call, doc._id);
+    return presentCampaign(call.spaceId, updated, facts);
   }
 
   return {
@@ -61,7 +72,7 @@ export function strategyService(deps: StrategyServiceDeps): StrategyServiceServe
       const created = await strategies.insert(call.spaceId, doc, [
         strategyChanged(ctxOf(call), 'strategy.created', { ...doc, version: 1 }),
       ]);
-      deps.eventsQueued();
+      queuedOnStrategy(call, doc._id);
       return { strategy: strategyToProto(created) };
     }),
 
@@ -95,7 +106,7 @@ export function strategyService(deps: StrategyServiceDeps): StrategyServiceServe
         { ...spec, updatedAt: now() },
         [event],
       );
-      deps.eventsQueued();
+      queuedOnStrategy(call, strategyId);
       return { strategy: strategyToProto(updated) };
     }),
 
@@ -113,7 +124,7 @@ export function strategyService(deps: StrategyServiceDeps): StrategyServiceServe
       await strategies.remove(call.spaceId, strategyId, version, [
         strategyDeleted(ctxOf(call), strategyId, version + 1),
       ]);
-      deps.eventsQueued();
+      queuedOnStrategy(call, strategyId);
       return {};
     }),
 
@@ -129,7 +140,7 @@ export function strategyService(deps: StrategyServiceDeps): StrategyServiceServe
         updatedAt: at,
       };
       const created = await campaigns.insert(call.spaceId, doc, [campaignCreated(ctxOf(call), doc)]);
-      deps.eventsQueued();
+      queuedOnCampaign(call, doc._id);
       return { campaign: await presentCampaign(call.spaceId, created) };
     }),
 
@@ -167,16 +178,18 @@ export function strategyService(deps: StrategyServiceDeps): StrategyServiceServe
       await campaigns.remove(call.spaceId, campaignId, expectedVersion || current.version, [
         campaignDeleted(ctxOf(call), campaignId, current.epoch),
       ]);
-      deps.eventsQueued();
+      queuedOnCampaign(call, campaignId);
       return {};
     }),
 
     selectStrategy: unary(async (call, request) => {
       const { campaignId, strategyId, expectedEpoch } = parseRequest(requests.selectStrategyRequest, request);
       const campaign = await campaigns.get(call.spaceId, campaignId);
-      await strategies.get(call.spaceId, strategyId);
+      const strategy = await strategies.get(call.spaceId, strategyId);
       const change = selectStrategy(campaign, strategyId, expectedEpoch);
-      return { campaign: await applyCampaignChange(call, campaign, change) };
+      return {
+        campaign: await applyCampaignChange(call, campaign, change, { personaCount: strategy.personaCount }),
+      };
     }),
 
     setAudienceApproach: unary(async (call, request) => {
@@ -187,7 +200,7 @@ export function strategyService(deps: StrategyServiceDeps): StrategyServiceServe
       const campaign = await campaigns.get(call.spaceId, campaignId);
       const facts = await strategyFacts(call.spaceId, campaign.strategyId);
       const change = setApproach(campaign, approach, expectedEpoch, facts);
-      return { campaign: await applyCampaignChange(call, campaign, change) };
+      return { campaign: await applyCampaignChange(call, campaign, change, facts) };
     }),
   };
 }

@@ -1,0 +1,45 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface ServiceProcess {
+  child: ChildProcess;
+  /** The gRPC port the service logged once it listened. */
+  port: Promise<number>;
+  stderr(): string;
+  /** Exit code (or signal name) once the process ended. */
+  exited: Promise<number | string>;
+}
+
+/** Starts `services/<name>/src/main.ts` as its own Node process, the way `npm start` does. */
+export function startServiceProcess(name: string, env: Record<string, string>): ServiceProcess {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', resolve(repoRoot, `services/${name}/src/main.ts`)],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stdout = '';
+  let stderr = '';
+  const port = new Promise<number>((resolvePort, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const listening = stdout.match(/"port":(\d+)[^\n]*service listening/);
+      if (listening) resolvePort(Number(listening[1]));
+    });
+    child.once('exit', () => reject(new Error(`${name} exited before listening:\n${stderr}`)));
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<number | string>((done) =>
+    child.once('exit', (code, signal) => done(code ?? signal ?? 'unknown')),
+  );
+  port.catch(() => {});
+  return { child, port, stderr: () => stderr, exited };
+}
