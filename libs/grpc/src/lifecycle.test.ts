@@ -1,6 +1,6 @@
 import { type Client, status } from '@grpc/grpc-js';
 import { createLogger } from '@prism/log';
-import { protoPath } from '@prism/proto';
+import { descriptorSet } from '@prism/proto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { staticApiKeys } from './auth.js';
 import { createGrpcServer, type GrpcServer } from './server.js';
@@ -31,7 +31,7 @@ async function startServer() {
     port: 0,
     logger: createLogger('test', { level: 'silent' }),
     apiKeys: staticApiKeys(new Map([['acme-key-0001', 'acme']])),
-    protoFiles: [protoPath('prism/strategy/v1/strategy.proto')],
+    descriptorSet: descriptorSet(),
   });
   const answer = async (): Promise<EchoResponse> => ({ text: 'done', spaceId: '', traceparent: '' });
   server.addService(EchoService, {

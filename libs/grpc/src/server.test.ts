@@ -1,7 +1,7 @@
 import { type Client, status } from '@grpc/grpc-js';
 import { readErrorDetails } from '@prism/errors';
 import { createLogger, parseTraceparent } from '@prism/log';
-import { protoPath } from '@prism/proto';
+import { descriptorSet } from '@prism/proto';
 import { type Histogram, Registry } from 'prom-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -40,7 +40,7 @@ beforeAll(async () => {
     logger,
     metrics,
     apiKeys: staticApiKeys(new Map([['acme-key-0001', 'acme']])),
-    protoFiles: [protoPath('prism/strategy/v1/strategy.proto')],
+    descriptorSet: descriptorSet(),
   });
   const echo = unary<EchoRequest, EchoResponse>(async (ctx, request) => {
     const { text } = parseRequest(echoRequest, request);

@@ -1,5 +1,3 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import {
   Server,
   ServerCredentials,
@@ -7,14 +5,13 @@ import {
   type UntypedHandleCall,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import type { Logger } from '@prism/log';
-import { protoRoot } from '@prism/proto';
-import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
+import { HealthImplementation } from 'grpc-health-check';
 import type { Registry } from 'prom-client';
 import type { ApiKeyResolver } from './auth.js';
 import { loggingInterceptor, metricsInterceptor } from './interceptors.js';
+import { reflectionRoot } from './reflection.js';
 import { type ServerScope, serverScope } from './unary.js';
 
 export interface GrpcServerOptions {
@@ -27,8 +24,8 @@ export interface GrpcServerOptions {
   apiKeys: ApiKeyResolver;
   /** Where the gRPC metrics go; none are recorded without it. */
   metrics?: Registry;
-  /** The service's .proto files (absolute, or relative to `protoRoot`), served by reflection. */
-  protoFiles: string[];
+  /** A FileDescriptorSet (`buf build` output) served by reflection: `descriptorSet()` of @prism/proto. */
+  descriptorSet: Uint8Array;
 }
 
 export interface GrpcServer {
@@ -43,16 +40,9 @@ export interface GrpcServer {
   shutdown(graceMs?: number): Promise<void>;
 }
 
-const require = createRequire(import.meta.url);
-// Reflection describes itself too, so `grpcurl list` shows everything the server answers.
-const reflectionProtoDir = join(dirname(require.resolve('@grpc/reflection')), '../proto');
-const HEALTH_PROTO = 'health/v1/health.proto';
-const healthProtoDir = healthProtoPath.slice(0, -HEALTH_PROTO.length);
-const REFLECTION_PROTOS = ['grpc/reflection/v1/reflection.proto', 'grpc/reflection/v1alpha/reflection.proto'];
-
 /** A grpc-js server with what every Prism service needs: auth scope, logs, metrics, health, reflection. */
 export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
-  const { service, host = '127.0.0.1', port, logger, apiKeys, metrics, protoFiles } = options;
+  const { service, host = '127.0.0.1', port, logger, apiKeys, metrics, descriptorSet } = options;
   const interceptors = [
     loggingInterceptor(logger),
     ...(metrics ? [metricsInterceptor(metrics, service)] : []),
@@ -64,10 +54,7 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   const health = new HealthImplementation({ '': 'NOT_SERVING' });
   health.addToServer(server);
 
-  const reflected = loadSync([...protoFiles, HEALTH_PROTO, ...REFLECTION_PROTOS], {
-    includeDirs: [protoRoot, healthProtoDir, reflectionProtoDir],
-  });
-  new ReflectionService(reflected).addToServer(server);
+  new ReflectionService(reflectionRoot(descriptorSet)).addToServer(server);
 
   const setStatus = (status: 'SERVING' | 'NOT_SERVING') => {
     for (const name of serviceNames) health.setStatus(name, status);

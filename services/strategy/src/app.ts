@@ -1,7 +1,7 @@
 import { connectBus, ensureStream, streamName } from '@prism/bus';
 import { createGrpcServer, startMetricsServer, staticApiKeys } from '@prism/grpc';
 import type { Logger } from '@prism/log';
-import { protoPath } from '@prism/proto';
+import { descriptorSet } from '@prism/proto';
 import { StrategyServiceService } from '@prism/proto/prism/strategy/v1/strategy';
 import { connectMongo, OutboxRelay } from '@prism/store';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -48,7 +48,7 @@ export async function startStrategyService(
     port: config.STRATEGY_GRPC_PORT,
     logger,
     apiKeys: staticApiKeys(config.PRISM_API_KEYS),
-    protoFiles: [protoPath('prism/strategy/v1/strategy.proto')],
+    descriptorSet: descriptorSet(),
     metrics,
   });
   server.addService(
