@@ -58,7 +58,8 @@ function run([command, baseArgs], args, { allowFailure = false } = {}) {
 function install(pnpm) {
   const frozen = process.env.CI ? ['--frozen-lockfile'] : [];
   run(pnpm, ['install', '--prefer-offline', ...frozen]);
-  if (!existsSync(join(root, 'proto/gen'))) run(pnpm, ['--filter', '@prism/proto', 'run', 'generate']);
+  // proto/'s postinstall generates code; a skipped install (nothing changed) may still lack it.
+  if (!existsSync(join(root, 'proto/gen/descriptors.binpb'))) run(['sh', []], [join(root, 'proto/generate.sh')]);
 }
 
 /** Prints vitest's JSON report as the plain closing line CI reads. */
