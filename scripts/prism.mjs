@@ -59,7 +59,8 @@ function install(pnpm) {
   const frozen = process.env.CI ? ['--frozen-lockfile'] : [];
   run(pnpm, ['install', '--prefer-offline', ...frozen]);
   // proto/'s postinstall generates code; a skipped install (nothing changed) may still lack it.
-  if (!existsSync(join(root, 'proto/gen/descriptors.binpb'))) run(['sh', []], [join(root, 'proto/generate.sh')]);
+  if (!existsSync(join(root, 'proto/gen/descriptors.binpb')))
+    run(['sh', []], [join(root, 'proto/generate.sh')]);
 }
 
 /** Prints vitest's JSON report as the plain closing line CI reads. */

@@ -1,3 +1,4 @@
+import { isolatedInfra } from '@prism/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Bus } from './connect.js';
@@ -6,18 +7,10 @@ import { DLQ_HEADERS } from './dead-letter.js';
 import { createEvent, encodeEvent, type PrismEvent, subjectOf } from './envelope.js';
 import { publishEvent } from './publish.js';
 import { deadLetterStreamName, deadLetterSubjectOf, ensureStream, streamName } from './streams.js';
-import {
-  type Collected,
-  collect,
-  deleteStreams,
-  openBus,
-  recordingLogger,
-  testLogger,
-  testPrefix,
-  waitFor,
-} from './test-support.js';
+import { type Collected, collect, openBus, recordingLogger, testLogger, waitFor } from './test-support.js';
 
-const prefix = testPrefix();
+const infra = isolatedInfra();
+const prefix = infra.subjectPrefix;
 const stream = streamName(prefix, 'events');
 let bus: Bus;
 const cleanups: (() => Promise<void>)[] = [];
@@ -32,7 +25,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await deleteStreams(bus.jsm, prefix);
+  await infra.cleanup();
   await bus.close();
 });
 

@@ -1,11 +1,13 @@
+import { isolatedInfra } from '@prism/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bus } from './connect.js';
 import { createEvent, decodeEvent, natsSubjectOf } from './envelope.js';
 import { jetStreamPublisher, publishEvent } from './publish.js';
 import { ensureStream, streamName } from './streams.js';
-import { deleteStreams, openBus, testPrefix } from './test-support.js';
+import { openBus } from './test-support.js';
 
-const prefix = testPrefix();
+const infra = isolatedInfra();
+const prefix = infra.subjectPrefix;
 const stream = streamName(prefix, 'strategy');
 let bus: Bus;
 
@@ -15,7 +17,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await deleteStreams(bus.jsm, prefix);
+  await infra.cleanup();
   await bus.close();
 });
 

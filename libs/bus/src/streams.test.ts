@@ -1,3 +1,4 @@
+import { isolatedInfra } from '@prism/testing';
 import { nanos } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bus } from './connect.js';
@@ -8,9 +9,10 @@ import {
   ensureStream,
   streamName,
 } from './streams.js';
-import { deleteStreams, openBus, testPrefix } from './test-support.js';
+import { openBus } from './test-support.js';
 
-const prefix = testPrefix();
+const infra = isolatedInfra();
+const prefix = infra.subjectPrefix;
 let bus: Bus;
 
 beforeAll(async () => {
@@ -18,7 +20,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await deleteStreams(bus.jsm, prefix);
+  await infra.cleanup();
   await bus.close();
 });
 

@@ -1,14 +1,8 @@
 // Helpers for this package's integration tests (not exported from the package).
-import { randomBytes } from 'node:crypto';
-import type { JetStreamClient, JetStreamManager, JsMsg } from 'nats';
+import type { JetStreamClient, JsMsg } from 'nats';
 import { inject } from 'vitest';
 import { type Bus, connectBus } from './connect.js';
 import { type BusLogger, stderrLogger } from './logger.js';
-
-/** A per-file prefix (`t1a2b3c4d`) so files running in parallel on one server never share subjects or streams. */
-export function testPrefix(): string {
-  return `t${randomBytes(4).toString('hex')}`;
-}
 
 export function natsUrl(): string {
   return inject('natsUrl');
@@ -16,13 +10,6 @@ export function natsUrl(): string {
 
 export function openBus(prefix: string, name = 'bus-test'): Promise<Bus> {
   return connectBus({ servers: natsUrl(), name, prefix });
-}
-
-/** Deletes every stream this prefix created (service streams and the DLQ). */
-export async function deleteStreams(jsm: JetStreamManager, prefix: string): Promise<void> {
-  for await (const name of jsm.streams.names()) {
-    if (name.startsWith(`${prefix.toUpperCase()}_`)) await jsm.streams.delete(name);
-  }
 }
 
 /** Quiet unless BUS_TEST_LOG=1: expected failures (retries, dead letters) are what these tests provoke. */

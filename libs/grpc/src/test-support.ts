@@ -10,6 +10,7 @@ import {
   type ServiceError,
 } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
+import { failureOf } from '@prism/testing';
 import { service as healthService } from 'grpc-health-check';
 
 export interface EchoRequest {
@@ -75,14 +76,7 @@ export function call(
 }
 
 /** The error a call fails with; fails the test when the call succeeds. */
-export async function failure(pending: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await pending;
-  } catch (error) {
-    return error as ServiceError;
-  }
-  throw new Error('expected the call to fail');
-}
+export const failure = (pending: Promise<unknown>) => failureOf<ServiceError>(pending);
 
 export function checkHealth(client: Client, service: string): Promise<string> {
   const { path, requestSerialize, responseDeserialize } = methodOf(healthService, 'Check');

@@ -5,7 +5,10 @@ import { waitForPort } from './wait-for-port.js';
 
 describe('where the servers come from', () => {
   it('uses NATS_URL and MONGO_URL from the environment first, starting nothing', async () => {
-    const infra = await resolveInfrastructure({ NATS_URL: 'nats://10.1.2.3:4222', MONGO_URL: 'mongodb://db:27017/' });
+    const infra = await resolveInfrastructure({
+      NATS_URL: 'nats://10.1.2.3:4222',
+      MONGO_URL: 'mongodb://db:27017/',
+    });
     expect(infra).toMatchObject({
       natsUrl: 'nats://10.1.2.3:4222',
       mongoUrl: 'mongodb://db:27017/',

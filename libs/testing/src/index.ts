@@ -1,1 +1,2 @@
+export { failureOf } from './failure.js';
 export { type IsolatedInfra, isolatedInfra } from './isolation.js';

@@ -22,8 +22,14 @@ describe('isolated infrastructure for a test file', () => {
     try {
       await mongo.db(mine.dbName).collection('things').insertOne({ spaceId: 's' });
       await mongo.db(other.dbName).collection('things').insertOne({ spaceId: 's' });
-      await jsm.streams.add({ name: `${mine.subjectPrefix.toUpperCase()}_X`, subjects: [`${mine.subjectPrefix}.x`] });
-      await jsm.streams.add({ name: `${other.subjectPrefix.toUpperCase()}_X`, subjects: [`${other.subjectPrefix}.x`] });
+      await jsm.streams.add({
+        name: `${mine.subjectPrefix.toUpperCase()}_X`,
+        subjects: [`${mine.subjectPrefix}.x`],
+      });
+      await jsm.streams.add({
+        name: `${other.subjectPrefix.toUpperCase()}_X`,
+        subjects: [`${other.subjectPrefix}.x`],
+      });
 
       await mine.cleanup();
 

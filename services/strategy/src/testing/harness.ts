@@ -2,7 +2,7 @@ import { credentials, type Metadata, type ServiceError } from '@grpc/grpc-js';
 import { apiKeyMetadata, callUnary, type UnaryMethod } from '@prism/grpc';
 import { createLogger } from '@prism/log';
 import { StrategyServiceClient } from '@prism/proto/prism/strategy/v1/strategy';
-import { type IsolatedInfra, isolatedInfra } from '@prism/testing';
+import { failureOf as failureOfAny, type IsolatedInfra, isolatedInfra } from '@prism/testing';
 import { type RunningStrategyService, startStrategyService } from '../app.js';
 import { strategyConfigSchema } from '../config.js';
 
@@ -61,12 +61,5 @@ export function callAs<Req, Res>(
   return callUnary(currentClient, method, metadata, request);
 }
 
-/** The rejection of a call that must fail, for asserting its code and details. */
-export async function failureOf(call: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await call;
-  } catch (error) {
-    return error as ServiceError;
-  }
-  throw new Error('expected the call to fail, it succeeded');
-}
+/** The gRPC error a call that must fail ends with. */
+export const failureOf = (pending: Promise<unknown>) => failureOfAny<ServiceError>(pending);
