@@ -1,6 +1,6 @@
 import type { EventPublisher } from '@prism/bus';
-import type { Collection, Db } from 'mongodb';
-import type { DocumentLocks } from './document-locks.js';
+import type { Collection } from 'mongodb';
+import type { AggregateStorage, OutboxDocumentRef } from './aggregate-storage.js';
 import { eventOf, type OutboxEntry } from './outbox.js';
 
 interface OutboxDocument {
@@ -16,14 +16,11 @@ interface RelayLogger {
 }
 
 export interface OutboxRelayOptions {
-  db: Db;
-  /** The same locks the aggregates' writers use: clearing the outbox is a write too. */
-  locks: DocumentLocks;
-  /** Names of the aggregate collections whose documents carry an `outbox`. */
-  collections: string[];
+  /** The storage the aggregates' writers use: its locks and its pending-outbox markers. */
+  storage: AggregateStorage;
   publisher: EventPublisher;
   logger: RelayLogger;
-  /** Safety net for writes made by other replicas; local writes call kick(). */
+  /** Safety net for writes of other replicas and crashed passes; local writes call kick(). */
   pollIntervalMs?: number;
   batchSize?: number;
   /** Runs after an event is published and before its outbox entry is removed (fault tests). */
@@ -38,19 +35,12 @@ export interface OutboxRelayOptions {
  * The relay is the one reader that spans spaces: it returns nothing to callers and publishes
  * each event on its own space's subject.
  */
-/** A document a command just queued events on. */
-export interface OutboxDocumentRef {
-  collection: string;
-  spaceId: string;
-  id: string;
-}
-
 export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = true;
-  /** Documents named by kick(); drained by id, which spares a scan of every collection. */
+  /** Documents named by kick(), drained before the next look at the markers. */
   private readonly targets = new Map<string, OutboxDocumentRef>();
 
   constructor(private readonly options: OutboxRelayOptions) {}
@@ -74,11 +64,24 @@ export class OutboxRelay {
     await this.running;
   }
 
-  /** One pass over every collection; returns how many events were published. */
+  /** One pass over the oldest pending documents; returns how many events were published. */
   async drainOnce(): Promise<number> {
+    return this.drainDocuments(await this.options.storage.pending.oldest(this.options.batchSize ?? 100));
+  }
+
+  /** A document that fails (its stream is gone, say) is logged and retried later; it blocks no other. */
+  private async drainDocuments(refs: OutboxDocumentRef[]): Promise<number> {
     let published = 0;
-    for (const name of this.options.collections) {
-      published += await this.drainCollection(this.options.db.collection<OutboxDocument>(name));
+    for (const ref of refs) {
+      try {
+        published += await this.drainDocument(ref);
+      } catch (error) {
+        // Nothing is lost: the entries and their marker stay for the next pass.
+        this.options.logger.error(
+          { err: error, document: ref },
+          'outbox relay could not publish; will retry',
+        );
+      }
     }
     return published;
   }
@@ -100,58 +103,56 @@ export class OutboxRelay {
   private async drainUntilIdle(): Promise<void> {
     try {
       if (this.targets.size > 0) {
-        while (!this.stopped && this.targets.size > 0) await this.drainTargets();
+        while (!this.stopped && this.targets.size > 0) {
+          const targets = [...this.targets.values()];
+          this.targets.clear();
+          await this.drainDocuments(targets);
+        }
         return;
       }
       while (!this.stopped && (await this.drainOnce()) > 0) {
-        /* a full scan: keep going while there is work */
+        /* keep going while there is work */
       }
     } catch (error) {
-      // Nothing is lost: the entries stay in the outbox for the next pass.
-      this.options.logger.error({ err: error }, 'outbox relay pass failed; will retry');
+      this.options.logger.error({ err: error }, 'outbox relay could not read pending outboxes; will retry');
     }
   }
 
-  private async drainTargets(): Promise<void> {
-    const targets = [...this.targets.values()];
-    this.targets.clear();
-    for (const { collection: name, spaceId, id } of targets) {
-      const collection = this.options.db.collection<OutboxDocument>(name);
-      const doc = await collection.findOne({ _id: id, spaceId });
-      if (doc && doc.outbox.length > 0) await this.publishAndClear(collection, doc);
-    }
-  }
-
-  private async drainCollection(collection: Collection<OutboxDocument>): Promise<number> {
-    const pending = await collection
-      .find({ 'outbox.0': { $exists: true } })
-      .limit(this.options.batchSize ?? 100)
-      .toArray();
-    let published = 0;
-    for (const doc of pending) published += await this.publishAndClear(collection, doc);
-    return published;
-  }
-
-  private async publishAndClear(
-    collection: Collection<OutboxDocument>,
-    doc: OutboxDocument,
-  ): Promise<number> {
-    for (const entry of doc.outbox) {
+  private async drainDocument(ref: OutboxDocumentRef): Promise<number> {
+    const collection = this.options.storage.db.collection<OutboxDocument>(ref.collection);
+    const doc = await collection.findOne({ _id: ref.id, spaceId: ref.spaceId });
+    const entries = doc?.outbox ?? [];
+    for (const entry of entries) {
       await this.options.publisher.publish(eventOf(entry));
       await this.options.afterPublish?.(entry);
     }
-    return this.clear(collection, doc);
+    await this.clear(collection, ref, entries);
+    return entries.length;
   }
 
-  /** Removes exactly the entries read (and published); newer ones pushed meanwhile stay. */
-  private async clear(collection: Collection<OutboxDocument>, doc: OutboxDocument): Promise<number> {
-    return this.options.locks.withLock(collection.collectionName, doc.spaceId, doc._id, async () => {
-      const key = { _id: doc._id, spaceId: doc.spaceId };
-      const cleared = await collection.updateOne(key, { $pullAll: { outbox: doc.outbox } });
-      if (doc.deletedAt) await collection.deleteOne({ ...key, 'outbox.0': { $exists: false } });
-      // Counting only what left the outbox keeps the drain loop from spinning on entries
-      // that could not be removed; they are retried at the next poll instead.
-      return cleared.modifiedCount > 0 ? doc.outbox.length : 0;
+  /**
+   * Removes exactly the entries read (and published); newer ones pushed meanwhile stay, and
+   * so does the marker. A tombstone whose last events are out is removed for good.
+   */
+  private async clear(
+    collection: Collection<OutboxDocument>,
+    ref: OutboxDocumentRef,
+    entries: OutboxEntry[],
+  ) {
+    const { locks, pending } = this.options.storage;
+    await locks.withLock(ref.collection, ref.spaceId, ref.id, async () => {
+      const key = { _id: ref.id, spaceId: ref.spaceId };
+      const after =
+        entries.length > 0
+          ? await collection.findOneAndUpdate(
+              key,
+              { $pullAll: { outbox: entries } },
+              { returnDocument: 'after' },
+            )
+          : await collection.findOne(key);
+      if (after && after.outbox.length > 0) return;
+      if (after?.deletedAt) await collection.deleteOne(key);
+      await pending.unmark(ref);
     });
   }
 }

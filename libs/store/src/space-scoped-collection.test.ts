@@ -1,8 +1,8 @@
 import { Aborted, NotFound } from '@prism/errors';
 import { isolatedInfra } from '@prism/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AggregateStorage } from './aggregate-storage.js';
 import { connectMongo, type MongoConnection } from './connection.js';
-import { DocumentLocks } from './document-locks.js';
 import { type AggregateDocument, SpaceScopedCollection } from './space-scoped-collection.js';
 
 interface Note extends AggregateDocument {
@@ -16,7 +16,11 @@ let notes: SpaceScopedCollection<Note>;
 
 beforeAll(async () => {
   mongo = await connectMongo(infra.mongoUrl, infra.dbName);
-  notes = new SpaceScopedCollection(mongo.db.collection<Note>('notes'), 'note', new DocumentLocks(mongo.db));
+  notes = new SpaceScopedCollection(
+    mongo.db.collection<Note>('notes'),
+    'note',
+    new AggregateStorage(mongo.db),
+  );
   await notes.ensureIndexes([{ tag: 1 }]);
 });
 afterAll(async () => {

@@ -1,7 +1,7 @@
 import type { PrismEvent } from '@prism/bus';
 import { Aborted, NotFound } from '@prism/errors';
 import type { Collection, Filter, Sort, UpdateFilter } from 'mongodb';
-import type { DocumentLocks } from './document-locks.js';
+import type { AggregateStorage } from './aggregate-storage.js';
 import { type OutboxEntry, outboxEntriesOf } from './outbox.js';
 
 /** Fields every aggregate document carries (tenancy, concurrency, outbox, soft delete). */
@@ -34,7 +34,7 @@ export class SpaceScopedCollection<T extends AggregateDocument> {
   constructor(
     private readonly collection: Collection<T>,
     private readonly resource: string,
-    private readonly locks: DocumentLocks,
+    private readonly storage: AggregateStorage,
   ) {}
 
   /** Indexes every space-scoped query relies on; safe to call on each start. */
@@ -77,6 +77,7 @@ export class SpaceScopedCollection<T extends AggregateDocument> {
 
   async insert(spaceId: string, doc: NewAggregate<T>, events: readonly PrismEvent[]): Promise<T> {
     const full = { ...doc, spaceId, version: 1, outbox: outboxEntriesOf(events) } as unknown as T;
+    if (events.length > 0) await this.storage.pending.mark(this.ref(spaceId, doc._id));
     await this.collection.insertOne(full as Parameters<Collection<T>['insertOne']>[0]);
     return full;
   }
@@ -96,13 +97,14 @@ export class SpaceScopedCollection<T extends AggregateDocument> {
       $set: { ...set, version: expectedVersion + 1 },
       ...(events.length > 0 ? { $push: { outbox: { $each: outboxEntriesOf(events) } } } : {}),
     } as unknown as UpdateFilter<T>;
-    const after = await this.locks.withLock(this.collection.collectionName, spaceId, id, () =>
-      this.collection.findOneAndUpdate(
+    const after = await this.storage.locks.withLock(this.collection.collectionName, spaceId, id, async () => {
+      if (events.length > 0) await this.storage.pending.mark(this.ref(spaceId, id));
+      return this.collection.findOneAndUpdate(
         this.live(spaceId, { _id: id, version: expectedVersion } as unknown as ScopedFilter<T>),
         update,
         { returnDocument: 'after' },
-      ),
-    );
+      );
+    });
     if (after) return after as T;
     return this.conflictOrMissing(spaceId, id, expectedVersion);
   }
@@ -118,6 +120,10 @@ export class SpaceScopedCollection<T extends AggregateDocument> {
     throw new Aborted(
       `${this.resource} ${id} changed concurrently (version ${current.version}, expected ${expectedVersion}); read it again and retry`,
     );
+  }
+
+  private ref(spaceId: string, id: string) {
+    return { collection: this.collection.collectionName, spaceId, id };
   }
 
   private live(spaceId: string, filter: ScopedFilter<T>): Filter<T> {

@@ -32,9 +32,7 @@ export async function startStrategyService(
   });
 
   const relay = new OutboxRelay({
-    db: mongo.db,
-    locks: repos.locks,
-    collections: repos.outboxCollections,
+    storage: repos.storage,
     publisher: bus.publisher,
     logger,
   });

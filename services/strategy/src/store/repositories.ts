@@ -1,33 +1,27 @@
-import { DocumentLocks, SpaceScopedCollection } from '@prism/store';
+import { AggregateStorage, SpaceScopedCollection } from '@prism/store';
 import type { Db } from 'mongodb';
 import type { CampaignDocument, StrategyDocument } from './documents.js';
 
 export interface StrategyRepositories {
   strategies: SpaceScopedCollection<StrategyDocument>;
   campaigns: SpaceScopedCollection<CampaignDocument>;
-  /** Collections whose documents carry an outbox, for the relay. */
-  outboxCollections: string[];
-  locks: DocumentLocks;
+  /** Shared with the outbox relay. */
+  storage: AggregateStorage;
 }
 
 export async function openRepositories(db: Db): Promise<StrategyRepositories> {
-  const locks = new DocumentLocks(db);
+  const storage = new AggregateStorage(db);
   const strategies = new SpaceScopedCollection(
     db.collection<StrategyDocument>('strategies'),
     'strategy',
-    locks,
+    storage,
   );
   const campaigns = new SpaceScopedCollection(
     db.collection<CampaignDocument>('campaigns'),
     'campaign',
-    locks,
+    storage,
   );
   await strategies.ensureIndexes();
   await campaigns.ensureIndexes([{ strategyId: 1 }]);
-  return {
-    strategies,
-    campaigns,
-    outboxCollections: ['strategies', 'campaigns'],
-    locks,
-  };
+  return { strategies, campaigns, storage };
 }
