@@ -95,7 +95,10 @@ const commands = {
     summarize(report);
     process.exit(status);
   },
-  start: (pnpm, args) => exec(pnpm, ['exec', 'tsx', 'deploy/local/src/start.ts', ...args]),
+  // Node itself (not `pnpm exec tsx`) so Ctrl-C reaches the launcher and nothing in between
+  // exits before it has stopped what it started.
+  start: (_pnpm, args) =>
+    exec([process.execPath, ['--import', 'tsx']], ['deploy/local/src/start.ts', ...args]),
   bench: (pnpm, args) => run(pnpm, ['--filter', '@prism/bench', 'run', 'bench', ...args]),
   lint(pnpm) {
     run(pnpm, ['exec', 'biome', 'check', '.']);
