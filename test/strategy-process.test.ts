@@ -49,6 +49,7 @@ describe('strategy service as a process', () => {
 
     const scrape = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text());
     expect(scrape).toMatch(/prism_grpc_server_handled_total\{[^}]*CreateCampaign[^}]*\} 1/);
+    expect(scrape).toContain('prism_outbox_events_published_total{collection="campaigns"} 1');
 
     service.child.kill('SIGTERM');
     expect(await service.exited).toBe(0);

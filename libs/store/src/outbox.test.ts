@@ -9,6 +9,7 @@ import {
 } from '@prism/bus';
 import { isolatedInfra } from '@prism/testing';
 import type { Collection } from 'mongodb';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AggregateStorage } from './aggregate-storage.js';
 import { connectMongo, type MongoConnection } from './connection.js';
@@ -98,12 +99,12 @@ describe('outbox without transactions', () => {
     expect(String(failures[0])).toContain('killed');
     expect((await raw.findOne({ _id: 'c1' }))?.outbox.map((e) => e.id)).toEqual([first.id, second.id]);
 
-    const restarted = new OutboxRelay({
-      storage,
-      publisher: bus.publisher,
-      logger: quiet,
-    });
+    const metrics = new Registry();
+    const restarted = new OutboxRelay({ storage, publisher: bus.publisher, logger: quiet, metrics });
     expect(await restarted.drainOnce()).toBe(2);
+    expect(await metrics.getSingleMetricAsString('prism_outbox_events_published_total')).toContain(
+      'prism_outbox_events_published_total{collection="counters"} 2',
+    );
     expect((await raw.findOne({ _id: 'c1' }))?.outbox).toEqual([]);
 
     const info = await bus.jsm.streams.info(stream);

@@ -1,7 +1,9 @@
 import type { EventPublisher } from '@prism/bus';
 import type { Collection } from 'mongodb';
+import type { Registry } from 'prom-client';
 import type { AggregateStorage, OutboxDocumentRef } from './aggregate-storage.js';
 import { eventOf, type OutboxEntry } from './outbox.js';
+import { RelayMetrics } from './relay-metrics.js';
 
 interface OutboxDocument {
   _id: string;
@@ -23,6 +25,8 @@ export interface OutboxRelayOptions {
   /** Safety net for writes of other replicas and crashed passes; local writes call kick(). */
   pollIntervalMs?: number;
   batchSize?: number;
+  /** Where `prism_outbox_*` metrics go; none are recorded without it. */
+  metrics?: Registry;
   /** Runs after an event is published and before its outbox entry is removed (fault tests). */
   afterPublish?: (entry: OutboxEntry) => Promise<void> | void;
 }
@@ -42,8 +46,11 @@ export class OutboxRelay {
   private stopped = true;
   /** Documents named by kick(), drained before the next look at the markers. */
   private readonly targets = new Map<string, OutboxDocumentRef>();
+  private readonly metrics: RelayMetrics | undefined;
 
-  constructor(private readonly options: OutboxRelayOptions) {}
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.metrics = options.metrics && new RelayMetrics(options.metrics);
+  }
 
   start(): void {
     this.stopped = false;
@@ -77,6 +84,7 @@ export class OutboxRelay {
         published += await this.drainDocument(ref);
       } catch (error) {
         // Nothing is lost: the entries and their marker stay for the next pass.
+        this.metrics?.recordFailure(ref.collection);
         this.options.logger.error(
           { err: error, document: ref },
           'outbox relay could not publish; will retry',
@@ -123,7 +131,9 @@ export class OutboxRelay {
     const doc = await collection.findOne({ _id: ref.id, spaceId: ref.spaceId });
     const entries = doc?.outbox ?? [];
     for (const entry of entries) {
-      await this.options.publisher.publish(eventOf(entry));
+      const event = eventOf(entry);
+      await this.options.publisher.publish(event);
+      this.metrics?.recordPublished(ref.collection, event.time);
       await this.options.afterPublish?.(entry);
     }
     await this.clear(collection, ref, entries);

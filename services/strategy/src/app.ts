@@ -31,15 +31,16 @@ export async function startStrategyService(
     subjects: strategyStreamSubjects(prefix),
   });
 
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
   const relay = new OutboxRelay({
     storage: repos.storage,
+    metrics,
     publisher: bus.publisher,
     logger,
   });
   relay.start();
 
-  const metrics = new Registry();
-  collectDefaultMetrics({ register: metrics });
   const server = createGrpcServer({
     service: 'strategy',
     host: config.STRATEGY_GRPC_HOST,
