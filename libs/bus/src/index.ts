@@ -40,3 +40,4 @@ export {
   type StreamSpec,
   streamName,
 } from './streams.js';
+export { ensureServiceStreams, type OwningService, streamSpecOf } from './topology.js';

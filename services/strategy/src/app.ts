@@ -1,4 +1,4 @@
-import { connectBus, ensureStream, streamName } from '@prism/bus';
+import { connectBus, ensureServiceStreams } from '@prism/bus';
 import { createGrpcServer, startMetricsServer, staticApiKeys } from '@prism/grpc';
 import type { Logger } from '@prism/log';
 import { descriptorSet } from '@prism/proto';
@@ -6,7 +6,7 @@ import { StrategyServiceService } from '@prism/proto/prism/strategy/v1/strategy'
 import { connectMongo, OutboxRelay } from '@prism/store';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { StrategyConfig } from './config.js';
-import { strategyStreamSubjects } from './events/strategy-events.js';
+import { consumePersonaEvents } from './events/persona-events.js';
 import { strategyService } from './server.js';
 import { openRepositories } from './store/repositories.js';
 
@@ -26,10 +26,8 @@ export async function startStrategyService(
   const mongo = await connectMongo(config.MONGO_URL, config.STRATEGY_DB);
   const repos = await openRepositories(mongo.db);
   const bus = await connectBus({ servers: config.NATS_URL, name: 'strategy', prefix });
-  await ensureStream(bus.jsm, {
-    name: streamName(prefix, 'strategy'),
-    subjects: strategyStreamSubjects(prefix),
-  });
+  // The persona stream too: this service consumes persona events, whoever starts first.
+  await ensureServiceStreams(bus.jsm, prefix, ['strategy', 'persona']);
 
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
@@ -40,6 +38,7 @@ export async function startStrategyService(
     logger,
   });
   relay.start();
+  const personaEvents = await consumePersonaEvents(bus, repos.personas, logger);
 
   const server = createGrpcServer({
     service: 'strategy',
@@ -63,6 +62,7 @@ export async function startStrategyService(
     relay,
     async stop() {
       await server.shutdown();
+      await personaEvents.stop();
       metricsServer?.close();
       await relay.stop();
       await relay.drainOnce().catch((err) => logger.warn({ err }, 'outbox left for the next start'));

@@ -39,7 +39,7 @@ export function targetAudienceToProto(audience: TargetAudienceFields): TargetAud
   return { ...audience, genders: audience.genders.map((g) => genderByName[g]) };
 }
 
-export function strategyToProto(doc: StrategyDocument): Strategy {
+export function strategyToProto(doc: StrategyDocument, personaCount: number): Strategy {
   return {
     id: doc._id,
     spec: {
@@ -50,7 +50,7 @@ export function strategyToProto(doc: StrategyDocument): Strategy {
       targetAudience: targetAudienceToProto(doc.targetAudience),
       profileSpaceId: doc.profileSpaceId,
     },
-    personaCount: doc.personaCount ?? 0,
+    personaCount,
     version: doc.version,
     createTime: doc.createdAt,
     updateTime: doc.updatedAt,

@@ -2,7 +2,7 @@ import { Metadata, status } from '@grpc/grpc-js';
 import { readErrorDetails } from '@prism/errors';
 import { AudienceApproach, Gender, type StrategySpec } from '@prism/proto/prism/strategy/v1/strategy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCKED_WITHOUT_STRATEGY } from './domain/campaign.js';
+import { LOCKED_WITHOUT_PERSONAS, LOCKED_WITHOUT_STRATEGY } from './domain/campaign.js';
 import { callAs, failureOf, keyOf, type StrategyHarness, startStrategyHarness } from './testing/harness.js';
 
 let h: StrategyHarness;
@@ -43,6 +43,7 @@ const api = {
 
 async function campaignWithStrategy() {
   const { strategy } = await api.createStrategy(spec());
+  await h.personaEvent('acme', 'created', strategy!.id, `persona_of_${strategy!.id}`);
   const { campaign } = await api.createCampaign('Spring launch');
   const selected = await api.selectStrategy(campaign!.id, strategy!.id, campaign!.epoch);
   return { strategy: strategy!, campaign: selected.campaign! };
@@ -74,6 +75,39 @@ describe('strategy service over gRPC', () => {
       AudienceApproach.AUDIENCE_APPROACH_STRATEGY_PERSONAS,
     ]);
     expect(campaign.lockedReason).toBe('');
+  });
+
+  it('offers only AI segments for a strategy without personas and refuses personas with the reason', async () => {
+    const { strategy } = await api.createStrategy(spec({ name: 'No personas yet' }));
+    const { campaign } = await api.createCampaign('AI only');
+    const selected = await api.selectStrategy(campaign!.id, strategy!.id, campaign!.epoch);
+    expect(selected.campaign!.availableApproaches).toEqual([AudienceApproach.AUDIENCE_APPROACH_AI_SEGMENTS]);
+    expect(selected.campaign!.lockedReason).toBe(LOCKED_WITHOUT_PERSONAS);
+
+    const error = await failureOf(
+      api.setApproach(
+        campaign!.id,
+        AudienceApproach.AUDIENCE_APPROACH_STRATEGY_PERSONAS,
+        selected.campaign!.epoch,
+      ),
+    );
+    expect(error.code).toBe(status.FAILED_PRECONDITION);
+    expect(error.details).toContain(LOCKED_WITHOUT_PERSONAS);
+    expect(readErrorDetails(error).preconditionReasons).toContain('APPROACH_UNAVAILABLE');
+  });
+
+  it('learns persona counts from persona events: personas unlock, deleting the last locks again', async () => {
+    const { strategy } = await api.createStrategy(spec({ name: 'Personas come and go' }));
+    const { campaign } = await api.createCampaign('Follows personas');
+    await api.selectStrategy(campaign!.id, strategy!.id, campaign!.epoch);
+    await h.personaEvent('acme', 'created', strategy!.id, 'persona_a');
+    expect((await api.getCampaign(campaign!.id)).campaign!.availableApproaches).toContain(
+      AudienceApproach.AUDIENCE_APPROACH_STRATEGY_PERSONAS,
+    );
+    await h.personaEvent('acme', 'deleted', strategy!.id, 'persona_a');
+    expect((await api.getCampaign(campaign!.id)).campaign!.availableApproaches).toEqual([
+      AudienceApproach.AUDIENCE_APPROACH_AI_SEGMENTS,
+    ]);
   });
 
   it('raises the epoch on every approach change', async () => {

@@ -13,7 +13,7 @@ import {
 } from './events/strategy-events.js';
 import { campaignToProto, strategyToProto } from './mapping.js';
 import * as requests from './requests.js';
-import type { CampaignDocument } from './store/documents.js';
+import type { CampaignDocument, StrategyDocument } from './store/documents.js';
 import type { StrategyRepositories } from './store/repositories.js';
 
 export interface StrategyServiceDeps {
@@ -25,14 +25,17 @@ export interface StrategyServiceDeps {
 
 /** gRPC handlers: validate → load → domain rule → one document write (state + events). */
 export function strategyService(deps: StrategyServiceDeps): StrategyServiceServer {
-  const { strategies, campaigns } = deps.repos;
+  const { strategies, campaigns, personas } = deps.repos;
   const now = deps.clock ?? (() => new Date());
   const ctxOf = (call: CallContext) => ({ space: call.spaceId, traceparent: call.traceparent });
 
   async function strategyFacts(spaceId: string, strategyId?: string): Promise<StrategyFacts | undefined> {
     if (!strategyId) return undefined;
-    const strategy = await strategies.find(spaceId, strategyId);
-    return strategy ? { personaCount: strategy.personaCount } : undefined;
+    return { personaCount: await personas.countOf(spaceId, strategyId) };
+  }
+
+  async function presentStrategy(spaceId: string, doc: StrategyDocument) {
+    return strategyToProto(doc, await personas.countOf(spaceId, doc._id));
   }
 
   async function presentCampaign(spaceId: string, doc: CampaignDocument, facts?: StrategyFacts) {
@@ -73,12 +76,14 @@ export function strategyService(deps: StrategyServiceDeps): StrategyServiceServe
         strategyChanged(ctxOf(call), 'strategy.created', { ...doc, version: 1 }),
       ]);
       queuedOnStrategy(call, doc._id);
-      return { strategy: strategyToProto(created) };
+      return { strategy: strategyToProto(created, 0) };
     }),
 
     getStrategy: unary(async (call, request) => {
       const { strategyId } = parseRequest(requests.getStrategyRequest, request);
-      return { strategy: strategyToProto(await strategies.get(call.spaceId, strategyId)) };
+      return {
+        strategy: await presentStrategy(call.spaceId, await strategies.get(call.spaceId, strategyId)),
+      };
     }),
 
     listStrategies: unary(async (call, request) => {
@@ -107,7 +112,7 @@ export function strategyService(deps: StrategyServiceDeps): StrategyServiceServe
         [event],
       );
       queuedOnStrategy(call, strategyId);
-      return { strategy: strategyToProto(updated) };
+      return { strategy: await presentStrategy(call.spaceId, updated) };
     }),
 
     deleteStrategy: unary(async (call, request) => {
@@ -188,7 +193,12 @@ export function strategyService(deps: StrategyServiceDeps): StrategyServiceServe
       const strategy = await strategies.get(call.spaceId, strategyId);
       const change = selectStrategy(campaign, strategyId, expectedEpoch);
       return {
-        campaign: await applyCampaignChange(call, campaign, change, { personaCount: strategy.personaCount }),
+        campaign: await applyCampaignChange(
+          call,
+          campaign,
+          change,
+          await strategyFacts(call.spaceId, strategy._id),
+        ),
       };
     }),
 

@@ -13,6 +13,7 @@ import {
 
 const fresh: CampaignState = { approach: 'NONE', epoch: 1 };
 const withStrategy: CampaignState = { strategyId: 'strat_a', approach: 'NONE', epoch: 2 };
+const withPersonas = { personaCount: 2 };
 
 type Command = { type: 'approach'; to: (typeof APPROACHES)[number] } | { type: 'strategy'; id: string };
 const command: fc.Arbitrary<Command> = fc.oneof(
@@ -46,7 +47,7 @@ describe('campaign wizard rules', () => {
   });
 
   it('raises the epoch and emits approach_changed from the old to the new approach', () => {
-    const change = setApproach(withStrategy, 'AI_SEGMENTS', 2, {});
+    const change = setApproach(withStrategy, 'AI_SEGMENTS', 2, withPersonas);
     expect(change.state).toEqual({ strategyId: 'strat_a', approach: 'AI_SEGMENTS', epoch: 3 });
     expect(change.events).toEqual([
       { kind: 'campaign.approach_changed', from: 'NONE', to: 'AI_SEGMENTS', epoch: 3 },
@@ -54,12 +55,12 @@ describe('campaign wizard rules', () => {
   });
 
   it('rejects a stale expected epoch as aborted', () => {
-    expect(() => setApproach(withStrategy, 'AI_SEGMENTS', 1, {})).toThrow(Aborted);
+    expect(() => setApproach(withStrategy, 'AI_SEGMENTS', 1, withPersonas)).toThrow(Aborted);
     expect(() => selectStrategy(withStrategy, 'strat_b', 3)).toThrow(Aborted);
   });
 
   it('resets the approach to NONE when the strategy changes', () => {
-    const chosen = setApproach(withStrategy, 'STRATEGY_PERSONAS', 2, {}).state;
+    const chosen = setApproach(withStrategy, 'STRATEGY_PERSONAS', 2, withPersonas).state;
     const change = selectStrategy(chosen, 'strat_b', chosen.epoch);
     expect(change.state).toEqual({ strategyId: 'strat_b', approach: 'NONE', epoch: 4 });
     expect(change.events.map((e) => e.kind)).toEqual([
@@ -69,8 +70,11 @@ describe('campaign wizard rules', () => {
   });
 
   it('keeps the epoch when nothing changes, so retries are harmless', () => {
-    const chosen = setApproach(withStrategy, 'AI_SEGMENTS', 2, {}).state;
-    expect(setApproach(chosen, 'AI_SEGMENTS', chosen.epoch, {})).toEqual({ state: chosen, events: [] });
+    const chosen = setApproach(withStrategy, 'AI_SEGMENTS', 2, withPersonas).state;
+    expect(setApproach(chosen, 'AI_SEGMENTS', chosen.epoch, withPersonas)).toEqual({
+      state: chosen,
+      events: [],
+    });
     expect(selectStrategy(chosen, 'strat_a', chosen.epoch)).toEqual({ state: chosen, events: [] });
   });
 
@@ -96,7 +100,7 @@ describe('campaign wizard rules', () => {
         const state = { ...withStrategy, epoch: 10 };
         const run = () =>
           cmd.type === 'approach'
-            ? setApproach(state, cmd.to, epoch, {})
+            ? setApproach(state, cmd.to, epoch, withPersonas)
             : selectStrategy(state, cmd.id, epoch);
         if (epoch === 10) expect(run).not.toThrow();
         else expect(run).toThrow(Aborted);

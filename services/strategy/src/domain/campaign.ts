@@ -13,8 +13,8 @@ export interface CampaignState {
 
 /** What the rules need to know about the selected strategy. */
 export interface StrategyFacts {
-  /** Undefined until the persona service has told us (then no approach is refused for it). */
-  personaCount?: number;
+  /** Personas the strategy has, as the persona service's events tell. */
+  personaCount: number;
 }
 
 export interface ApproachOptions {

@@ -1,20 +1,15 @@
-import { connectBus, type PrismEvent, startConsumer, streamName, subjectOf } from '@prism/bus';
+import { type PrismEvent, startConsumer, streamName, subjectOf } from '@prism/bus';
 import { AudienceApproach, Gender } from '@prism/proto/prism/strategy/v1/strategy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callAs, keyOf, type StrategyHarness, startStrategyHarness } from '../testing/harness.js';
 
 let h: StrategyHarness;
-let bus: Awaited<ReturnType<typeof connectBus>>;
 const received: PrismEvent[] = [];
 let stopConsumer: () => Promise<void>;
 
 beforeAll(async () => {
   h = await startStrategyHarness();
-  bus = await connectBus({
-    servers: h.infra.natsUrl,
-    name: 'strategy-events-test',
-    prefix: h.infra.subjectPrefix,
-  });
+  const { bus } = h;
   const quiet = { info() {}, warn() {}, error() {}, debug() {} };
   const consumers = await Promise.all(
     ['strategy.*', 'campaign.*'].map((kinds, i) =>
@@ -39,7 +34,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopConsumer?.();
-  await bus?.close();
   await h?.stop();
 });
 
@@ -65,6 +59,7 @@ describe('strategy service events', () => {
         profileSpaceId: 'acme-prod',
       },
     });
+    await h.personaEvent('acme', 'created', strategy!.id, 'persona_evented');
     const { campaign } = await callAs(h.client.createCampaign, md, { name: 'Evented' });
     const step2 = await callAs(h.client.selectStrategy, md, {
       campaignId: campaign!.id,

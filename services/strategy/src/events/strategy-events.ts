@@ -24,11 +24,6 @@ export const STRATEGY_EVENT_KINDS = [
   'campaign.approach_changed',
 ] as const;
 
-/** The service's JetStream stream. `*` keeps it clear of other services' deeper campaign subjects. */
-export function strategyStreamSubjects(prefix: string): string[] {
-  return [`${prefix}.*.strategy.*`, `${prefix}.*.campaign.*`];
-}
-
 interface EventContext {
   space: string;
   traceparent?: string;

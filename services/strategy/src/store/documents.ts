@@ -22,8 +22,6 @@ export interface StrategyFields {
 }
 
 export interface StrategyDocument extends AggregateDocument, StrategyFields {
-  /** Learned from persona events; absent until the persona service reports. */
-  personaCount?: number;
   createdAt: Date;
   updatedAt: Date;
 }

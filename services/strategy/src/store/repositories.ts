@@ -1,10 +1,13 @@
 import { AggregateStorage, SpaceScopedCollection } from '@prism/store';
 import type { Db } from 'mongodb';
 import type { CampaignDocument, StrategyDocument } from './documents.js';
+import { StrategyPersonaProjection } from './strategy-personas.js';
 
 export interface StrategyRepositories {
   strategies: SpaceScopedCollection<StrategyDocument>;
   campaigns: SpaceScopedCollection<CampaignDocument>;
+  /** Personas per strategy, from persona events. */
+  personas: StrategyPersonaProjection;
   /** Shared with the outbox relay. */
   storage: AggregateStorage;
 }
@@ -23,5 +26,6 @@ export async function openRepositories(db: Db): Promise<StrategyRepositories> {
   );
   await strategies.ensureIndexes();
   await campaigns.ensureIndexes([{ strategyId: 1 }]);
-  return { strategies, campaigns, storage };
+  const personas = new StrategyPersonaProjection(db, storage.locks);
+  return { strategies, campaigns, personas, storage };
 }

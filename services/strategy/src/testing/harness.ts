@@ -1,8 +1,11 @@
 import { credentials, type Metadata, type ServiceError } from '@grpc/grpc-js';
+import { type Bus, connectBus, createEvent } from '@prism/bus';
 import { apiKeyMetadata, callUnary, type UnaryMethod } from '@prism/grpc';
 import { createLogger } from '@prism/log';
+import { PersonaChanged, PersonaDeleted } from '@prism/proto/prism/events/v1/persona_events';
 import { StrategyServiceClient } from '@prism/proto/prism/strategy/v1/strategy';
 import { failureOf as failureOfAny, type IsolatedInfra, isolatedInfra } from '@prism/testing';
+import { expect, vi } from 'vitest';
 import { type RunningStrategyService, startStrategyService } from '../app.js';
 import { strategyConfigSchema } from '../config.js';
 
@@ -14,6 +17,15 @@ export interface StrategyHarness {
   infra: IsolatedInfra;
   service: RunningStrategyService;
   client: StrategyServiceClient;
+  /** Connection for publishing what other services would (persona events) and watching events. */
+  bus: Bus;
+  /** Publishes persona events as the persona service would and waits until the strategy counts them. */
+  personaEvent(
+    space: keyof typeof API_KEYS,
+    kind: 'created' | 'deleted',
+    strategyId: string,
+    personaId: string,
+  ): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -35,12 +47,32 @@ export async function startStrategyHarness(): Promise<StrategyHarness> {
   );
   const client = new StrategyServiceClient(`127.0.0.1:${service.port}`, credentials.createInsecure());
   currentClient = client;
+  const bus = await connectBus({
+    servers: infra.natsUrl,
+    name: 'strategy-harness',
+    prefix: infra.subjectPrefix,
+  });
   return {
     infra,
     service,
     client,
+    bus,
+    async personaEvent(space, kind, strategyId, personaId) {
+      const count = async () =>
+        (await callUnary(client, client.getStrategy, keyOf(space), { strategyId })).strategy?.personaCount;
+      const before = await count();
+      const data =
+        kind === 'created'
+          ? PersonaChanged.toJSON({ personaId, strategyId, name: personaId, version: 1 })
+          : PersonaDeleted.toJSON({ personaId, strategyId, version: 2 });
+      await bus.publisher.publish(
+        createEvent({ source: 'prism/persona', kind: `persona.${kind}`, space, subject: personaId, data }),
+      );
+      await vi.waitFor(async () => expect(await count()).not.toBe(before), { timeout: 10_000, interval: 20 });
+    },
     async stop() {
       client.close();
+      await bus.close();
       await service.stop();
       await infra.cleanup();
     },
