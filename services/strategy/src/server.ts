@@ -1,5 +1,5 @@
 import { FailedPrecondition } from '@prism/errors';
-import { type CallContext, parseRequest, unary } from '@prism/grpc';
+import { type CallContext, pageTokenAfter, parseRequest, unary } from '@prism/grpc';
 import type { StrategyServiceServer } from '@prism/proto/prism/strategy/v1/strategy';
 import type { OutboxDocumentRef } from '@prism/store';
 import { v7 as uuidv7 } from 'uuid';
@@ -91,7 +91,7 @@ export function strategyService(deps: StrategyServiceDeps): StrategyServiceServe
       const page = await strategies.list(call.spaceId, {}, pageSize, pageToken);
       return {
         strategies: page.items.map(strategyToProto),
-        nextPageToken: requests.pageTokenAfter(page.nextAfter),
+        nextPageToken: pageTokenAfter(page.nextAfter),
       };
     }),
 
@@ -160,7 +160,7 @@ export function strategyService(deps: StrategyServiceDeps): StrategyServiceServe
       const page = await campaigns.list(call.spaceId, filter, pageSize, pageToken);
       return {
         campaigns: await Promise.all(page.items.map((doc) => presentCampaign(call.spaceId, doc))),
-        nextPageToken: requests.pageTokenAfter(page.nextAfter),
+        nextPageToken: pageTokenAfter(page.nextAfter),
       };
     }),
 

@@ -1,7 +1,8 @@
 import { Aborted, FailedPrecondition } from '@prism/errors';
+import { APPROACH_NAMES, type ApproachName } from '@prism/proto/vocabulary';
 
-export const APPROACHES = ['NONE', 'AI_SEGMENTS', 'STRATEGY_PERSONAS'] as const;
-export type Approach = (typeof APPROACHES)[number];
+export const APPROACHES = APPROACH_NAMES;
+export type Approach = ApproachName;
 
 /** A campaign's wizard state as the rules see it. */
 export interface CampaignState {

@@ -1,7 +1,8 @@
+import type { GenderName } from '@prism/proto/vocabulary';
 import type { AggregateDocument } from '@prism/store';
 import type { Approach } from '../domain/campaign.js';
 
-export type GenderName = 'FEMALE' | 'MALE' | 'NON_BINARY';
+export type { GenderName };
 
 export interface TargetAudienceFields {
   ageRanges: Array<{ min: number; max: number }>;
