@@ -13,4 +13,10 @@ export const services: ServiceProcess[] = [
     portVariable: 'STRATEGY_GRPC_PORT',
     port: 50051,
   },
+  {
+    name: 'persona',
+    entry: 'services/persona/src/main.ts',
+    portVariable: 'PERSONA_GRPC_PORT',
+    port: 50052,
+  },
 ];

@@ -1,0 +1,93 @@
+import { Aborted, FailedPrecondition, type FieldViolation, NotFound } from '@prism/errors';
+import { APPROACH_NAMES, type ApproachName } from '@prism/proto/vocabulary';
+
+export const APPROACHES = APPROACH_NAMES;
+export type Approach = ApproachName;
+
+/** A campaign's step-3 state, as the strategy service's events (or its API) tell it. */
+export interface CampaignView {
+  strategyId?: string;
+  approach: Approach;
+  epoch: number;
+}
+
+/** A campaign's persona selection; `epoch` is the campaign epoch it was made (or last cleared) under. */
+export interface SelectionState {
+  personaIds: string[];
+  epoch: number;
+}
+
+export const MAX_SELECTED_PERSONAS = 5;
+
+export const APPROACH_NOT_PERSONAS =
+  'Personas can only be chosen while the campaign targets its audience with strategy personas; switch step 3 to personas first.';
+
+/** Count and distinctness: checked before anything is loaded. */
+export function personaIdsViolations(ids: readonly string[]): FieldViolation[] {
+  if (ids.length < 1 || ids.length > MAX_SELECTED_PERSONAS) {
+    return [
+      {
+        field: 'persona_ids',
+        description: `must name 1 to ${MAX_SELECTED_PERSONAS} personas (got ${ids.length})`,
+      },
+    ];
+  }
+  const seen = new Set<string>();
+  return ids.flatMap((id, i) => {
+    const repeat = seen.has(id);
+    seen.add(id);
+    return repeat ? [{ field: `persona_ids[${i}]`, description: `repeats persona ${id}` }] : [];
+  });
+}
+
+/** Every id must be a live persona of the space that belongs to the campaign's strategy. */
+export function membershipViolations(
+  ids: readonly string[],
+  strategyId: string,
+  strategyOfPersona: (personaId: string) => string | undefined,
+): FieldViolation[] {
+  return ids.flatMap((id, i) => {
+    const owner = strategyOfPersona(id);
+    if (owner === undefined) return [{ field: `persona_ids[${i}]`, description: `unknown persona ${id}` }];
+    if (owner !== strategyId) {
+      return [{ field: `persona_ids[${i}]`, description: `persona ${id} belongs to another strategy` }];
+    }
+    return [];
+  });
+}
+
+/** The campaign rules of a selection; returns the strategy the personas must belong to. */
+export function requireSelectable(
+  campaignId: string,
+  campaign: CampaignView | undefined,
+  expectedEpoch: number,
+): string {
+  if (!campaign) throw new NotFound('campaign', campaignId);
+  requireEpoch(campaign.epoch, expectedEpoch);
+  if (campaign.approach !== 'STRATEGY_PERSONAS' || !campaign.strategyId) {
+    throw new FailedPrecondition('APPROACH_NOT_PERSONAS', APPROACH_NOT_PERSONAS);
+  }
+  return campaign.strategyId;
+}
+
+/**
+ * The stored selection may already know a newer epoch than the campaign state we checked
+ * (the projection cleared it meanwhile): then this command is stale too.
+ */
+export function requireNotSuperseded(current: SelectionState | undefined, expectedEpoch: number): void {
+  if (current && current.epoch > expectedEpoch) requireEpoch(current.epoch, expectedEpoch);
+}
+
+function requireEpoch(epoch: number, expectedEpoch: number): void {
+  if (epoch !== expectedEpoch) {
+    throw new Aborted(
+      `The campaign moved on to epoch ${epoch} (you sent ${expectedEpoch}); reload it and choose again.`,
+    );
+  }
+}
+
+/** A deleted persona leaves the selection at the same epoch; undefined when it was not in it. */
+export function withoutPersona(selection: SelectionState, personaId: string): SelectionState | undefined {
+  if (!selection.personaIds.includes(personaId)) return undefined;
+  return { ...selection, personaIds: selection.personaIds.filter((id) => id !== personaId) };
+}

@@ -1,0 +1,73 @@
+import { createEvent, type PrismEvent } from '@prism/bus';
+import {
+  CampaignPersonasCleared,
+  CampaignPersonasSelected,
+  PersonaChanged,
+  PersonaDeleted,
+} from '@prism/proto/prism/events/v1/persona_events';
+import type { ClearReason } from '../domain/campaign-state.js';
+
+const source = 'prism/persona';
+
+export interface EventContext {
+  space: string;
+  traceparent?: string | undefined;
+}
+
+interface PersonaFacts {
+  _id: string;
+  strategyId: string;
+  name: string;
+  version: number;
+}
+
+export function personaChanged(
+  ctx: EventContext,
+  kind: 'persona.created' | 'persona.updated',
+  persona: PersonaFacts,
+): PrismEvent {
+  const data = PersonaChanged.toJSON({
+    personaId: persona._id,
+    strategyId: persona.strategyId,
+    name: persona.name,
+    version: persona.version,
+  });
+  return event(ctx, kind, persona._id, data);
+}
+
+export function personaDeleted(ctx: EventContext, persona: Omit<PersonaFacts, 'name'>): PrismEvent {
+  const data = PersonaDeleted.toJSON({
+    personaId: persona._id,
+    strategyId: persona.strategyId,
+    version: persona.version,
+  });
+  return event(ctx, 'persona.deleted', persona._id, data);
+}
+
+export function personasSelected(
+  ctx: EventContext,
+  selection: { campaignId: string; strategyId: string; personaIds: string[]; epoch: number },
+): PrismEvent {
+  const data = CampaignPersonasSelected.toJSON(selection);
+  return event(ctx, 'campaign.personas.selected', selection.campaignId, data, selection.epoch);
+}
+
+export function personasCleared(
+  ctx: EventContext,
+  cleared: { campaignId: string; epoch: number; reason: ClearReason },
+): PrismEvent {
+  const data = CampaignPersonasCleared.toJSON(cleared);
+  return event(ctx, 'campaign.personas.cleared', cleared.campaignId, data, cleared.epoch);
+}
+
+function event(ctx: EventContext, kind: string, subject: string, data: unknown, epoch?: number) {
+  return createEvent({
+    source,
+    kind,
+    space: ctx.space,
+    subject,
+    data,
+    ...(epoch !== undefined && { epoch }),
+    ...(ctx.traceparent && { traceparent: ctx.traceparent }),
+  });
+}

@@ -1,0 +1,51 @@
+import type { EventHandler } from '@prism/bus';
+import type { OutboxDocumentRef } from '@prism/store';
+import { z } from 'zod';
+import { withoutPersona } from '../domain/selection.js';
+import { personasCleared, personasSelected } from '../events/persona-events.js';
+import type { PersonaRepositories } from '../store/repositories.js';
+
+export const personaDeletedData = z.object({ personaId: z.string().min(1) });
+export type PersonaDeletedData = z.infer<typeof personaDeletedData>;
+
+const PAGE = 100;
+
+/**
+ * persona.deleted → every selection holding the persona loses it at the same epoch. A
+ * rewritten selection no longer holds the persona, so a redelivery finds nothing left to do.
+ */
+export function personaDeletedHandler(deps: {
+  repos: PersonaRepositories;
+  eventsQueued: (document: OutboxDocumentRef) => void;
+  clock?: () => Date;
+}): EventHandler<PersonaDeletedData> {
+  const { selections } = deps.repos;
+  const now = deps.clock ?? (() => new Date());
+  return async (event) => {
+    const space = event.prismspace;
+    const { personaId } = event.data;
+    const ctx = { space, traceparent: event.traceparent };
+    let after: string | undefined;
+    do {
+      const page = await selections.list(space, { personaIds: personaId }, PAGE, after);
+      after = page.nextAfter;
+      for (const selection of page.items) {
+        const next = withoutPersona(selection, personaId);
+        if (!next) continue;
+        const campaignId = selection._id;
+        const published =
+          next.personaIds.length > 0
+            ? personasSelected(ctx, { campaignId, strategyId: selection.strategyId ?? '', ...next })
+            : personasCleared(ctx, { campaignId, epoch: next.epoch, reason: 'PERSONAS_DELETED' });
+        await selections.update(
+          space,
+          campaignId,
+          selection.version,
+          { personaIds: next.personaIds, updatedAt: now() },
+          [published],
+        );
+        deps.eventsQueued({ collection: 'campaign_selections', spaceId: space, id: campaignId });
+      }
+    } while (after);
+  };
+}

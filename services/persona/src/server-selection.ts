@@ -1,0 +1,115 @@
+import type { PrismEvent } from '@prism/bus';
+import { Aborted, InvalidArgument, NotFound } from '@prism/errors';
+import { type CallContext, parseRequest, unary } from '@prism/grpc';
+import type { PersonaServiceServer } from '@prism/proto/prism/persona/v1/persona';
+import type { AggregateDocument } from '@prism/store';
+import { MongoServerError } from 'mongodb';
+import {
+  type CampaignView,
+  membershipViolations,
+  personaIdsViolations,
+  requireNotSuperseded,
+  requireSelectable,
+} from './domain/selection.js';
+import { personasSelected } from './events/persona-events.js';
+import { selectionToProto } from './mapping.js';
+import * as requests from './requests.js';
+import type { PersonaServiceDeps } from './server.js';
+import type { PersonaDocument, SelectionDocument } from './store/documents.js';
+
+const DUPLICATE_KEY = 11000;
+
+type SelectionHandlers = Pick<PersonaServiceServer, 'selectCampaignPersonas' | 'getCampaignPersonas'>;
+
+/** Step 3, option B: a campaign's 1–5 personas, valid only under the epoch they were chosen. */
+export function selectionHandlers(deps: PersonaServiceDeps): SelectionHandlers {
+  const { personas, selections, campaignStates } = deps.repos;
+  const now = deps.clock ?? (() => new Date());
+
+  /**
+   * The campaign as of at least `minEpoch`: the projection when it is that fresh, else the
+   * strategy service (the caller may have just changed step 3 and the event is in flight).
+   */
+  async function campaignAt(call: CallContext, campaignId: string, minEpoch: number) {
+    const known = await campaignStates.find(call.spaceId, campaignId);
+    if (known?.deleted) return undefined;
+    if (known && known.epoch >= minEpoch) return known;
+    return deps.strategy.campaign(call, campaignId);
+  }
+
+  /** Deleted personas may linger in a selection until their event is handled: they are left out. */
+  async function livePersonas(spaceId: string, ids: readonly string[]): Promise<PersonaDocument[]> {
+    const found = await Promise.all(ids.map((id) => personas.find(spaceId, id)));
+    return found.filter((doc): doc is PersonaDocument => doc !== null);
+  }
+
+  /**
+   * The campaign consumer also writes the selection (to record each newer epoch), so a version
+   * conflict alone does not make this command stale: only a newer epoch does. Re-read and retry.
+   */
+  async function writeSelection(
+    spaceId: string,
+    campaignId: string,
+    state: Omit<SelectionDocument, keyof AggregateDocument>,
+    events: PrismEvent[],
+  ): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await selections.find(spaceId, campaignId);
+      requireNotSuperseded(current ?? undefined, state.epoch);
+      try {
+        if (current) await selections.update(spaceId, campaignId, current.version, state, events);
+        else await selections.insert(spaceId, { _id: campaignId, ...state }, events);
+        return;
+      } catch (error) {
+        if (!isWriteConflict(error)) throw error;
+        if (attempt === WRITE_ATTEMPTS) {
+          throw new Aborted(
+            'The campaign kept changing while the personas were being selected; reload it and retry.',
+          );
+        }
+      }
+    }
+  }
+
+  return {
+    selectCampaignPersonas: unary(async (call, request) => {
+      const { campaignId, personaIds, expectedEpoch } = parseRequest(
+        requests.selectCampaignPersonasRequest,
+        request,
+      );
+      const shape = personaIdsViolations(personaIds);
+      if (shape.length > 0) throw new InvalidArgument(shape);
+      const campaign: CampaignView | undefined = await campaignAt(call, campaignId, expectedEpoch);
+      const strategyId = requireSelectable(campaignId, campaign, expectedEpoch);
+      const chosen = await livePersonas(call.spaceId, personaIds);
+      const strategyOf = new Map(chosen.map((doc) => [doc._id, doc.strategyId]));
+      const membership = membershipViolations(personaIds, strategyId, (id) => strategyOf.get(id));
+      if (membership.length > 0) throw new InvalidArgument(membership);
+
+      const state = { strategyId, personaIds, epoch: expectedEpoch, updatedAt: now() };
+      const ctx = { space: call.spaceId, traceparent: call.traceparent };
+      await writeSelection(call.spaceId, campaignId, state, [
+        personasSelected(ctx, { campaignId, ...state }),
+      ]);
+      deps.eventsQueued({ collection: 'campaign_selections', spaceId: call.spaceId, id: campaignId });
+      return { selection: selectionToProto(campaignId, chosen, expectedEpoch) };
+    }),
+
+    getCampaignPersonas: unary(async (call, request) => {
+      const { campaignId } = parseRequest(requests.getCampaignPersonasRequest, request);
+      const [selection, campaign] = await Promise.all([
+        selections.find(call.spaceId, campaignId),
+        campaignAt(call, campaignId, 1),
+      ]);
+      if (!campaign) throw new NotFound('campaign', campaignId);
+      const chosen = await livePersonas(call.spaceId, selection?.personaIds ?? []);
+      return { selection: selectionToProto(campaignId, chosen, selection?.epoch ?? 0) };
+    }),
+  };
+}
+
+const WRITE_ATTEMPTS = 3;
+
+function isWriteConflict(error: unknown): boolean {
+  return error instanceof Aborted || (error instanceof MongoServerError && error.code === DUPLICATE_KEY);
+}

@@ -1,0 +1,107 @@
+import { FailedPrecondition, InvalidArgument } from '@prism/errors';
+import { type CallContext, pageTokenAfter, parseRequest, unary } from '@prism/grpc';
+import type { PersonaServiceServer } from '@prism/proto/prism/persona/v1/persona';
+import type { OutboxDocumentRef } from '@prism/store';
+import { v7 as uuidv7 } from 'uuid';
+import { personaChanged, personaDeleted } from './events/persona-events.js';
+import { personaToProto } from './mapping.js';
+import * as requests from './requests.js';
+import { selectionHandlers } from './server-selection.js';
+import type { PersonaRepositories } from './store/repositories.js';
+import type { StrategyLookups } from './strategy-client.js';
+
+export interface PersonaServiceDeps {
+  repos: PersonaRepositories;
+  strategy: StrategyLookups;
+  /** Called after a write queued events on a document, so the outbox relay publishes them now. */
+  eventsQueued: (document: OutboxDocumentRef) => void;
+  clock?: () => Date;
+}
+
+const ctxOf = (call: CallContext) => ({ space: call.spaceId, traceparent: call.traceparent });
+
+/** gRPC handlers: validate → load → domain rule → one document write (state + events). */
+export function personaService(deps: PersonaServiceDeps): PersonaServiceServer {
+  const { personas, strategyRefs } = deps.repos;
+  const now = deps.clock ?? (() => new Date());
+  const queuedOnPersona = (call: CallContext, id: string) =>
+    deps.eventsQueued({ collection: 'personas', spaceId: call.spaceId, id });
+
+  /**
+   * The strategy projection answers for strategies whose events arrived; one created a moment
+   * ago may not be there yet, so an unknown id is confirmed with the strategy service itself.
+   */
+  async function requireStrategy(call: CallContext, strategyId: string): Promise<void> {
+    const known = await strategyRefs.statusOf(call.spaceId, strategyId);
+    if (known === 'live') return;
+    if (known === 'unknown' && (await deps.strategy.strategyExists(call, strategyId))) return;
+    throw new FailedPrecondition(
+      'STRATEGY_NOT_FOUND',
+      `Strategy ${strategyId} does not exist or was deleted; create personas for an existing strategy.`,
+    );
+  }
+
+  return {
+    createPersona: unary(async (call, request) => {
+      const { spec } = parseRequest(requests.createPersonaRequest, request);
+      await requireStrategy(call, spec.strategyId);
+      const at = now();
+      const doc = { _id: `persona_${uuidv7()}`, ...spec, createdAt: at, updatedAt: at };
+      const created = await personas.insert(call.spaceId, doc, [
+        personaChanged(ctxOf(call), 'persona.created', { ...doc, version: 1 }),
+      ]);
+      queuedOnPersona(call, doc._id);
+      return { persona: personaToProto(created) };
+    }),
+
+    getPersona: unary(async (call, request) => {
+      const { personaId } = parseRequest(requests.getPersonaRequest, request);
+      return { persona: personaToProto(await personas.get(call.spaceId, personaId)) };
+    }),
+
+    listPersonas: unary(async (call, request) => {
+      const { strategyId, pageSize, pageToken } = parseRequest(requests.listPersonasRequest, request);
+      const filter = strategyId ? { strategyId } : {};
+      const page = await personas.list(call.spaceId, filter, pageSize, pageToken);
+      return {
+        personas: page.items.map(personaToProto),
+        nextPageToken: pageTokenAfter(page.nextAfter),
+      };
+    }),
+
+    updatePersona: unary(async (call, request) => {
+      const { personaId, spec, expectedVersion } = parseRequest(requests.updatePersonaRequest, request);
+      const current = await personas.get(call.spaceId, personaId);
+      if (spec.strategyId !== current.strategyId) {
+        throw new InvalidArgument([
+          { field: 'spec.strategy_id', description: `is fixed once created (${current.strategyId})` },
+        ]);
+      }
+      const version = expectedVersion || current.version;
+      const event = personaChanged(ctxOf(call), 'persona.updated', {
+        _id: personaId,
+        ...spec,
+        version: version + 1,
+      });
+      const updated = await personas.update(call.spaceId, personaId, version, { ...spec, updatedAt: now() }, [
+        event,
+      ]);
+      queuedOnPersona(call, personaId);
+      return { persona: personaToProto(updated) };
+    }),
+
+    /** Selections holding the persona are rewritten by the persona.deleted consumer. */
+    deletePersona: unary(async (call, request) => {
+      const { personaId, expectedVersion } = parseRequest(requests.deletePersonaRequest, request);
+      const current = await personas.get(call.spaceId, personaId);
+      const version = expectedVersion || current.version;
+      await personas.remove(call.spaceId, personaId, version, [
+        personaDeleted(ctxOf(call), { _id: personaId, strategyId: current.strategyId, version: version + 1 }),
+      ]);
+      queuedOnPersona(call, personaId);
+      return {};
+    }),
+
+    ...selectionHandlers(deps),
+  };
+}

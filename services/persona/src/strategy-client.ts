@@ -1,0 +1,66 @@
+import { type Client, Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import type { CallContext } from '@prism/grpc';
+import type { Campaign, StrategyServiceClient } from '@prism/proto/prism/strategy/v1/strategy';
+import type { CampaignView } from './domain/selection.js';
+import { approachFromProto } from './mapping.js';
+
+/**
+ * Synchronous reads of the strategy service, for when the event projections may lag a change
+ * the caller has just made (ARCHITECTURE §1). Each call carries the caller's own credentials,
+ * so the strategy service scopes it to the caller's space and nothing crosses tenants.
+ */
+export interface StrategyLookups {
+  strategyExists(call: CallContext, strategyId: string): Promise<boolean>;
+  /** Undefined when the strategy service does not know the campaign (in the caller's space). */
+  campaign(call: CallContext, campaignId: string): Promise<CampaignView | undefined>;
+}
+
+const FORWARDED = ['authorization', 'x-api-key', 'x-prism-space'] as const;
+const TIMEOUT_MS = 5_000;
+
+export function strategyLookups(client: StrategyServiceClient): StrategyLookups {
+  return {
+    async strategyExists(call, strategyId) {
+      return (await unlessNotFound(call, client, client.getStrategy, { strategyId })) !== undefined;
+    },
+    async campaign(call, campaignId) {
+      const found = await unlessNotFound(call, client, client.getCampaign, { campaignId });
+      return found?.campaign && campaignView(found.campaign);
+    },
+  };
+}
+
+function campaignView(campaign: Campaign): CampaignView {
+  return {
+    ...(campaign.strategyId && { strategyId: campaign.strategyId }),
+    // An approach this build does not know cannot be STRATEGY_PERSONAS, which is all that matters here.
+    approach: approachFromProto(campaign.approach) ?? 'NONE',
+    epoch: campaign.epoch,
+  };
+}
+
+type Method<Req, Res> = (
+  request: Req,
+  metadata: Metadata,
+  options: { deadline: Date },
+  callback: (error: ServiceError | null, response: Res) => void,
+) => unknown;
+
+function unlessNotFound<Req, Res>(
+  call: CallContext,
+  client: Client,
+  method: Method<Req, Res>,
+  request: Req,
+): Promise<Res | undefined> {
+  const metadata = new Metadata();
+  for (const key of FORWARDED) for (const value of call.metadata.get(key)) metadata.add(key, value);
+  metadata.set('traceparent', call.traceparent);
+  const deadline = new Date(Math.min(Date.now() + TIMEOUT_MS, call.deadline?.getTime() ?? Infinity));
+  return new Promise((resolve, reject) => {
+    method.call(client, request, metadata, { deadline }, (error, response) => {
+      if (!error) resolve(response);
+      else if (error.code === status.NOT_FOUND) resolve(undefined);
+      else reject(error);
+    });
+  });
+}
