@@ -1,5 +1,6 @@
-import { type Collection, type Db, MongoServerError } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
 import { DocumentLocks, type DocumentLocksOptions } from './document-locks.js';
+import { insertIfAbsent } from './insert-if-absent.js';
 
 /** A document a write queued events on. */
 export interface OutboxDocumentRef {
@@ -13,7 +14,6 @@ interface PendingMarker extends OutboxDocumentRef {
   since: Date;
 }
 
-const DUPLICATE_KEY = 11000;
 const markerId = (ref: OutboxDocumentRef) => `${ref.collection}/${ref.spaceId}/${ref.id}`;
 
 /**
@@ -31,11 +31,7 @@ export class PendingOutboxes {
   }
 
   async mark(ref: OutboxDocumentRef): Promise<void> {
-    try {
-      await this.markers.insertOne({ _id: markerId(ref), ...ref, since: new Date() });
-    } catch (error) {
-      if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
-    }
+    await insertIfAbsent(this.markers, { _id: markerId(ref), ...ref, since: new Date() });
   }
 
   /** Oldest first, so a busy document cannot starve the others. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Aborted } from '@prism/errors';
-import { type Collection, type Db, MongoServerError } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
+import { insertIfAbsent } from './insert-if-absent.js';
 
 interface LockDocument {
   _id: string;
@@ -15,8 +16,6 @@ export interface DocumentLocksOptions {
   /** How long a writer waits for a busy document before answering ABORTED. */
   waitMs?: number;
 }
-
-const DUPLICATE_KEY = 11000;
 
 /**
  * Serializes writes to one document across processes. FerretDB 1.x applies an update as
@@ -82,13 +81,7 @@ export class DocumentLocks {
     }
   }
 
-  private async tryInsert(lock: Omit<LockDocument, 'expiresAt'>): Promise<boolean> {
-    try {
-      await this.locks.insertOne({ ...lock, expiresAt: new Date(Date.now() + this.ttlMs) });
-      return true;
-    } catch (error) {
-      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return false;
-      throw error;
-    }
+  private tryInsert(lock: Omit<LockDocument, 'expiresAt'>): Promise<boolean> {
+    return insertIfAbsent(this.locks, { ...lock, expiresAt: new Date(Date.now() + this.ttlMs) });
   }
 }

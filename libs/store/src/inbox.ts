@@ -1,5 +1,6 @@
 import type { PrismEvent } from '@prism/bus';
-import { type Collection, type Db, MongoServerError } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
+import { insertIfAbsent } from './insert-if-absent.js';
 
 interface InboxRecord {
   _id: string;
@@ -10,8 +11,6 @@ interface InboxRecord {
 }
 
 export type InboxOutcome = 'applied' | 'duplicate';
-
-const DUPLICATE_KEY = 11000;
 
 /**
  * Idempotent-handler helper (the eShop pattern): remembers which events a consumer has
@@ -34,17 +33,13 @@ export class Inbox {
     const _id = `${this.consumer}:${event.id}`;
     if (await this.records.findOne({ _id, spaceId: event.prismspace })) return 'duplicate';
     await apply();
-    try {
-      await this.records.insertOne({
-        _id,
-        spaceId: event.prismspace,
-        consumer: this.consumer,
-        eventId: event.id,
-        appliedAt: new Date(),
-      });
-    } catch (error) {
-      if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
-    }
+    await insertIfAbsent(this.records, {
+      _id,
+      spaceId: event.prismspace,
+      consumer: this.consumer,
+      eventId: event.id,
+      appliedAt: new Date(),
+    });
     return 'applied';
   }
 }

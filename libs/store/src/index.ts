@@ -2,6 +2,7 @@ export { AggregateStorage, type OutboxDocumentRef, PendingOutboxes } from './agg
 export { connectMongo, type MongoConnection } from './connection.js';
 export { DocumentLocks, type DocumentLocksOptions } from './document-locks.js';
 export { Inbox, type InboxOutcome } from './inbox.js';
+export { insertIfAbsent, isDuplicateKey } from './insert-if-absent.js';
 export { type OutboxEntry, outboxEntriesOf } from './outbox.js';
 export { OutboxRelay, type OutboxRelayOptions } from './relay.js';
 export {

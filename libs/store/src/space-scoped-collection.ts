@@ -1,7 +1,8 @@
 import type { PrismEvent } from '@prism/bus';
-import { Aborted, NotFound } from '@prism/errors';
+import { Aborted, AlreadyExists, NotFound } from '@prism/errors';
 import type { Collection, Filter, Sort, UpdateFilter } from 'mongodb';
 import type { AggregateStorage } from './aggregate-storage.js';
+import { insertIfAbsent } from './insert-if-absent.js';
 import { type OutboxEntry, outboxEntriesOf } from './outbox.js';
 
 /** Fields every aggregate document carries (tenancy, concurrency, outbox, soft delete). */
@@ -78,7 +79,8 @@ export class SpaceScopedCollection<T extends AggregateDocument> {
   async insert(spaceId: string, doc: NewAggregate<T>, events: readonly PrismEvent[]): Promise<T> {
     const full = { ...doc, spaceId, version: 1, outbox: outboxEntriesOf(events) } as unknown as T;
     if (events.length > 0) await this.storage.pending.mark(this.ref(spaceId, doc._id));
-    await this.collection.insertOne(full as Parameters<Collection<T>['insertOne']>[0]);
+    const inserted = await insertIfAbsent(this.collection, full as Parameters<Collection<T>['insertOne']>[0]);
+    if (!inserted) throw new AlreadyExists(this.resource, doc._id);
     return full;
   }
 

@@ -1,9 +1,8 @@
 import type { PrismEvent } from '@prism/bus';
-import { Aborted, InvalidArgument, NotFound } from '@prism/errors';
+import { Aborted, AlreadyExists, InvalidArgument, NotFound } from '@prism/errors';
 import { type CallContext, parseRequest, unary } from '@prism/grpc';
 import type { PersonaServiceServer } from '@prism/proto/prism/persona/v1/persona';
 import type { AggregateDocument } from '@prism/store';
-import { MongoServerError } from 'mongodb';
 import {
   type CampaignView,
   membershipViolations,
@@ -16,8 +15,6 @@ import { selectionToProto } from './mapping.js';
 import * as requests from './requests.js';
 import type { PersonaServiceDeps } from './server.js';
 import type { PersonaDocument, SelectionDocument } from './store/documents.js';
-
-const DUPLICATE_KEY = 11000;
 
 type SelectionHandlers = Pick<PersonaServiceServer, 'selectCampaignPersonas' | 'getCampaignPersonas'>;
 
@@ -110,6 +107,7 @@ export function selectionHandlers(deps: PersonaServiceDeps): SelectionHandlers {
 
 const WRITE_ATTEMPTS = 3;
 
+/** Another writer got there first: a newer version, or the same selection created meanwhile. */
 function isWriteConflict(error: unknown): boolean {
-  return error instanceof Aborted || (error instanceof MongoServerError && error.code === DUPLICATE_KEY);
+  return error instanceof Aborted || error instanceof AlreadyExists;
 }

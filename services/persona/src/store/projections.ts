@@ -1,9 +1,7 @@
-import type { DocumentLocks } from '@prism/store';
-import { type Collection, type Db, MongoServerError } from 'mongodb';
+import { type DocumentLocks, insertIfAbsent } from '@prism/store';
+import type { Collection, Db } from 'mongodb';
 import { applyCampaignEvent, type CampaignEvent, type CampaignState } from '../domain/campaign-state.js';
 import type { CampaignStateDocument, StrategyRefDocument } from './documents.js';
-
-const DUPLICATE_KEY = 11000;
 
 /** `campaign_states`: the campaign's step-3 state as this service last learned it. */
 export class CampaignStates {
@@ -57,11 +55,7 @@ export class StrategyRefs {
 
   /** An insert never overwrites, so a late strategy.created cannot revive a deleted strategy. */
   async learned(spaceId: string, strategyId: string): Promise<void> {
-    try {
-      await this.refs.insertOne({ _id: strategyId, spaceId, deleted: false });
-    } catch (error) {
-      if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
-    }
+    await insertIfAbsent(this.refs, { _id: strategyId, spaceId, deleted: false });
   }
 
   async deleted(spaceId: string, strategyId: string): Promise<void> {
