@@ -1,5 +1,6 @@
 import { credentials } from '@grpc/grpc-js';
 import { apiKeyMetadata, callUnary, type UnaryMethod } from '@prism/grpc';
+import { PersonaServiceClient } from '@prism/proto/prism/persona/v1/persona';
 import {
   AudienceApproach,
   Gender,
@@ -39,41 +40,123 @@ const loyalty: StrategySpec = {
   profileSpaceId: 'demo',
 };
 
+const runnerPersonas: Array<{
+  name: string;
+  summary: string;
+  goals: string[];
+  painPoints: string[];
+  channels: string[];
+  tone: string;
+}> = [
+  {
+    name: 'Road-to-trail Rebecca',
+    summary: '34, Munich, runs 30 km a week on roads and wants to move to mountain trails.',
+    goals: ['finish her first trail half-marathon'],
+    painPoints: ['knee strain on descents', 'road shoes slip on wet rock'],
+    channels: ['Instagram', 'Strava clubs'],
+    tone: 'encouraging, practical',
+  },
+  {
+    name: 'Ultra Uwe',
+    summary: '41, Innsbruck, races ultras and replaces shoes every 600 km.',
+    goals: ['shave an hour off his 100 km time'],
+    painPoints: ['shoes wear out fast on rough ground'],
+    channels: ['email newsletter', 'race expos'],
+    tone: 'expert, data-driven',
+  },
+  {
+    name: 'Weekend hiker Hanna',
+    summary: '29, Zurich, hikes every weekend and is curious about fastpacking.',
+    goals: ['go lighter and faster in the Alps'],
+    painPoints: ['heavy boots', 'not sure trail shoes are safe enough'],
+    channels: ['YouTube', 'outdoor shops'],
+    tone: 'friendly, reassuring',
+  },
+];
+
 /**
- * Loads the demo space once: two strategies and three campaigns at different wizard steps
- * (no strategy yet; strategy chosen; AI segments chosen). Returns what it found or made.
+ * Loads the demo space once: two strategies, three personas, and four campaigns at different
+ * wizard steps (no strategy yet; strategy chosen; AI segments chosen; two personas chosen).
  */
-export async function loadDemoData(address: string, apiKey: string) {
-  const client = new StrategyServiceClient(address, credentials.createInsecure());
+export async function loadDemoData(addresses: { strategy: string; persona: string }, apiKey: string) {
+  const client = new StrategyServiceClient(addresses.strategy, credentials.createInsecure());
+  const personaClient = new PersonaServiceClient(addresses.persona, credentials.createInsecure());
   const metadata = apiKeyMetadata(apiKey);
   const call = <Req, Res>(method: UnaryMethod<Req, Res>, request: Req) =>
     callUnary(client, method, metadata, request);
+  const callPersona = <Req, Res>(method: UnaryMethod<Req, Res>, request: Req) =>
+    callUnary(personaClient, method, metadata, request);
   try {
     const existing = await call(client.listStrategies, { pageSize: 1, pageToken: '' });
     if (existing.strategies.length > 0) return { created: false };
 
     const { strategy } = await call(client.createStrategy, { spec: spring });
     await call(client.createStrategy, { spec: loyalty });
+    const personaIds: string[] = [];
+    for (const p of runnerPersonas) {
+      const { persona } = await callPersona(personaClient.createPersona, {
+        spec: {
+          strategyId: strategy!.id,
+          name: p.name,
+          summary: p.summary,
+          goals: p.goals,
+          motivations: [],
+          painPoints: p.painPoints,
+          preferredChannels: p.channels,
+          tone: p.tone,
+        },
+      });
+      personaIds.push(persona!.id);
+    }
     await call(client.createCampaign, { name: 'Newsletter (step 2 pending)' });
-    const { campaign: chosen } = await call(client.createCampaign, { name: 'Trail launch — Germany' });
-    await call(client.selectStrategy, {
-      campaignId: chosen!.id,
-      strategyId: strategy!.id,
-      expectedEpoch: chosen!.epoch,
-    });
-    const { campaign: ai } = await call(client.createCampaign, { name: 'Trail launch — Alps (AI segments)' });
-    const step2 = await call(client.selectStrategy, {
-      campaignId: ai!.id,
-      strategyId: strategy!.id,
-      expectedEpoch: ai!.epoch,
-    });
+    await campaignAtStep2(call, client, 'Trail launch — Germany', strategy!.id);
+    const ai = await campaignAtStep2(call, client, 'Trail launch — Alps (AI segments)', strategy!.id);
     await call(client.setAudienceApproach, {
-      campaignId: ai!.id,
+      campaignId: ai.id,
       approach: AudienceApproach.AUDIENCE_APPROACH_AI_SEGMENTS,
-      expectedEpoch: step2.campaign!.epoch,
+      expectedEpoch: ai.epoch,
+    });
+
+    // The strategy learns its personas from persona events: wait until step 3 offers them.
+    const withPersonas = await campaignAtStep2(
+      call,
+      client,
+      'Trail launch — Switzerland (personas)',
+      strategy!.id,
+    );
+    for (let i = 0; i < 100; i++) {
+      const { campaign } = await call(client.getCampaign, { campaignId: withPersonas.id });
+      if (campaign!.availableApproaches.includes(AudienceApproach.AUDIENCE_APPROACH_STRATEGY_PERSONAS)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const step3 = await call(client.setAudienceApproach, {
+      campaignId: withPersonas.id,
+      approach: AudienceApproach.AUDIENCE_APPROACH_STRATEGY_PERSONAS,
+      expectedEpoch: withPersonas.epoch,
+    });
+    await callPersona(personaClient.selectCampaignPersonas, {
+      campaignId: withPersonas.id,
+      personaIds: personaIds.slice(0, 2),
+      expectedEpoch: step3.campaign!.epoch,
     });
     return { created: true };
   } finally {
     client.close();
+    personaClient.close();
   }
+}
+
+async function campaignAtStep2(
+  call: <Req, Res>(method: UnaryMethod<Req, Res>, request: Req) => Promise<Res>,
+  client: StrategyServiceClient,
+  name: string,
+  strategyId: string,
+) {
+  const { campaign } = await call(client.createCampaign, { name });
+  const { campaign: selected } = await call(client.selectStrategy, {
+    campaignId: campaign!.id,
+    strategyId,
+    expectedEpoch: campaign!.epoch,
+  });
+  return selected!;
 }

@@ -51,11 +51,9 @@ async function main() {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void shutdown(0));
 
   await Promise.all(services.map((service) => waitForPort(service.port, 60_000)));
-  const strategy = services.find((s) => s.name === 'strategy');
-  if (strategy) {
-    const demo = await loadDemoData(`127.0.0.1:${strategy.port}`, DEMO_KEY);
-    say(demo.created ? `demo space "${DEMO_SPACE}" loaded` : `demo space "${DEMO_SPACE}" already has data`);
-  }
+  const address = (name: string) => `127.0.0.1:${services.find((s) => s.name === name)?.port}`;
+  const demo = await loadDemoData({ strategy: address('strategy'), persona: address('persona') }, DEMO_KEY);
+  say(demo.created ? `demo space "${DEMO_SPACE}" loaded` : `demo space "${DEMO_SPACE}" already has data`);
   printHowToCall(infra.natsUrl);
 }
 
@@ -81,6 +79,8 @@ Call it (API key of the demo space: ${DEMO_KEY}):
   grpcurl -plaintext 127.0.0.1:50051 list
   grpcurl -plaintext -H 'authorization: Bearer ${DEMO_KEY}' -d '{}' \\
     127.0.0.1:50051 prism.strategy.v1.StrategyService/ListCampaigns
+  grpcurl -plaintext -H 'authorization: Bearer ${DEMO_KEY}' -d '{}' \\
+    127.0.0.1:50052 prism.persona.v1.PersonaService/ListPersonas
 
 Watch events:
   nats --server ${natsUrl} sub 'prism.demo.>'
