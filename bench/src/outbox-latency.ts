@@ -172,9 +172,10 @@ function prismCommandPath(bus: Bus, client: StrategyServiceClient): EventPath {
     },
     async send(lane) {
       const current = campaigns[lane]!;
+      // AI segments and back to none: both open to a strategy without personas.
       const to =
         current.approach === AudienceApproach.AUDIENCE_APPROACH_AI_SEGMENTS
-          ? AudienceApproach.AUDIENCE_APPROACH_STRATEGY_PERSONAS
+          ? AudienceApproach.AUDIENCE_APPROACH_NONE
           : AudienceApproach.AUDIENCE_APPROACH_AI_SEGMENTS;
       const reply = await call(client.setAudienceApproach, {
         campaignId: current.id,
