@@ -1,0 +1,110 @@
+import { AudienceApproach } from '@prism/proto/prism/strategy/v1/strategy';
+import fc from 'fast-check';
+
+/** The generated scenarios of the §2 convergence test: racing step-3 clicks and restarts. */
+
+export const CAMPAIGNS = 3;
+export const STRATEGIES = 2;
+export const PERSONAS_PER_STRATEGY = 3;
+
+const {
+  AUDIENCE_APPROACH_NONE: NONE,
+  AUDIENCE_APPROACH_AI_SEGMENTS: AI,
+  AUDIENCE_APPROACH_STRATEGY_PERSONAS: PERSONAS,
+} = AudienceApproach;
+
+export type Step =
+  | { kind: 'approach'; campaign: number; approach: AudienceApproach; stale: number }
+  | { kind: 'strategy'; campaign: number; strategy: number; stale: number }
+  /** `strategy` null: personas of the strategy the client last saw on the campaign. */
+  | { kind: 'select'; campaign: number; strategy: number | null; personas: number[]; stale: number };
+
+export interface Group {
+  /** Issued concurrently. */
+  steps: Step[];
+  /**
+   * Restart the persona service after the group, once the group's events are consumed: a graceful
+   * stop while the campaign consumer has deliveries in flight was seen (NATS 2.9.10) to leave one
+   * delivery unacked and undelivered until ack_wait (30 s) brings it back — harmless, since it is
+   * then ignored as stale, but it would hold convergence up for 30 s. `replay` stands in for that
+   * redelivery, and more: the whole campaign history comes again, racing the next clicks.
+   */
+  restartAfter: 'no' | 'resume' | 'replay';
+}
+
+/** Where a campaign stands before the races: a strategy, an approach and maybe a selection. */
+export interface Start {
+  strategy: number | null;
+  approach: AudienceApproach;
+  personas: number[];
+}
+
+export interface Scenario {
+  starts: Start[];
+  groups: Group[];
+}
+
+const campaignArb = fc.nat({ max: CAMPAIGNS - 1 });
+const strategyArb = fc.nat({ max: STRATEGIES - 1 });
+/** Weighted towards personas, so that there are selections for the races to clear. */
+const approachArb = fc.oneof(
+  { weight: 1, arbitrary: fc.constant(NONE) },
+  { weight: 2, arbitrary: fc.constant(AI) },
+  { weight: 3, arbitrary: fc.constant(PERSONAS) },
+);
+const personasArb = fc.shuffledSubarray([0, 1, 2], { minLength: 1, maxLength: PERSONAS_PER_STRATEGY });
+/** Usually the epoch the client last read; sometimes one or two behind on purpose. */
+const staleArb = fc.oneof(
+  { weight: 4, arbitrary: fc.constant(0) },
+  { weight: 1, arbitrary: fc.integer({ min: 1, max: 2 }) },
+);
+
+const stepArb: fc.Arbitrary<Step> = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('approach' as const),
+      campaign: campaignArb,
+      approach: approachArb,
+      stale: staleArb,
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('strategy' as const),
+      campaign: campaignArb,
+      strategy: strategyArb,
+      stale: staleArb,
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('select' as const),
+      campaign: campaignArb,
+      strategy: fc.option(strategyArb, { freq: 4 }),
+      personas: personasArb,
+      stale: staleArb,
+    }),
+  },
+);
+
+const groupArb: fc.Arbitrary<Group> = fc.record({
+  steps: fc.array(stepArb, { minLength: 2, maxLength: 3 }),
+  restartAfter: fc.oneof(
+    { weight: 8, arbitrary: fc.constant('no' as const) },
+    { weight: 1, arbitrary: fc.constant('resume' as const) },
+    { weight: 1, arbitrary: fc.constant('replay' as const) },
+  ),
+});
+
+const startArb: fc.Arbitrary<Start> = fc
+  .record({ strategy: fc.option(strategyArb, { freq: 5 }), approach: approachArb, personas: personasArb })
+  .map((start) => (start.strategy === null ? { ...start, approach: NONE } : start));
+
+export const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
+  starts: fc.array(startArb, { minLength: CAMPAIGNS, maxLength: CAMPAIGNS }),
+  // 3–5 groups of 2–3 racing steps: 6–15 steps per sequence.
+  groups: fc.array(groupArb, { minLength: 3, maxLength: 5 }),
+});
