@@ -25,8 +25,8 @@ export interface Group {
   /**
    * Restart the persona service after the group, once the group's events are consumed: a graceful
    * stop while the campaign consumer has deliveries in flight was seen (NATS 2.9.10) to leave one
-   * delivery unacked and undelivered until ack_wait (30 s) brings it back — harmless, since it is
-   * then ignored as stale, but it would hold convergence up for 30 s. `replay` stands in for that
+   * delivery unacked and undelivered until ack_wait (10 s) brings it back — harmless, since it is
+   * then ignored as stale, but it would hold convergence up beyond the wait's bound. `replay` stands in for that
    * redelivery, and more: the whole campaign history comes again, racing the next clicks.
    */
   restartAfter: 'no' | 'resume' | 'replay';

@@ -48,7 +48,9 @@ export async function startConsumer<T = unknown>(opts: ConsumerOptions<T>): Prom
   const { js, stream, durable } = opts;
   const maxDeliver = opts.maxDeliver ?? 5;
   const backoffMs = opts.backoffMs ?? [200, 1000, 5000, 15_000];
-  const ackWaitMs = opts.ackWaitMs ?? 30_000;
+  // Short, because a delivery the server pushed to a pull that was closing (a stop, a deploy)
+  // only comes back after it; a slow handler is not cut off, it extends the wait every half.
+  const ackWaitMs = opts.ackWaitMs ?? 10_000;
   const log = opts.logger ?? stderrLogger;
   if (backoffMs.length === 0) throw new TypeError('backoffMs needs at least one value');
   const deadLetterSubject = opts.deadLetterSubject ?? deadLetterSubjectOf(opts.prefix, durable);
