@@ -1,28 +1,17 @@
-import { credentials, type ServiceError, status } from '@grpc/grpc-js';
-import { type Bus, connectBus, deadLetterStreamName, type PrismEvent, streamName } from '@prism/bus';
-import { createLogger } from '@prism/log';
-import { PersonaServiceClient } from '@prism/proto/prism/persona/v1/persona';
-import {
-  AudienceApproach,
-  type Campaign,
-  StrategyServiceClient,
-} from '@prism/proto/prism/strategy/v1/strategy';
+import { type ServiceError, status } from '@grpc/grpc-js';
+import { deadLetterStreamName, type PrismEvent, streamName } from '@prism/bus';
+import { AudienceApproach, type Campaign } from '@prism/proto/prism/strategy/v1/strategy';
 import { approachCodec } from '@prism/proto/vocabulary';
-import { type IsolatedInfra, isolatedInfra } from '@prism/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type RunningPersonaService, startPersonaService } from '../services/persona/src/app.js';
-import { type PersonaConfig, personaConfigSchema } from '../services/persona/src/config.js';
 import {
-  API_KEYS,
   call,
   consumerIdle,
   keyOf,
   type PersonaHarness,
+  startPersonaHarness,
 } from '../services/persona/src/testing/harness.js';
 import { type Api, apiOf, personaSpec } from '../services/persona/src/testing/scenario.js';
-import { type RunningStrategyService, startStrategyService } from '../services/strategy/src/app.js';
-import { strategyConfigSchema } from '../services/strategy/src/config.js';
 import {
   PERSONAS_PER_STRATEGY,
   STRATEGIES,
@@ -51,108 +40,22 @@ const EXPECTED_REJECTIONS = new Set<number>([
 ]);
 
 // ---------------------------------------------------------------------------------------------
-// Both services in-process on one isolated infra; the persona service can be restarted on the
-// same database and subject prefix (its durable consumers resume where they were).
+// Both services in-process on one isolated infra (the persona harness); the persona service is
+// restarted on the same database and subject prefix (its durable consumers resume).
 
-const logLevel = (process.env.TEST_LOG_LEVEL ?? 'silent') as 'silent';
+let svc: { h: PersonaHarness; api: Api };
 
-interface Services {
-  infra: IsolatedInfra;
-  /** Only for a database name of the persona service's own, dropped on cleanup. */
-  personaStore: IsolatedInfra;
-  strategy: RunningStrategyService;
-  strategyClient: StrategyServiceClient;
-  personaConfig: PersonaConfig;
-  persona: RunningPersonaService;
-  personaClient: PersonaServiceClient;
-  /** The test's own connection, to read what the services published. */
-  bus: Bus;
-  /** The persona harness's shape, for its helpers (apiOf, consumerIdle). */
-  h: PersonaHarness;
-  api: Api;
-}
-
-let svc: Services;
-
-function harnessOf(s: Omit<Services, 'h' | 'api'>): PersonaHarness {
-  return {
-    infra: s.infra,
-    persona: s.persona,
-    personaClient: s.personaClient,
-    strategyClient: s.strategyClient,
-    bus: s.bus,
-    stop: stopServices,
-  };
-}
-
-async function startServices(): Promise<Services> {
-  const infra = isolatedInfra();
-  const personaStore = isolatedInfra();
-  const common = {
-    NATS_URL: infra.natsUrl,
-    MONGO_URL: infra.mongoUrl,
-    PRISM_SUBJECT_PREFIX: infra.subjectPrefix,
-    PRISM_API_KEYS: `acme:${API_KEYS.acme},globex:${API_KEYS.globex}`,
-    LOG_LEVEL: 'silent',
-  };
-  const strategy = await startStrategyService(
-    strategyConfigSchema.parse({ ...common, STRATEGY_GRPC_PORT: '0', STRATEGY_DB: infra.dbName }),
-    createLogger('strategy', { level: logLevel }),
-  );
-  const personaConfig = personaConfigSchema.parse({
-    ...common,
-    PERSONA_GRPC_PORT: '0',
-    PERSONA_DB: personaStore.dbName,
-    STRATEGY_GRPC_ADDR: `127.0.0.1:${strategy.port}`,
-  });
-  const persona = await startPersonaService(personaConfig, createLogger('persona', { level: logLevel }));
-  const bus = await connectBus({
-    servers: infra.natsUrl,
-    name: 'convergence-test',
-    prefix: infra.subjectPrefix,
-  });
-  const parts = {
-    infra,
-    personaStore,
-    strategy,
-    strategyClient: new StrategyServiceClient(`127.0.0.1:${strategy.port}`, credentials.createInsecure()),
-    personaConfig,
-    persona,
-    personaClient: new PersonaServiceClient(`127.0.0.1:${persona.port}`, credentials.createInsecure()),
-    bus,
-  };
-  const h = harnessOf(parts);
-  return { ...parts, h, api: apiOf(h) };
-}
-
-/** A graceful stop and a new instance on the same database and prefix (new gRPC port, new client). */
-/**
- * A graceful stop and a new instance on the same database and prefix (new gRPC port, new client).
- * `replay` also deletes the campaign consumer's durable, so the new instance is redelivered every
- * campaign event ever published (all older epochs), racing with the clicks that follow.
- */
+/** `replay` also deletes the campaign consumer's durable: every campaign event ever published comes again. */
 async function restartPersona(replay: boolean): Promise<void> {
-  svc.personaClient.close();
-  await svc.persona.stop();
-  if (replay) await svc.bus.jsm.consumers.delete(streamName(svc.bus.prefix, 'strategy'), 'persona_campaigns');
-  svc.persona = await startPersonaService(svc.personaConfig, createLogger('persona', { level: logLevel }));
-  svc.personaClient = new PersonaServiceClient(`127.0.0.1:${svc.persona.port}`, credentials.createInsecure());
-  svc.h = harnessOf(svc);
-  svc.api = apiOf(svc.h);
-}
-
-async function stopServices(): Promise<void> {
-  svc.personaClient.close();
-  svc.strategyClient.close();
-  await svc.bus.close();
-  await svc.persona.stop();
-  await svc.strategy.stop();
-  await svc.personaStore.cleanup();
-  await svc.infra.cleanup();
+  const { h } = svc;
+  await h.restartPersona(async () => {
+    if (replay) await h.bus.jsm.consumers.delete(streamName(h.bus.prefix, 'strategy'), 'persona_campaigns');
+  });
+  svc.api = apiOf(h);
 }
 
 const getCampaign = (campaignId: string) =>
-  call(svc.strategyClient, svc.strategyClient.getCampaign, keyOf(SPACE), { campaignId }).then(
+  call(svc.h.strategyClient, svc.h.strategyClient.getCampaign, keyOf(SPACE), { campaignId }).then(
     (r) => r.campaign!,
   );
 
@@ -245,7 +148,7 @@ async function runStep(step: Step, campaigns: CampaignClient[]): Promise<string>
 
 /** Every `campaign.personas.cleared` in the persona stream, read with a throwaway ordered consumer. */
 async function clearedEvents(): Promise<PrismEvent[]> {
-  const { bus } = svc;
+  const { bus } = svc.h;
   const stream = streamName(bus.prefix, 'persona');
   const filter = `${bus.prefix}.*.campaign.personas.cleared`;
   const info = await bus.jsm.streams.info(stream, { subjects_filter: filter });
@@ -264,7 +167,7 @@ async function clearedEvents(): Promise<PrismEvent[]> {
 async function settled(campaigns: CampaignClient[]): Promise<void> {
   for (const { id } of campaigns) {
     const truth = await getCampaign(id);
-    const seen = await svc.persona.repos.campaignStates.find(SPACE, id);
+    const seen = await svc.h.persona.repos.campaignStates.find(SPACE, id);
     expect(seen, `persona's projection of ${id}`).toEqual({
       approach: approachCodec.fromProto(truth.approach),
       epoch: truth.epoch,
@@ -280,13 +183,13 @@ const convergence = (campaigns: CampaignClient[]) =>
 
 /** The §2 agreement, checked once everything is consumed and published. */
 async function assertConverged(campaigns: CampaignClient[]): Promise<number> {
-  while ((await svc.persona.relay.drainOnce()) > 0) {
+  while ((await svc.h.persona.relay.drainOnce()) > 0) {
     /* publish whatever the consumers queued */
   }
   for (const { id } of campaigns) {
     const truth = await getCampaign(id);
     const view = await svc.api.selection(id);
-    const stored = await svc.persona.repos.selections.find(SPACE, id);
+    const stored = await svc.h.persona.repos.selections.find(SPACE, id);
     if (truth.approach !== PERSONAS) expect(view.personas, `${id}: selection outside personas`).toEqual([]);
     if (view.personas.length > 0) {
       expect(view.epoch, `${id}: selection epoch`).toBe(truth.epoch);
@@ -311,7 +214,7 @@ async function assertConverged(campaigns: CampaignClient[]): Promise<number> {
   const twice = keys.filter((key, i) => keys.indexOf(key) !== i);
   expect(twice, 'campaign.personas.cleared published twice').toEqual([]);
   // A consumer that gave up on an event would have lost an epoch.
-  const dlq = await svc.bus.jsm.streams.info(deadLetterStreamName(svc.bus.prefix));
+  const dlq = await svc.h.bus.jsm.streams.info(deadLetterStreamName(svc.h.bus.prefix));
   expect(dlq.state.messages, 'dead-lettered events').toBe(0);
   return cleared.length;
 }
@@ -319,7 +222,8 @@ async function assertConverged(campaigns: CampaignClient[]): Promise<number> {
 // ---------------------------------------------------------------------------------------------
 
 beforeAll(async () => {
-  svc = await startServices();
+  const h = await startPersonaHarness();
+  svc = { h, api: apiOf(h) };
   const { api } = svc;
   for (let s = 0; s < STRATEGIES; s++) {
     const strategy = await api.createStrategy(`Strategy ${s}`);
@@ -341,7 +245,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (svc) await stopServices();
+  await svc?.h.stop();
   strategies = [];
 });
 

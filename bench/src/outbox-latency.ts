@@ -11,6 +11,7 @@ import {
   createEvent,
   ensureStream,
   type PrismEvent,
+  silentLogger,
   startConsumer,
   streamName,
 } from '@prism/bus';
@@ -24,7 +25,7 @@ import {
 import { memory, ms, perSecond, summarize } from './stats.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const quiet = { info() {}, warn() {}, error() {}, debug() {} };
+
 const SPACE = 'bench';
 const KEY = 'bench-key-0001';
 const PORT = 50151;
@@ -93,7 +94,7 @@ async function measure(bus: Bus, path: EventPath, events: number, lanes: number)
     durable: `measure_${randomBytes(3).toString('hex')}`,
     filterSubject: path.filterSubject,
     batch: 256,
-    logger: quiet,
+    logger: silentLogger,
     handler: async (event) => {
       const key = path.keyOf(event);
       const at = performance.now();

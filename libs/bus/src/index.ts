@@ -23,7 +23,7 @@ export {
   subjectOf,
 } from './envelope.js';
 export { InvalidEvent, PoisonMessage, type PoisonReason } from './errors.js';
-export type { BusLogger } from './logger.js';
+export { type BusLogger, silentLogger } from './logger.js';
 export {
   type EventPublisher,
   jetStreamPublisher,

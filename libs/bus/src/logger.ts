@@ -30,3 +30,6 @@ export const stderrLogger: BusLogger = {
   warn: (obj, msg) => line('warn', obj, msg),
   error: (obj, msg) => line('error', obj, msg),
 };
+
+/** For benchmarks and tests whose expected failures would only be noise. */
+export const silentLogger: BusLogger = { info: noop, debug: noop, warn: noop, error: noop };

@@ -4,6 +4,7 @@ import {
   createEvent,
   ensureStream,
   type PrismEvent,
+  silentLogger,
   startConsumer,
   streamName,
 } from '@prism/bus';
@@ -24,7 +25,7 @@ interface Counter extends AggregateDocument {
 const infra = isolatedInfra();
 const prefix = infra.subjectPrefix;
 const stream = streamName(prefix, 'outbox_test');
-const quiet = { info() {}, warn() {}, error() {}, debug() {} };
+
 let mongo: MongoConnection;
 let bus: Bus;
 let raw: Collection<Counter>;
@@ -69,7 +70,7 @@ async function receive(
     durable,
     filterSubject: `${prefix}.*.counter.*`,
     backoffMs: [50],
-    logger: quiet,
+    logger: silentLogger,
     handler: async (event, delivery) => {
       if (event.subject !== counterId) return;
       await handle?.(event, delivery.attempt);
@@ -90,7 +91,7 @@ describe('outbox without transactions', () => {
     const crashing = new OutboxRelay({
       storage,
       publisher: bus.publisher,
-      logger: { ...quiet, error: (obj: { err?: unknown }) => failures.push(obj.err) },
+      logger: { ...silentLogger, error: (obj: { err?: unknown }) => failures.push(obj.err) },
       afterPublish: () => {
         throw new Error('relay process killed after publish');
       },
@@ -100,7 +101,7 @@ describe('outbox without transactions', () => {
     expect((await raw.findOne({ _id: 'c1' }))?.outbox.map((e) => e.id)).toEqual([first.id, second.id]);
 
     const metrics = new Registry();
-    const restarted = new OutboxRelay({ storage, publisher: bus.publisher, logger: quiet, metrics });
+    const restarted = new OutboxRelay({ storage, publisher: bus.publisher, logger: silentLogger, metrics });
     expect(await restarted.drainOnce()).toBe(2);
     expect(await metrics.getSingleMetricAsString('prism_outbox_events_published_total')).toContain(
       'prism_outbox_events_published_total{collection="counters"} 2',
@@ -120,7 +121,7 @@ describe('outbox without transactions', () => {
     await new OutboxRelay({
       storage,
       publisher: bus.publisher,
-      logger: quiet,
+      logger: silentLogger,
     }).drainOnce();
 
     const inbox = new Inbox(mongo.db, 'counter_projection');
@@ -149,7 +150,7 @@ describe('outbox without transactions', () => {
     await new OutboxRelay({
       storage,
       publisher: bus.publisher,
-      logger: quiet,
+      logger: silentLogger,
     }).drainOnce();
     expect(await raw.findOne({ _id: 'c3' })).toBeNull();
   });
@@ -159,7 +160,7 @@ describe('outbox without transactions', () => {
     const relay = new OutboxRelay({
       storage,
       publisher: bus.publisher,
-      logger: quiet,
+      logger: silentLogger,
       pollIntervalMs: 5,
     });
     relay.start();
@@ -196,7 +197,7 @@ describe('outbox without transactions', () => {
     });
     await counters.insert('acme', { _id: 'c6', value: 0 }, [stuck]);
     await counters.insert('acme', { _id: 'c7', value: 0 }, [incremented('c7', 1)]);
-    const relay = new OutboxRelay({ storage, publisher: bus.publisher, logger: quiet });
+    const relay = new OutboxRelay({ storage, publisher: bus.publisher, logger: silentLogger });
     expect(await relay.drainOnce()).toBe(1);
     expect((await raw.findOne({ _id: 'c7' }))?.outbox).toEqual([]);
     // No stream captures `nowhere.*`: the event waits in its outbox, marked, for a later pass.
@@ -210,7 +211,7 @@ describe('outbox without transactions', () => {
 
   it('forgets a pending marker whose write never happened (a crash between the two)', async () => {
     await storage.pending.mark({ collection: 'counters', spaceId: 'acme', id: 'never-written' });
-    await new OutboxRelay({ storage, publisher: bus.publisher, logger: quiet }).drainOnce();
+    await new OutboxRelay({ storage, publisher: bus.publisher, logger: silentLogger }).drainOnce();
     expect(await storage.pending.oldest(100)).not.toContainEqual({
       collection: 'counters',
       spaceId: 'acme',
@@ -222,7 +223,7 @@ describe('outbox without transactions', () => {
     const relay = new OutboxRelay({
       storage,
       publisher: bus.publisher,
-      logger: quiet,
+      logger: silentLogger,
       pollIntervalMs: 60_000,
     });
     relay.start();

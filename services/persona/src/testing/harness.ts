@@ -20,6 +20,11 @@ export interface PersonaHarness {
   strategyClient: StrategyServiceClient;
   /** A connection of the test's own, to read what the services published. */
   bus: Bus;
+  /**
+   * A graceful stop and a new persona instance on the same database and prefix (new port, new
+   * client; its durable consumers resume). `beforeStart` runs in between, e.g. to drop a durable.
+   */
+  restartPersona(beforeStart?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -44,32 +49,41 @@ export async function startPersonaHarness(): Promise<PersonaHarness> {
     strategyConfigSchema.parse({ ...common, STRATEGY_GRPC_PORT: '0', STRATEGY_DB: infra.dbName }),
     createLogger('strategy', { level }),
   );
-  const persona = await startPersonaService(
-    personaConfigSchema.parse({
-      ...common,
-      PERSONA_GRPC_PORT: '0',
-      PERSONA_DB: personaDb,
-      STRATEGY_GRPC_ADDR: `127.0.0.1:${strategy.port}`,
-    }),
-    createLogger('persona', { level }),
-  );
+  const personaConfig = personaConfigSchema.parse({
+    ...common,
+    PERSONA_GRPC_PORT: '0',
+    PERSONA_DB: personaDb,
+    STRATEGY_GRPC_ADDR: `127.0.0.1:${strategy.port}`,
+  });
+  const startPersona = () => startPersonaService(personaConfig, createLogger('persona', { level }));
+  const persona = await startPersona();
   const bus = await connectBus({ servers: infra.natsUrl, name: 'persona-test', prefix: infra.subjectPrefix });
   const personaClient = new PersonaServiceClient(`127.0.0.1:${persona.port}`, credentials.createInsecure());
   const strategyClient = new StrategyServiceClient(
     `127.0.0.1:${strategy.port}`,
     credentials.createInsecure(),
   );
-  return {
+  const harness: PersonaHarness = {
     infra,
     persona,
     personaClient,
     strategyClient,
     bus,
+    async restartPersona(beforeStart) {
+      harness.personaClient.close();
+      await harness.persona.stop();
+      await beforeStart?.();
+      harness.persona = await startPersona();
+      harness.personaClient = new PersonaServiceClient(
+        `127.0.0.1:${harness.persona.port}`,
+        credentials.createInsecure(),
+      );
+    },
     async stop() {
-      personaClient.close();
+      harness.personaClient.close();
       strategyClient.close();
       await bus.close();
-      await persona.stop();
+      await harness.persona.stop();
       await strategy.stop();
       const mongo = await MongoClient.connect(infra.mongoUrl);
       await mongo.db(personaDb).dropDatabase();
@@ -77,6 +91,7 @@ export async function startPersonaHarness(): Promise<PersonaHarness> {
       await infra.cleanup();
     },
   };
+  return harness;
 }
 
 /** Metadata with the key of a known test space. */

@@ -1,4 +1,4 @@
-import { type PrismEvent, startConsumer, streamName, subjectOf } from '@prism/bus';
+import { type PrismEvent, silentLogger, startConsumer, streamName, subjectOf } from '@prism/bus';
 import { AudienceApproach, Gender } from '@prism/proto/prism/strategy/v1/strategy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callAs, keyOf, type StrategyHarness, startStrategyHarness } from '../testing/harness.js';
@@ -10,7 +10,6 @@ let stopConsumer: () => Promise<void>;
 beforeAll(async () => {
   h = await startStrategyHarness();
   const { bus } = h;
-  const quiet = { info() {}, warn() {}, error() {}, debug() {} };
   const consumers = await Promise.all(
     ['strategy.*', 'campaign.*'].map((kinds, i) =>
       startConsumer({
@@ -20,7 +19,7 @@ beforeAll(async () => {
         stream: streamName(bus.prefix, 'strategy'),
         durable: `watcher_${i}`,
         filterSubject: subjectOf(bus.prefix, '*', kinds),
-        logger: quiet,
+        logger: silentLogger,
         handler: async (event) => {
           received.push(event);
         },
