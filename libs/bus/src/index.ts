@@ -6,7 +6,7 @@ export {
   type EventHandler,
   startConsumer,
 } from './consume.js';
-export { type DeadLetterReason, DLQ_HEADERS } from './dead-letter.js';
+export { type DeadLetterReason, DLQ_HEADERS, publishDeadLetter } from './dead-letter.js';
 export { type DurableSpec, ensureDurableConsumer, serverMaxDeliver } from './durable.js';
 export {
   createEvent,

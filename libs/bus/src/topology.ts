@@ -11,6 +11,7 @@ import { ensureStream, streamName } from './streams.js';
 const subjectsOf = {
   strategy: (prefix: string) => [`${prefix}.*.strategy.*`, `${prefix}.*.campaign.*`],
   persona: (prefix: string) => [`${prefix}.*.persona.*`, `${prefix}.*.campaign.personas.*`],
+  profile: (prefix: string) => [`${prefix}.*.profile.*`],
 } as const;
 
 export type OwningService = keyof typeof subjectsOf;

@@ -1,0 +1,42 @@
+import { commonEnv, port } from '@prism/config';
+import { z } from 'zod';
+
+const seconds = (fallback: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,7}$/, 'expected whole seconds')
+    .transform(Number)
+    .pipe(z.number().min(1).max(max))
+    .default(fallback);
+
+export const profileConfigSchema = z.object({
+  ...commonEnv,
+  PROFILE_GRPC_HOST: z.string().default('127.0.0.1'),
+  // 0 lets the OS pick a free port (tests); the bound port is logged.
+  PROFILE_GRPC_PORT: port(50053, { allowZero: true }),
+  // The Segment-compatible HTTP Tracking API.
+  PROFILE_HTTP_PORT: port(8088, { allowZero: true }),
+  PROFILE_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('prism_profile'),
+  // The operator key: creates and lists spaces (SpaceService). Unset = no operator access.
+  PRISM_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  // How long JetStream remembers a messageId to drop a resent message.
+  INGEST_DEDUPE_WINDOW_S: seconds(600, 86_400),
+  // How often windowed computed traits are expired without new events.
+  PROFILE_SWEEP_INTERVAL_S: seconds(60, 86_400),
+  // Names this writer's outbox slot; one writer applies each space's batches.
+  PROFILE_WRITER: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,40}$/)
+    .default('main'),
+  INGEST_BATCH_SIZE: z
+    .string()
+    .regex(/^\d{1,5}$/)
+    .transform(Number)
+    .pipe(z.number().min(1).max(5000))
+    .default(1000),
+});
+
+export type ProfileConfig = z.infer<typeof profileConfigSchema>;

@@ -1,0 +1,135 @@
+import { AlreadyExists, InvalidArgument, NotFound } from '@prism/errors';
+import { type CallContext, pageTokenAfter, parseRequest, unary } from '@prism/grpc';
+import type { ProfileServiceServer } from '@prism/proto/prism/profile/v1/profile';
+import { matchesCondition } from './domain/conditions.js';
+import { PROFILE_ID, parseIdentifier } from './domain/identity/index.js';
+import { type ProfileState, traitValues } from './domain/profile-state.js';
+import type { IngestQueue } from './events/ingest-queue.js';
+import { parseTrackingRequest } from './http/parse.js';
+import { computedTraitToProto, profileEventToProto, profileToProto } from './mapping.js';
+import type { ProfileMaintenance } from './pipeline/maintenance.js';
+import type { ProfilePipeline } from './pipeline/profile-pipeline.js';
+import * as requests from './requests.js';
+
+export interface ProfileServiceDeps {
+  pipeline: ProfilePipeline;
+  maintenance: ProfileMaintenance;
+  queue: IngestQueue;
+}
+
+/**
+ * gRPC handlers of the Profile API. Reads come from the space's in-memory state (MongoDB is the
+ * system of record; see SpaceState); every change goes through the space's single writer.
+ */
+export function profileService(deps: ProfileServiceDeps): ProfileServiceServer {
+  const { pipeline, maintenance, queue } = deps;
+
+  async function profileOf(call: CallContext, lookup: string): Promise<ProfileState> {
+    const identifier = parseIdentifier(lookup, 'lookup');
+    const state = await pipeline.read(call.spaceId);
+    const id = identifier.type === PROFILE_ID ? identifier.value : state.profileOf(identifier);
+    const profile = id === undefined ? undefined : state.current(id);
+    if (!profile) throw new NotFound('profile', lookup);
+    return profile;
+  }
+
+  return {
+    ingest: unary(async (call, request) => {
+      const { messages } = parseRequest(requests.ingestRequest, request);
+      const parsed = parseTrackingRequest('batch', { batch: messages }, new Date());
+      const rejected = parsed.rejected.map(({ index, field, description }) => ({
+        index: index ?? 0,
+        field: field.replace(/^batch\[/, 'messages['),
+        description,
+      }));
+      if (parsed.messages.length === 0) {
+        throw new InvalidArgument(rejected.map(({ field, description }) => ({ field, description })));
+      }
+      const { duplicates } = await queue.enqueue(call.spaceId, parsed.messages);
+      return { accepted: parsed.messages.length, duplicates, rejected };
+    }),
+
+    getProfile: unary(async (call, request) => {
+      const { lookup, traitKeys } = parseRequest(requests.getProfileRequest, request);
+      return { profile: profileToProto(await profileOf(call, lookup), traitKeys) };
+    }),
+
+    listProfileEvents: unary(async (call, request) => {
+      const { lookup, pageSize, pageToken, name } = parseRequest(requests.listProfileEventsRequest, request);
+      const profile = await profileOf(call, lookup);
+      const { store } = pipeline.options;
+      const chunks = await Promise.all(profile.eventChunks.map((id) => store.readChunk(call.spaceId, id)));
+      const events = chunks
+        .flat()
+        .filter((event) => !name || event.name === name)
+        .sort((a, b) => b.timestamp - a.timestamp || b.receivedAt - a.receivedAt);
+      const page = events.slice(pageToken, pageToken + pageSize);
+      const next = pageToken + pageSize < events.length ? pageToken + pageSize : undefined;
+      return { events: page.map(profileEventToProto), nextPageToken: requests.eventPageTokenAfter(next) };
+    }),
+
+    searchProfiles: unary(async (call, request) => {
+      const { conditions, pageSize, pageToken } = parseRequest(requests.searchProfilesRequest, request);
+      const state = await pipeline.read(call.spaceId);
+      const matches: ProfileState[] = [];
+      for (const profile of state.profiles()) {
+        if (pageToken !== undefined && profile.id <= pageToken) continue;
+        const { traits, computed } = traitValues(profile);
+        const subject = { ...traits, ...computed };
+        if (conditions.every((condition) => matchesCondition(subject, condition))) matches.push(profile);
+      }
+      matches.sort((a, b) => (a.id < b.id ? -1 : 1));
+      const page = matches.slice(0, pageSize);
+      const more = matches.length > pageSize;
+      return {
+        profiles: page.map((p) => profileToProto(p)),
+        nextPageToken: pageTokenAfter(more ? page.at(-1)?.id : undefined),
+      };
+    }),
+
+    deleteProfile: unary(async (call, request) => {
+      const { lookup } = parseRequest(requests.deleteProfileRequest, request);
+      const profile = await profileOf(call, lookup);
+      const deleted = await maintenance.deleteProfile(call.spaceId, profile.id, 'DELETION_REQUESTED');
+      return {
+        profileId: deleted.profileId,
+        deletedEvents: deleted.events,
+        deletedIdentifiers: deleted.identifiers,
+      };
+    }),
+
+    suppressIdentifier: unary(async (call, request) => {
+      const { identifier, deleteProfile } = parseRequest(requests.suppressIdentifierRequest, request);
+      const parsed = parseIdentifier(identifier, 'identifier');
+      if (parsed.type === PROFILE_ID) {
+        throw new InvalidArgument([
+          { field: 'identifier', description: 'must be an identifier (type:value), not a profile id' },
+        ]);
+      }
+      const deletedProfileId = await maintenance.suppress(call.spaceId, parsed, deleteProfile);
+      return { deletedProfileId: deletedProfileId ?? '' };
+    }),
+
+    createComputedTrait: unary(async (call, request) => {
+      const { definition } = parseRequest(requests.createComputedTraitRequest, request);
+      const existing = await pipeline.options.settings.computedTraitsOf(call.spaceId);
+      if (existing.some((trait) => trait.definition.key === definition.key)) {
+        throw new AlreadyExists('computed trait', definition.key);
+      }
+      return {
+        computedTrait: computedTraitToProto(await maintenance.createComputedTrait(call.spaceId, definition)),
+      };
+    }),
+
+    listComputedTraits: unary(async (call) => {
+      const traits = await pipeline.options.settings.computedTraitsOf(call.spaceId);
+      return { computedTraits: traits.map(computedTraitToProto) };
+    }),
+
+    deleteComputedTrait: unary(async (call, request) => {
+      const { key } = parseRequest(requests.deleteComputedTraitRequest, request);
+      await maintenance.deleteComputedTrait(call.spaceId, key);
+      return {};
+    }),
+  };
+}

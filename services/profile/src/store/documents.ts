@@ -1,0 +1,103 @@
+import type { ComputedTraitState } from '../domain/computed/index.js';
+import type { Identifier } from '../domain/identity/index.js';
+import type { ProfileEventRecord, ProfileState } from '../domain/profile-state.js';
+
+/**
+ * Stored shapes. FerretDB 1.x pushes only `_id` equality down to its SQL backend, so every read
+ * on a hot path is by `_id`, and writes are inserts or `replaceOne({_id, version})`. Values whose
+ * keys come from senders (traits, event properties) are stored as JSON text: a key with a dot
+ * or a leading `$` is legal in a Segment message but not in every MongoDB-wire server.
+ */
+export interface ProfileDocument {
+  _id: string;
+  spaceId: string;
+  state: 'live' | 'merged' | 'deleted';
+  mergedInto?: string;
+  identifiers: Identifier[];
+  mergeCount: number;
+  traits: { key: string; json: string; at: number }[];
+  computed: { key: string; state: ComputedTraitState }[];
+  computedValuesJson: string;
+  mergedProfileIds: string[];
+  eventChunks: string[];
+  recentMessageIds: string[];
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Who holds an identifier; `_id` = `<space>|<type>:<value>`, so a claim is a unique insert. */
+export interface IdentifierDocument {
+  _id: string;
+  spaceId: string;
+  profileId: string;
+}
+
+/** Part of a profile's event history, written once (insert only). */
+export interface EventChunkDocument {
+  _id: string;
+  spaceId: string;
+  profileId: string;
+  eventsJson: string;
+  count: number;
+}
+
+export function identifierDocumentId(spaceId: string, identifier: Identifier): string {
+  return `${spaceId}|${identifier.type}:${identifier.value}`;
+}
+
+export function toProfileDocument(profile: ProfileState): ProfileDocument {
+  return {
+    _id: profile.id,
+    spaceId: profile.spaceId,
+    state: 'live',
+    identifiers: profile.identifiers,
+    mergeCount: profile.mergeCount,
+    traits: Object.values(profile.traits).map(({ key, value, at }) => ({
+      key,
+      json: JSON.stringify(value),
+      at,
+    })),
+    computed: Object.entries(profile.computed).flatMap(([key, state]) => (state ? [{ key, state }] : [])),
+    computedValuesJson: JSON.stringify(profile.computedValues),
+    mergedProfileIds: profile.mergedProfileIds,
+    eventChunks: profile.eventChunks,
+    recentMessageIds: profile.recentMessageIds,
+    version: profile.version,
+    createdAt: new Date(profile.createdAt),
+    updatedAt: new Date(profile.updatedAt),
+  };
+}
+
+export function fromProfileDocument(doc: ProfileDocument): ProfileState {
+  return {
+    id: doc._id,
+    spaceId: doc.spaceId,
+    identifiers: doc.identifiers,
+    mergeCount: doc.mergeCount,
+    createdAt: doc.createdAt.getTime(),
+    traits: Object.fromEntries(
+      doc.traits.map(({ key, json, at }) => [key, { key, value: JSON.parse(json), at }]),
+    ),
+    computed: Object.fromEntries(doc.computed.map(({ key, state }) => [key, state])),
+    computedValues: JSON.parse(doc.computedValuesJson),
+    mergedProfileIds: doc.mergedProfileIds,
+    eventChunks: doc.eventChunks,
+    recentMessageIds: doc.recentMessageIds,
+    version: doc.version,
+    updatedAt: doc.updatedAt.getTime(),
+  };
+}
+
+export function toChunkDocument(
+  spaceId: string,
+  chunk: { id: string; profileId: string; events: ProfileEventRecord[] },
+): EventChunkDocument {
+  return {
+    _id: chunk.id,
+    spaceId,
+    profileId: chunk.profileId,
+    eventsJson: JSON.stringify(chunk.events),
+    count: chunk.events.length,
+  };
+}

@@ -1,0 +1,201 @@
+import { Aborted } from '@prism/errors';
+import { isDuplicateKey } from '@prism/store';
+import { type Collection, type Db, MongoBulkWriteError } from 'mongodb';
+import type { BatchPlan } from '../domain/batch.js';
+import type { Identifier } from '../domain/identity/index.js';
+import type { ProfileEventRecord, ProfileState } from '../domain/profile-state.js';
+import {
+  type EventChunkDocument,
+  fromProfileDocument,
+  type IdentifierDocument,
+  identifierDocumentId,
+  type ProfileDocument,
+  toChunkDocument,
+  toProfileDocument,
+} from './documents.js';
+
+/** What is stored of a space's profiles, as the in-memory state is rebuilt from it. */
+export interface StoredSpace {
+  profiles: ProfileState[];
+  /** Profile ids merged away → the profile they went into. */
+  mergedInto: Map<string, string>;
+}
+
+/** Raised when another writer changed what a batch read: the batch is retried on fresh state. */
+export class WriteConflict extends Aborted {}
+
+/**
+ * The profile service's MongoDB: profiles, identifier claims and event chunks. Writes follow the
+ * order that keeps a crash harmless: history chunks (unreferenced until the profile points at
+ * them), identifier claims (unique inserts: the race between two writers is decided here), then
+ * the profiles, each against the version it was read at.
+ */
+export class ProfileStore {
+  readonly profiles: Collection<ProfileDocument>;
+  readonly identifiers: Collection<IdentifierDocument>;
+  readonly chunks: Collection<EventChunkDocument>;
+
+  constructor(db: Db) {
+    this.profiles = db.collection('profiles');
+    this.identifiers = db.collection('identifiers');
+    this.chunks = db.collection('event_chunks');
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.profiles.createIndex({ spaceId: 1, _id: 1 });
+  }
+
+  /** The whole space: read once when the service first works on it (a scan on FerretDB). */
+  async loadSpace(spaceId: string): Promise<StoredSpace> {
+    const profiles: ProfileState[] = [];
+    const mergedInto = new Map<string, string>();
+    for await (const doc of this.profiles.find({ spaceId })) {
+      if (doc.state === 'live') profiles.push(fromProfileDocument(doc));
+      else if (doc.state === 'merged' && doc.mergedInto) mergedInto.set(doc._id, doc.mergedInto);
+    }
+    return { profiles, mergedInto };
+  }
+
+  /** `owners` tells which claims move an identifier that a profile of the space holds today. */
+  async writeBatch(
+    spaceId: string,
+    plan: BatchPlan,
+    isHeld: (identifier: Identifier) => boolean,
+  ): Promise<void> {
+    if (plan.chunks.length > 0) {
+      await this.chunks.insertMany(
+        plan.chunks.map((chunk) => toChunkDocument(spaceId, chunk)),
+        { ordered: false },
+      );
+    }
+    const claims = plan.claims.map(({ identifier, profileId }) => ({
+      _id: identifierDocumentId(spaceId, identifier),
+      spaceId,
+      profileId,
+      held: isHeld(identifier),
+    }));
+    await this.claimNew(
+      spaceId,
+      claims.filter((claim) => !claim.held).map(({ held: _, ...doc }) => doc),
+    );
+    await Promise.all(
+      claims
+        .filter((claim) => claim.held)
+        .map(({ held: _, ...doc }) => this.identifiers.replaceOne({ _id: doc._id }, doc)),
+    );
+    if (plan.inserted.length > 0) {
+      try {
+        await this.profiles.insertMany(plan.inserted.map(toProfileDocument), { ordered: false });
+      } catch (error) {
+        if (isDuplicateKey(error) || error instanceof MongoBulkWriteError)
+          throw new WriteConflict('profile id taken');
+        throw error;
+      }
+    }
+    await Promise.all([
+      ...plan.replaced.map(({ profile, expectedVersion }) =>
+        this.replaceProfile(toProfileDocument(profile), expectedVersion),
+      ),
+      ...plan.mergedAway.map(({ profileId, mergedInto, expectedVersion }) =>
+        this.replaceProfile(
+          tombstone(spaceId, profileId, 'merged', expectedVersion + 1, mergedInto),
+          expectedVersion,
+        ),
+      ),
+    ]);
+  }
+
+  async replaceProfile(doc: ProfileDocument, expectedVersion: number): Promise<void> {
+    const result = await this.profiles.replaceOne(
+      { _id: doc._id, spaceId: doc.spaceId, version: expectedVersion },
+      doc,
+    );
+    if (result.matchedCount === 0) throw new WriteConflict(`profile ${doc._id} changed since it was read`);
+  }
+
+  /** Deletes a profile's history and identifiers and leaves a tombstone (deletes by `_id` only). */
+  async deleteProfile(profile: ProfileState): Promise<{ events: number; identifiers: number }> {
+    let events = 0;
+    for (const id of profile.eventChunks) {
+      const chunk = await this.chunks.findOneAndDelete({ _id: id, spaceId: profile.spaceId });
+      events += chunk?.count ?? 0;
+    }
+    await Promise.all(
+      profile.identifiers.map((identifier) =>
+        this.identifiers.deleteOne({
+          _id: identifierDocumentId(profile.spaceId, identifier),
+          spaceId: profile.spaceId,
+        }),
+      ),
+    );
+    await this.replaceProfile(
+      tombstone(profile.spaceId, profile.id, 'deleted', profile.version + 1),
+      profile.version,
+    );
+    return { events, identifiers: profile.identifiers.length };
+  }
+
+  async readChunk(spaceId: string, chunkId: string): Promise<ProfileEventRecord[]> {
+    const chunk = await this.chunks.findOne({ _id: chunkId, spaceId });
+    return chunk ? (JSON.parse(chunk.eventsJson) as ProfileEventRecord[]) : [];
+  }
+
+  private async claimNew(spaceId: string, docs: IdentifierDocument[]): Promise<void> {
+    if (docs.length === 0) return;
+    try {
+      await this.identifiers.insertMany(docs, { ordered: false });
+    } catch (error) {
+      if (!(error instanceof MongoBulkWriteError) && !isDuplicateKey(error)) throw error;
+      const contested = await Promise.all(docs.map((doc) => this.settleClaim(spaceId, doc)));
+      // Someone else holds one of them now: this batch's view of the graph is stale.
+      if (contested.some(Boolean)) throw new WriteConflict('an identifier was claimed by another writer');
+    }
+  }
+
+  /**
+   * True when another live profile really holds the identifier. A claim whose profile never got
+   * written (a batch that failed half-way) is stale and taken over.
+   */
+  private async settleClaim(spaceId: string, doc: IdentifierDocument): Promise<boolean> {
+    const existing = await this.identifiers.findOne({ _id: doc._id, spaceId });
+    if (!existing)
+      return await this.identifiers.insertOne(doc).then(
+        () => false,
+        () => true,
+      );
+    if (existing.profileId === doc.profileId) return false;
+    const holder = await this.profiles.findOne({ _id: existing.profileId, spaceId });
+    const key = doc._id.slice(spaceId.length + 1);
+    if (holder?.state === 'live' && holder.identifiers.some((i) => `${i.type}:${i.value}` === key))
+      return true;
+    await this.identifiers.replaceOne({ _id: doc._id, spaceId }, doc);
+    return false;
+  }
+}
+
+function tombstone(
+  spaceId: string,
+  id: string,
+  state: 'merged' | 'deleted',
+  version: number,
+  mergedInto?: string,
+): ProfileDocument {
+  const at = new Date();
+  return {
+    _id: id,
+    spaceId,
+    state,
+    ...(mergedInto && { mergedInto }),
+    identifiers: [],
+    mergeCount: 0,
+    traits: [],
+    computed: [],
+    computedValuesJson: '{}',
+    mergedProfileIds: [],
+    eventChunks: [],
+    recentMessageIds: [],
+    version,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
