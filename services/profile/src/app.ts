@@ -34,7 +34,7 @@ export async function startProfileService(
 ): Promise<RunningProfileService> {
   const prefix = config.PRISM_SUBJECT_PREFIX;
   const mongo = await connectMongo(config.MONGO_URL, config.PROFILE_DB);
-  const store = new ProfileStore(mongo.db);
+  const store = new ProfileStore(mongo.db, config.PROFILE_WRITER);
   await store.ensureIndexes();
   const bus = await connectBus({ servers: config.NATS_URL, name: 'profile', prefix });
   await ensureServiceStreams(bus.jsm, prefix, ['profile']);

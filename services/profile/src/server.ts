@@ -59,10 +59,12 @@ export function profileService(deps: ProfileServiceDeps): ProfileServiceServer {
       const profile = await profileOf(call, lookup);
       const { store } = pipeline.options;
       const chunks = await Promise.all(profile.eventChunks.map((id) => store.readChunk(call.spaceId, id)));
+      // Reversed first: events of the same instant keep newest-arrival-first (the sort is stable).
       const events = chunks
         .flat()
         .filter((event) => !name || event.name === name)
-        .sort((a, b) => b.timestamp - a.timestamp || b.receivedAt - a.receivedAt);
+        .reverse()
+        .sort((a, b) => b.timestamp - a.timestamp);
       const page = events.slice(pageToken, pageToken + pageSize);
       const next = pageToken + pageSize < events.length ? pageToken + pageSize : undefined;
       return { events: page.map(profileEventToProto), nextPageToken: requests.eventPageTokenAfter(next) };

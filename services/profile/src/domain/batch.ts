@@ -102,7 +102,9 @@ export function planBatch(
       createdAt,
     })),
   );
-  const working = new Map([...loaded].map(([id, profile]) => [id, profile]));
+  // `loaded` holds copies the batch changes in place; the versions they were read at are kept apart.
+  const working = new Map(loaded);
+  const readVersions = new Map([...loaded].map(([id, profile]) => [id, profile.version]));
   const pending = new Map<string, ProfileEventRecord[]>();
   const customChanged = new Map<string, Set<string>>();
   const changes: ProfileChange[] = [];
@@ -183,12 +185,12 @@ export function planBatch(
       .filter((id) => loaded.has(id))
       .map((id) => ({
         profile: working.get(id) as ProfileState,
-        expectedVersion: (loaded.get(id) as ProfileState).version,
+        expectedVersion: readVersions.get(id) as number,
       })),
     mergedAway: graphChanges.removed.map(({ profileId, mergedInto }) => ({
       profileId,
       mergedInto,
-      expectedVersion: (loaded.get(profileId) as ProfileState).version,
+      expectedVersion: readVersions.get(profileId) as number,
     })),
     claims: graphChanges.claims,
     chunks,

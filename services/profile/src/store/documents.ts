@@ -31,6 +31,8 @@ export interface IdentifierDocument {
   _id: string;
   spaceId: string;
   profileId: string;
+  claimedAt: Date;
+  claimedBy: string;
 }
 
 /** Part of a profile's event history, written once (insert only). */

@@ -21,6 +21,9 @@ export interface StoredSpace {
   mergedInto: Map<string, string>;
 }
 
+/** A claim this old whose profile was never written is left over from a failed batch. */
+const STALE_CLAIM_MS = 60_000;
+
 /** Raised when another writer changed what a batch read: the batch is retried on fresh state. */
 export class WriteConflict extends Aborted {}
 
@@ -35,7 +38,11 @@ export class ProfileStore {
   readonly identifiers: Collection<IdentifierDocument>;
   readonly chunks: Collection<EventChunkDocument>;
 
-  constructor(db: Db) {
+  /** `writer` names this writer in its identifier claims (see settleClaim). */
+  constructor(
+    db: Db,
+    private readonly writer: string,
+  ) {
     this.profiles = db.collection('profiles');
     this.identifiers = db.collection('identifiers');
     this.chunks = db.collection('event_chunks');
@@ -68,10 +75,13 @@ export class ProfileStore {
         { ordered: false },
       );
     }
+    const claimedAt = new Date();
     const claims = plan.claims.map(({ identifier, profileId }) => ({
       _id: identifierDocumentId(spaceId, identifier),
       spaceId,
       profileId,
+      claimedAt,
+      claimedBy: this.writer,
       held: isHeld(identifier),
     }));
     await this.claimNew(
@@ -153,8 +163,10 @@ export class ProfileStore {
   }
 
   /**
-   * True when another live profile really holds the identifier. A claim whose profile never got
-   * written (a batch that failed half-way) is stale and taken over.
+   * True when another profile holds the identifier, or may be about to: a claim is made before its
+   * profile is written, so another writer's young claim is respected. One whose profile never got
+   * written is stale and taken over when it is ours (our batches run one at a time, so it is left
+   * from one that failed) or older than any batch takes.
    */
   private async settleClaim(spaceId: string, doc: IdentifierDocument): Promise<boolean> {
     const existing = await this.identifiers.findOne({ _id: doc._id, spaceId });
