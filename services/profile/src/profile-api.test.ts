@@ -1,12 +1,13 @@
-import { status } from '@grpc/grpc-js';
+import { type ServiceError, status } from '@grpc/grpc-js';
 import { deadLetterSubjectOf, streamName } from '@prism/bus';
-import { failureOf } from '@prism/testing';
+import { failureOf as failureOfAny } from '@prism/testing';
 import RudderAnalytics from '@rudderstack/rudder-sdk-node';
 import { headers as natsHeaders } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestSubjectOf } from './events/ingest-queue.js';
 import { type ProfileHarness, startProfileHarness } from './testing/harness.js';
 
+const failureOf = (pending: Promise<unknown>) => failureOfAny<ServiceError>(pending);
 const basic = (writeKey: string) => `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
 
 describe('Profile API and ingestion paths, end to end', () => {
@@ -52,8 +53,8 @@ describe('Profile API and ingestion paths, end to end', () => {
       }),
     });
     expect(response.status).toBe(200);
-    const body = await response.json();
-    expect(body.rejected.map((r: { field: string }) => r.field)).toEqual([
+    const body = (await response.json()) as { rejected: { field: string }[] };
+    expect(body.rejected.map((r) => r.field)).toEqual([
       'batch[1].type',
       'batch[2].event',
       'batch[3].timestamp',
