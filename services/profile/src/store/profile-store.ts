@@ -180,6 +180,8 @@ export class ProfileStore {
     const key = doc._id.slice(spaceId.length + 1);
     if (holder?.state === 'live' && holder.identifiers.some((i) => `${i.type}:${i.value}` === key))
       return true;
+    const young = doc.claimedAt.getTime() - existing.claimedAt.getTime() < STALE_CLAIM_MS;
+    if (!holder && young && existing.claimedBy !== this.writer) return true;
     await this.identifiers.replaceOne({ _id: doc._id, spaceId }, doc);
     return false;
   }
