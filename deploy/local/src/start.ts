@@ -3,16 +3,25 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveInfrastructure, stopLocalServers, waitForPort } from '@prism/infra';
 import { loadDemoData } from './demo-data.js';
-import { services } from './services.js';
+import { demoWriteKey, exampleLookup, loadDemoProfiles } from './demo-profiles.js';
+import { grpcAddress, portOf, services } from './services.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const DEMO_SPACE = 'demo';
 const DEMO_KEY = process.env.PRISM_DEMO_KEY ?? 'demo-key-0001';
+// The operator key creates spaces (profile SpaceService). This default is for a local machine only.
+const LOCAL_ADMIN_KEY = 'local-operator-key-0001';
+const ADMIN_KEY = process.env.PRISM_ADMIN_KEY ?? LOCAL_ADMIN_KEY;
+const DEMO_PROFILES = Number(process.env.PRISM_DEMO_PROFILES ?? 10_000);
+const PROFILE_HTTP_URL = `http://127.0.0.1:${portOf('PROFILE_HTTP_PORT')}`;
 
 const say = (message: string) => console.log(`[prism] ${message}`);
 
 /** `npm start`: infrastructure, every service as its own process, demo data, then wait for Ctrl-C. */
 async function main() {
+  if (!Number.isInteger(DEMO_PROFILES) || DEMO_PROFILES < 0) {
+    throw new Error(`PRISM_DEMO_PROFILES must be a whole number, got ${process.env.PRISM_DEMO_PROFILES}`);
+  }
   const infra = await resolveInfrastructure();
   say(`NATS ${infra.natsUrl} · Mongo-wire ${infra.mongoUrl} (${infra.source})`);
 
@@ -21,11 +30,15 @@ async function main() {
     NATS_URL: infra.natsUrl,
     MONGO_URL: infra.mongoUrl,
     PRISM_API_KEYS: process.env.PRISM_API_KEYS ?? `${DEMO_SPACE}:${DEMO_KEY}`,
+    // Only the profile service reads it; the others ignore variables they do not know.
+    PRISM_ADMIN_KEY: ADMIN_KEY,
   };
+  const portsEnv = (service: (typeof services)[number]) =>
+    Object.fromEntries(service.ports.map((p) => [p.variable, String(p.port)]));
   const children = services.map((service) => {
     const child = spawn(process.execPath, ['--import', 'tsx', resolve(repoRoot, service.entry)], {
       cwd: repoRoot,
-      env: { ...env, [service.portVariable]: String(service.port) },
+      env: { ...env, ...portsEnv(service) },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     child.on('exit', (code, signal) => {
@@ -35,10 +48,13 @@ async function main() {
     return child;
   });
 
+  // Aborted first on shutdown, so the demo profile load does not hit services that are stopping.
+  const loading = new AbortController();
   let stopping = false;
   async function shutdown(code: number) {
     if (stopping) return;
     stopping = true;
+    loading.abort();
     say('stopping services…');
     await Promise.all(children.map(stopChild));
     await infra.release();
@@ -50,11 +66,26 @@ async function main() {
   }
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void shutdown(0));
 
-  await Promise.all(services.map((service) => waitForPort(service.port, 60_000)));
-  const address = (name: string) => `127.0.0.1:${services.find((s) => s.name === name)?.port}`;
-  const demo = await loadDemoData({ strategy: address('strategy'), persona: address('persona') }, DEMO_KEY);
+  const ports = services.flatMap((service) => service.ports);
+  await Promise.all(ports.map(({ port }) => waitForPort(port, 60_000)));
+  const demo = await loadDemoData(
+    { strategy: grpcAddress('strategy'), persona: grpcAddress('persona') },
+    DEMO_KEY,
+  );
   say(demo.created ? `demo space "${DEMO_SPACE}" loaded` : `demo space "${DEMO_SPACE}" already has data`);
-  printHowToCall(infra.natsUrl);
+  const profileSpace = await demoWriteKey(grpcAddress('profile'), ADMIN_KEY, DEMO_SPACE);
+  say(`profile space "${DEMO_SPACE}" ${profileSpace.created ? 'created' : 'exists; issued a new write key'}`);
+  printHowToCall(infra.natsUrl, profileSpace.writeKey);
+  if (ADMIN_KEY === LOCAL_ADMIN_KEY) say(`operator key (PRISM_ADMIN_KEY): ${ADMIN_KEY}`);
+  // In the background: the services are usable while the profiles arrive.
+  loadDemoProfiles({
+    address: grpcAddress('profile'),
+    apiKey: DEMO_KEY,
+    httpUrl: PROFILE_HTTP_URL,
+    writeKey: profileSpace.writeKey,
+    size: DEMO_PROFILES,
+    signal: loading.signal,
+  }).catch((error) => console.error('[prism] loading demo profiles failed:', error));
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
@@ -69,8 +100,10 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-function printHowToCall(natsUrl: string) {
-  const ports = services.map((s) => `  ${s.name.padEnd(20)} 127.0.0.1:${s.port}`).join('\n');
+function printHowToCall(natsUrl: string, writeKey: string) {
+  const ports = services
+    .flatMap((s) => s.ports.map((p) => `  ${`${s.name} ${p.protocol}`.padEnd(20)} 127.0.0.1:${p.port}`))
+    .join('\n');
   console.log(`
 Prism is running (Ctrl-C stops everything this command started).
 ${ports}
@@ -81,6 +114,12 @@ Call it (API key of the demo space: ${DEMO_KEY}):
     127.0.0.1:50051 prism.strategy.v1.StrategyService/ListCampaigns
   grpcurl -plaintext -H 'authorization: Bearer ${DEMO_KEY}' -d '{}' \\
     127.0.0.1:50052 prism.persona.v1.PersonaService/ListPersonas
+  grpcurl -plaintext -H 'authorization: Bearer ${DEMO_KEY}' -d '{"lookup":"${exampleLookup()}"}' \\
+    127.0.0.1:50054 prism.profile.v1.ProfileService/GetProfile
+
+Send events (write key of the demo space: ${writeKey}):
+  curl -u '${writeKey}:' -H 'content-type: application/json' \\
+    -d '{"userId":"me","event":"Tried Prism"}' ${PROFILE_HTTP_URL}/v1/track
 
 Watch events:
   nats --server ${natsUrl} sub 'prism.demo.>'

@@ -13,7 +13,7 @@ export const profileConfigSchema = z.object({
   ...commonEnv,
   PROFILE_GRPC_HOST: z.string().default('127.0.0.1'),
   // 0 lets the OS pick a free port (tests); the bound port is logged.
-  PROFILE_GRPC_PORT: port(50053, { allowZero: true }),
+  PROFILE_GRPC_PORT: port(50054, { allowZero: true }),
   // The Segment-compatible HTTP Tracking API.
   PROFILE_HTTP_PORT: port(8088, { allowZero: true }),
   PROFILE_DB: z

@@ -52,6 +52,7 @@ export async function startIngestConsumer(options: IngestConsumerOptions): Promi
     maxAckPending: 20_000,
   });
   const consumer = await js.consumers.get(stream, DURABLE);
+  let stopped = false;
   const deadLetter = (msg: JsMsg, reason: 'poison' | 'max_deliver', error: unknown) =>
     publishDeadLetter(js, msg, {
       subject: deadLetterSubjectOf(prefix, DURABLE),
@@ -76,7 +77,11 @@ export async function startIngestConsumer(options: IngestConsumerOptions): Promi
         'batch failed; applying its messages one by one',
       );
     }
-    for (const delivery of deliveries) await applyAll(spaceId, [delivery]);
+    for (const delivery of deliveries) {
+      // A stop does not wait for a slow one-by-one pass: what is left comes back after a nak.
+      if (stopped) delivery.msg.nak();
+      else await applyAll(spaceId, [delivery]);
+    }
   }
 
   async function settleFailure({ msg }: Delivery, error: unknown): Promise<void> {
@@ -106,7 +111,6 @@ export async function startIngestConsumer(options: IngestConsumerOptions): Promi
     await Promise.all([...bySpace].map(([spaceId, deliveries]) => applyAll(spaceId, deliveries)));
   }
 
-  let stopped = false;
   const loop = (async () => {
     while (!stopped) {
       try {
