@@ -33,7 +33,9 @@ describe('isolated infrastructure for a test file', () => {
 
       await mine.cleanup();
 
-      const databases = (await mongo.db().admin().listDatabases()).databases.map((d) => d.name);
+      const databases = (await mongo.db().admin().listDatabases({ nameOnly: true })).databases.map(
+        (d) => d.name,
+      );
       expect(databases).not.toContain(mine.dbName);
       expect(databases).toContain(other.dbName);
       const streams: string[] = [];
