@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +21,8 @@ import {
   type Campaign,
   StrategyServiceClient,
 } from '@prism/proto/prism/strategy/v1/strategy';
-import { memory, ms, perSecond, summarize } from './stats.js';
+import { benchNamespace, deleteStreams } from './namespace.js';
+import { memory, ms, peakRssMb, perSecond, summarize } from './stats.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -53,7 +53,7 @@ interface Run {
  * pipeline's own latency, not queueing behind a backlog.
  */
 export async function benchCommandToConsumer(infra: Infrastructure) {
-  const prefix = `bench${randomBytes(3).toString('hex')}`;
+  const { prefix } = benchNamespace();
   const bus = await connectBus({ servers: infra.natsUrl, name: 'bench', prefix });
   const service = await startServiceProcess(infra, prefix);
   const client = new StrategyServiceClient(`127.0.0.1:${PORT}`, credentials.createInsecure());
@@ -72,10 +72,7 @@ export async function benchCommandToConsumer(infra: Infrastructure) {
   } finally {
     client.close();
     service.stop();
-    for await (const stream of bus.jsm.streams.list()) {
-      if (stream.config.name.startsWith(prefix.toUpperCase()))
-        await bus.jsm.streams.delete(stream.config.name);
-    }
+    await deleteStreams(bus, prefix);
     await bus.close();
   }
 }
@@ -211,11 +208,7 @@ function startServiceProcess(infra: Infrastructure, prefix: string) {
   );
   return waitForPort(PORT, 60_000).then(() => ({
     stop: () => child.kill('SIGTERM'),
-    /** Peak resident memory of the service process (Linux VmHWM). */
-    peakRssMb: () => {
-      const line = readFileSync(`/proc/${child.pid}/status`, 'utf8').match(/VmHWM:\s+(\d+) kB/);
-      return line ? Number(line[1]) / 1024 : Number.NaN;
-    },
+    peakRssMb: () => peakRssMb(child.pid),
   }));
 }
 

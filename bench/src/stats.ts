@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /** Latency samples in milliseconds → exact percentiles (samples are few enough to sort). */
 export function summarize(samplesMs: number[]) {
   const sorted = [...samplesMs].sort((a, b) => a - b);
@@ -12,3 +14,13 @@ export function memory() {
 
 export const ms = (value: number) => `${value.toFixed(2)} ms`;
 export const perSecond = (count: number, elapsedMs: number) => Math.round((count / elapsedMs) * 1000);
+
+/** Peak resident memory of a process, this one by default (Linux VmHWM; NaN elsewhere). */
+export function peakRssMb(pid: number | 'self' | undefined = 'self') {
+  try {
+    const line = readFileSync(`/proc/${pid ?? 'self'}/status`, 'utf8').match(/VmHWM:\s+(\d+) kB/);
+    return line ? Number(line[1]) / 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
