@@ -1,4 +1,4 @@
-import { AlreadyExists, InvalidArgument, NotFound } from '@prism/errors';
+import { InvalidArgument, NotFound } from '@prism/errors';
 import { type CallContext, pageTokenAfter, parseRequest, unary } from '@prism/grpc';
 import type { ProfileServiceServer } from '@prism/proto/prism/profile/v1/profile';
 import { matchesCondition } from './domain/conditions.js';
@@ -114,10 +114,6 @@ export function profileService(deps: ProfileServiceDeps): ProfileServiceServer {
 
     createComputedTrait: unary(async (call, request) => {
       const { definition } = parseRequest(requests.createComputedTraitRequest, request);
-      const existing = await pipeline.options.settings.computedTraitsOf(call.spaceId);
-      if (existing.some((trait) => trait.definition.key === definition.key)) {
-        throw new AlreadyExists('computed trait', definition.key);
-      }
       return {
         computedTrait: computedTraitToProto(await maintenance.createComputedTrait(call.spaceId, definition)),
       };

@@ -1,4 +1,4 @@
-import { NotFound } from '@prism/errors';
+import { AlreadyExists, NotFound } from '@prism/errors';
 import { type BatchPlan, traitsChanged } from '../domain/batch.js';
 import { backfill, type ComputedTraitDefinition, expire } from '../domain/computed/index.js';
 import type { Identifier } from '../domain/identity/index.js';
@@ -42,10 +42,15 @@ export class ProfileMaintenance {
     definition: ComputedTraitDefinition,
   ): Promise<StoredComputedTrait> {
     return this.pipeline.exclusive(spaceId, async (state) => {
+      // Checked here, as the space's writer, before the backfill's work: the in-memory definitions
+      // are the stored ones (the insert below still guards against another writer).
+      if (state.definitions.some(({ key }) => key === definition.key)) {
+        throw new AlreadyExists('computed trait', definition.key);
+      }
       const { settings } = this.pipeline.options;
       const now = this.pipeline.clock();
       const histories = await this.historiesOf(state);
-      const definitions = [...state.definitions.filter(({ key }) => key !== definition.key), definition];
+      const definitions = [...state.definitions, definition];
       let backfilled = 0;
       await this.rewrite(
         state,
