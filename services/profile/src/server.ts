@@ -1,7 +1,7 @@
 import { InvalidArgument, NotFound } from '@prism/errors';
 import { type CallContext, pageTokenAfter, parseRequest, unary } from '@prism/grpc';
 import type { ProfileServiceServer } from '@prism/proto/prism/profile/v1/profile';
-import { matchesCondition } from './domain/conditions.js';
+import { matchesCondition } from '@prism/rules';
 import { PROFILE_ID, parseIdentifier } from './domain/identity/index.js';
 import { type ProfileState, traitValues } from './domain/profile-state.js';
 import type { IngestQueue } from './events/ingest-queue.js';

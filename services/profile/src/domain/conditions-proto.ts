@@ -1,8 +1,8 @@
 import { InvalidArgument, protoFieldPath } from '@prism/errors';
 import { protoEnum } from '@prism/grpc';
 import { ComparisonOperator, type Condition as ProtoCondition } from '@prism/proto/prism/profile/v1/profile';
+import { type Condition, type ConditionOperator, conditionListOf, conditionSchema } from '@prism/rules';
 import { z } from 'zod';
-import { type Condition, type ConditionOperator, conditionListOf, conditionSchema } from './conditions.js';
 
 /** Proto enums ↔ domain names: the wire uses numbers, domain rules and stored documents use names. */
 export function enumCodec<Name extends string, Value extends number>(byName: Record<Name, Value>) {

@@ -1,4 +1,4 @@
-import { isScalar, type Json, numericValue, type Scalar } from '../conditions.js';
+import { isScalar, type Json, numericValue, type Scalar } from '@prism/rules';
 import type { ComputedTraitKind } from './definition.js';
 
 /**

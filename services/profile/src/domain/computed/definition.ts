@@ -1,5 +1,5 @@
+import { type Condition, conditionList, matchesCondition, propertyPath } from '@prism/rules';
 import { z } from 'zod';
-import { type Condition, conditionList, matchesCondition, propertyPath } from '../conditions.js';
 
 /** What a computed trait computes over the matching events (`property` = the event property). */
 export const COMPUTED_TRAIT_KINDS = [

@@ -1,4 +1,4 @@
-import { type Json, valueAtPath } from '../conditions.js';
+import { type Json, valueAtPath } from '@prism/rules';
 import { aggregators, type Bucket, byDay, canonicalJson } from './aggregators.js';
 import { type ComputedTraitDefinition, matchesFilter, type TraitEvent } from './definition.js';
 
