@@ -19,4 +19,11 @@ export {
 } from './request-fields.js';
 export { stopOnSignals } from './run-service.js';
 export { createGrpcServer, type GrpcServer, type GrpcServerOptions } from './server.js';
-export { type CallContext, parseRequest, type UnaryHandler, unary } from './unary.js';
+export {
+  type CallContext,
+  parseRequest,
+  type StreamHandler,
+  serverStream,
+  type UnaryHandler,
+  unary,
+} from './unary.js';

@@ -1,5 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { handleUnaryCall, Metadata, ServerUnaryCall } from '@grpc/grpc-js';
+import type {
+  handleServerStreamingCall,
+  handleUnaryCall,
+  Metadata,
+  ServerUnaryCall,
+  ServerWritableStream,
+} from '@grpc/grpc-js';
 import { fieldViolationsFromZod, InvalidArgument, PrismError, toServiceError } from '@prism/errors';
 import {
   type Logger,
@@ -39,41 +45,78 @@ export const serverScope = new AsyncLocalStorage<ServerScope>();
  */
 export function unary<Req, Res>(handler: UnaryHandler<Req, Res>): handleUnaryCall<Req, Res> {
   return (call, callback) => {
-    const scope = serverScope.getStore();
-    if (!scope) {
-      // Without the server's key resolver nobody can be authenticated: refuse instead of guessing.
-      callback(toServiceError(new Error(`${call.getPath()} is not mounted on a Prism gRPC server`)));
-      return;
-    }
-    const traceId = parseTraceparent(firstValue(call.metadata, 'traceparent'))?.traceId ?? newTraceId();
-    const traceparent = newTraceparent(traceId);
-    const context: RequestContext = { traceId };
-    const logger = scope.logger.child({ method: call.getPath() });
-    void runInContext(context, async () => {
-      let response: Res;
-      try {
-        // The context object is this call's alone, so it can learn the space once the key is checked.
-        context.spaceId = await authenticate(scope.apiKeys, call.metadata);
-        const ctx: CallContext = {
-          spaceId: context.spaceId,
-          traceparent,
-          logger,
-          deadline: deadlineOf(call),
-          metadata: call.metadata,
-        };
-        response = await handler(ctx, call.request);
-      } catch (error) {
-        if (!(error instanceof PrismError)) logger.error({ err: error }, 'handler failed');
-        callback(toServiceError(error));
-        return;
-      }
-      callback(null, response);
-    });
+    void inCallContext(call, (ctx) => handler(ctx, call.request)).then(
+      (response) => callback(null, response),
+      (error: unknown) => callback(toServiceError(error)),
+    );
   };
 }
 
+/**
+ * A server-streaming handler: `send` resolves once the message is handed to the transport (it waits
+ * while the client's window is full, so a slow reader slows the producer instead of filling memory);
+ * `cancelled` aborts when the client goes away.
+ */
+export type StreamHandler<Req, Res> = (
+  call: CallContext,
+  request: Req,
+  send: (message: Res) => Promise<void>,
+  cancelled: AbortSignal,
+) => Promise<void>;
+
+/** `unary` for server streams: the stream ends with OK after the handler, or with what it threw. */
+export function serverStream<Req, Res>(
+  handler: StreamHandler<Req, Res>,
+): handleServerStreamingCall<Req, Res> {
+  return (call) => {
+    const cancelled = new AbortController();
+    call.on('cancelled', () => cancelled.abort(new Error('the client cancelled the call')));
+    const send = (message: Res) =>
+      new Promise<void>((resolve, reject) => {
+        if (cancelled.signal.aborted) return reject(cancelled.signal.reason);
+        if (call.write(message)) return resolve();
+        call.once('drain', resolve);
+      });
+    void inCallContext(call, (ctx) => handler(ctx, call.request, send, cancelled.signal)).then(
+      () => call.end(),
+      (error: unknown) => {
+        if (!cancelled.signal.aborted) call.emit('error', toServiceError(error));
+      },
+    );
+  };
+}
+
+type IncomingCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>;
+
+/** Authenticates the call and runs `work` in its log context; failures are logged unless expected. */
+async function inCallContext<T>(call: IncomingCall, work: (ctx: CallContext) => Promise<T>): Promise<T> {
+  const scope = serverScope.getStore();
+  // Without the server's key resolver nobody can be authenticated: refuse instead of guessing.
+  if (!scope) throw new Error(`${call.getPath()} is not mounted on a Prism gRPC server`);
+  const traceId = parseTraceparent(firstValue(call.metadata, 'traceparent'))?.traceId ?? newTraceId();
+  const traceparent = newTraceparent(traceId);
+  const context: RequestContext = { traceId };
+  const logger = scope.logger.child({ method: call.getPath() });
+  return runInContext(context, async () => {
+    try {
+      // The context object is this call's alone, so it can learn the space once the key is checked.
+      context.spaceId = await authenticate(scope.apiKeys, call.metadata);
+      return await work({
+        spaceId: context.spaceId,
+        traceparent,
+        logger,
+        deadline: deadlineOf(call),
+        metadata: call.metadata,
+      });
+    } catch (error) {
+      if (!(error instanceof PrismError)) logger.error({ err: error }, 'handler failed');
+      throw error;
+    }
+  });
+}
+
 // grpc-js reports "no deadline" as Infinity, and a deadline as either a Date or epoch milliseconds.
-function deadlineOf(call: ServerUnaryCall<unknown, unknown>): Date | undefined {
+function deadlineOf(call: IncomingCall): Date | undefined {
   const deadline = call.getDeadline();
   if (deadline instanceof Date) return deadline;
   return Number.isFinite(deadline) ? new Date(deadline) : undefined;

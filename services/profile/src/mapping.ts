@@ -6,10 +6,7 @@ import type { StoredComputedTrait } from './store/space-settings.js';
 /** A profile as the API shows it; `traitKeys` narrows both custom and computed traits. */
 export function profileToProto(profile: ProfileState, traitKeys: readonly string[] = []): Profile {
   const { traits, computed } = traitValues(profile);
-  const only = (values: Record<string, unknown>) =>
-    traitKeys.length === 0
-      ? values
-      : Object.fromEntries(Object.entries(values).filter(([key]) => traitKeys.includes(key)));
+  const only = keyFilter(traitKeys);
   return {
     profileId: profile.id,
     identifiers: profile.identifiers,
@@ -39,4 +36,13 @@ export function computedTraitToProto(trait: StoredComputedTrait): ComputedTrait 
     createTime: trait.createdAt,
     backfilledProfiles: trait.backfilledProfiles,
   };
+}
+
+/** Keeps only `keys` of a trait record; every key when none are named. */
+export function keyFilter(
+  keys: readonly string[],
+): (values: Record<string, unknown>) => Record<string, unknown> {
+  if (keys.length === 0) return (values) => values;
+  const wanted = new Set(keys);
+  return (values) => Object.fromEntries(Object.entries(values).filter(([key]) => wanted.has(key)));
 }

@@ -106,6 +106,34 @@ describe('Profile API and ingestion paths, end to end', () => {
     expect(new TextDecoder().decode(dead.data)).toBe('not json');
   });
 
+  it('exports every live profile of the caller space in batches, and nothing of another', async () => {
+    await found('user_id:grpc-1');
+    const exported = async (metadata: typeof acme.metadata, traitKeys: string[] = []) => {
+      const batches = [];
+      for await (const batch of harness.profiles.exportProfiles({ traitKeys, batchSize: 1 }, metadata))
+        batches.push(batch as { profiles: { profileId: string; traitsJson: string }[]; total: number });
+      return batches;
+    };
+    const batches = await exported(acme.metadata, ['source']);
+    expect(batches.length).toBeGreaterThan(1);
+    expect(batches.every((batch) => batch.profiles.length === 1 && batch.total === batches.length)).toBe(
+      true,
+    );
+    const traits = batches.map((batch) => JSON.parse(batch.profiles[0]?.traitsJson ?? '{}'));
+    expect(traits).toContainEqual({ source: 'grpc' });
+    expect(traits.every((t) => Object.keys(t).every((key) => key === 'source'))).toBe(true);
+    const empty = await exported(globex.metadata);
+    expect(empty).toEqual([{ profiles: [], total: 0 }]);
+    const bad = harness.profiles.exportProfiles({ traitKeys: [], batchSize: 20_000 }, acme.metadata);
+    const failure = await failureOf(
+      (async () => {
+        for await (const _ of bad);
+      })(),
+    );
+    expect(failure.code).toBe(status.INVALID_ARGUMENT);
+    expect(failure.details).toContain('batch_size');
+  });
+
   it('never lets a key of one space read or change another space', async () => {
     await found('user_id:mixed-1');
     const other = await failureOf(lookup('user_id:mixed-1', globex.metadata));

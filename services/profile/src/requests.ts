@@ -50,6 +50,16 @@ export const searchProfilesRequest = z.object({
   ...pageRequest,
 });
 
+export const exportProfilesRequest = z.object({
+  traitKeys: z.array(requiredText(200)).max(500, 'must have at most 500 keys'),
+  batchSize: z
+    .number()
+    .int()
+    .min(0)
+    .max(10_000, 'must be at most 10000')
+    .transform((size) => size || 1000),
+});
+
 export const deleteProfileRequest = z.object({ lookup });
 
 export const suppressIdentifierRequest = z.object({ identifier: lookup, deleteProfile: z.boolean() });

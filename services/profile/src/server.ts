@@ -1,12 +1,12 @@
 import { InvalidArgument, NotFound } from '@prism/errors';
-import { type CallContext, pageTokenAfter, parseRequest, unary } from '@prism/grpc';
+import { type CallContext, pageTokenAfter, parseRequest, serverStream, unary } from '@prism/grpc';
 import type { ProfileServiceServer } from '@prism/proto/prism/profile/v1/profile';
 import { matchesCondition } from '@prism/rules';
 import { PROFILE_ID, parseIdentifier } from './domain/identity/index.js';
 import { type ProfileState, traitValues } from './domain/profile-state.js';
 import type { IngestQueue } from './events/ingest-queue.js';
 import { parseTrackingRequest } from './http/parse.js';
-import { computedTraitToProto, profileEventToProto, profileToProto } from './mapping.js';
+import { computedTraitToProto, keyFilter, profileEventToProto, profileToProto } from './mapping.js';
 import type { ProfileMaintenance } from './pipeline/maintenance.js';
 import type { ProfilePipeline } from './pipeline/profile-pipeline.js';
 import * as requests from './requests.js';
@@ -87,6 +87,25 @@ export function profileService(deps: ProfileServiceDeps): ProfileServiceServer {
         profiles: page.map((p) => profileToProto(p)),
         nextPageToken: pageTokenAfter(more ? page.at(-1)?.id : undefined),
       };
+    }),
+
+    exportProfiles: serverStream(async (call, request, send, cancelled) => {
+      const { traitKeys, batchSize } = parseRequest(requests.exportProfilesRequest, request);
+      // A snapshot of the live profiles: writes during a long export neither stall nor tear it.
+      const profiles = [...(await pipeline.read(call.spaceId)).profiles()];
+      const only = keyFilter(traitKeys);
+      for (let start = 0; start < profiles.length && !cancelled.aborted; start += batchSize) {
+        const batch = profiles.slice(start, start + batchSize).map((profile) => {
+          const { traits, computed } = traitValues(profile);
+          return {
+            profileId: profile.id,
+            traitsJson: JSON.stringify(only(traits)),
+            computedTraitsJson: JSON.stringify(only(computed)),
+          };
+        });
+        await send({ profiles: batch, total: profiles.length });
+      }
+      if (profiles.length === 0) await send({ profiles: [], total: 0 });
     }),
 
     deleteProfile: unary(async (call, request) => {
