@@ -1,5 +1,6 @@
 import { credentials } from '@grpc/grpc-js';
 import { connectBus, ensureServiceStreams } from '@prism/bus';
+import { strategyLookups } from '@prism/campaign';
 import { createGrpcServer, startMetricsServer, staticApiKeys } from '@prism/grpc';
 import type { Logger } from '@prism/log';
 import { descriptorSet } from '@prism/proto';
@@ -11,7 +12,6 @@ import type { PersonaConfig } from './config.js';
 import { startConsumers } from './handlers/consumers.js';
 import { personaService } from './server.js';
 import { openRepositories, type PersonaRepositories } from './store/repositories.js';
-import { strategyLookups } from './strategy-client.js';
 
 export interface RunningPersonaService {
   port: number;

@@ -1,9 +1,6 @@
 import type { CampaignPersonaSelection, Persona } from '@prism/proto/prism/persona/v1/persona';
-import { approachCodec, genderCodec } from '@prism/proto/vocabulary';
+import { genderCodec } from '@prism/proto/vocabulary';
 import type { PersonaDocument } from './store/documents.js';
-
-/** Undefined for UNSPECIFIED and unknown numbers: an event or campaign we cannot interpret. */
-export const approachFromProto = approachCodec.fromProto;
 
 export function personaToProto(doc: PersonaDocument): Persona {
   return {

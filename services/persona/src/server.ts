@@ -1,3 +1,4 @@
+import type { StrategyLookups } from '@prism/campaign';
 import { FailedPrecondition, InvalidArgument } from '@prism/errors';
 import { type CallContext, pageTokenAfter, parseRequest, unary } from '@prism/grpc';
 import type { PersonaServiceServer } from '@prism/proto/prism/persona/v1/persona';
@@ -8,7 +9,6 @@ import { personaToProto } from './mapping.js';
 import * as requests from './requests.js';
 import { selectionHandlers } from './server-selection.js';
 import type { PersonaRepositories } from './store/repositories.js';
-import type { StrategyLookups } from './strategy-client.js';
 
 export interface PersonaServiceDeps {
   repos: PersonaRepositories;

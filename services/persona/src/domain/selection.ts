@@ -1,15 +1,7 @@
+import type { CampaignView } from '@prism/campaign';
 import { Aborted, FailedPrecondition, type FieldViolation, NotFound } from '@prism/errors';
-import { APPROACH_NAMES, type ApproachName } from '@prism/proto/vocabulary';
 
-export const APPROACHES = APPROACH_NAMES;
-export type Approach = ApproachName;
-
-/** A campaign's step-3 state, as the strategy service's events (or its API) tell it. */
-export interface CampaignView {
-  strategyId?: string;
-  approach: Approach;
-  epoch: number;
-}
+export type { CampaignView };
 
 /** A campaign's persona selection; `epoch` is the campaign epoch it was made (or last cleared) under. */
 export interface SelectionState {

@@ -1,11 +1,11 @@
 import { createEvent, type PrismEvent } from '@prism/bus';
+import type { ClearReason } from '@prism/campaign';
 import {
   CampaignPersonasCleared,
   CampaignPersonasSelected,
   PersonaChanged,
   PersonaDeleted,
 } from '@prism/proto/prism/events/v1/persona_events';
-import type { ClearReason } from '../domain/campaign-state.js';
 
 const source = 'prism/persona';
 

@@ -1,20 +1,14 @@
 import { type EventHandler, kindOf, type PrismEvent } from '@prism/bus';
-import { audienceApproachFromJSON } from '@prism/proto/prism/strategy/v1/strategy';
+import {
+  type CampaignEvent,
+  type CampaignEventData,
+  type CampaignState,
+  campaignEventOf,
+  reconcileSelection,
+} from '@prism/campaign';
 import type { OutboxDocumentRef } from '@prism/store';
-import { z } from 'zod';
-import { type CampaignEvent, type CampaignState, reconcileSelection } from '../domain/campaign-state.js';
 import { personasCleared } from '../events/persona-events.js';
-import { approachFromProto } from '../mapping.js';
 import type { PersonaRepositories } from '../store/repositories.js';
-
-/** The fields of the strategy service's campaign.* payloads (prism.events.v1) this service reads. */
-export const campaignEventData = z.object({
-  campaignId: z.string().min(1),
-  epoch: z.number().int().min(1),
-  strategyId: z.string().optional(),
-  to: z.string().optional(),
-});
-export type CampaignEventData = z.infer<typeof campaignEventData>;
 
 export interface CampaignHandlerDeps {
   repos: PersonaRepositories;
@@ -39,7 +33,8 @@ export function campaignEventHandler(deps: CampaignHandlerDeps): EventHandler<Ca
     const space = event.prismspace;
     const { campaignId } = event.data;
     const selection = await selections.find(space, campaignId);
-    const decision = reconcileSelection(selection ?? undefined, state, change.kind);
+    const held = selection && { size: selection.personaIds.length, epoch: selection.epoch };
+    const decision = reconcileSelection(held ?? undefined, state, change.kind);
     if (decision.kind === 'none') return;
     const set = { epoch: decision.epoch, updatedAt: now() };
     if (!selection) {
@@ -63,23 +58,4 @@ export function campaignEventHandler(deps: CampaignHandlerDeps): EventHandler<Ca
     const state = await campaignStates.apply(event.prismspace, event.data.campaignId, change);
     if (state) await reconcile(event, change, state);
   };
-}
-
-/** Undefined for kinds this service has no use for (new kinds must not block the stream). */
-function campaignEventOf(kind: string, data: CampaignEventData): CampaignEvent | undefined {
-  const { epoch } = data;
-  switch (kind) {
-    case 'campaign.created':
-    case 'campaign.deleted':
-      return { kind, epoch };
-    case 'campaign.strategy_selected':
-      return { kind, epoch, strategyId: data.strategyId ?? '' };
-    case 'campaign.approach_changed': {
-      // An approach we do not know is not STRATEGY_PERSONAS, which is what decides a clear.
-      const to = approachFromProto(audienceApproachFromJSON(data.to)) ?? 'NONE';
-      return { kind, epoch, to, ...(data.strategyId && { strategyId: data.strategyId }) };
-    }
-    default:
-      return undefined;
-  }
 }

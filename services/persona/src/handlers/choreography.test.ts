@@ -1,4 +1,5 @@
 import { decodeEvent, encodeEvent } from '@prism/bus';
+import { campaignEventData } from '@prism/campaign';
 import { AudienceApproach } from '@prism/proto/prism/strategy/v1/strategy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -10,7 +11,7 @@ import {
   storedEvents,
 } from '../testing/harness.js';
 import { type Api, apiOf, personaSpec, personasCampaign } from '../testing/scenario.js';
-import { campaignEventData, campaignEventHandler } from './campaign-events.js';
+import { campaignEventHandler } from './campaign-events.js';
 
 let h: PersonaHarness;
 let api: Api;

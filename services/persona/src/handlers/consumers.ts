@@ -1,8 +1,9 @@
 import { type Bus, type ConsumerHandle, startConsumer, streamName, subjectOf } from '@prism/bus';
+import { campaignEventData } from '@prism/campaign';
 import type { Logger } from '@prism/log';
 import type { OutboxDocumentRef } from '@prism/store';
 import type { PersonaRepositories } from '../store/repositories.js';
-import { campaignEventData, campaignEventHandler } from './campaign-events.js';
+import { campaignEventHandler } from './campaign-events.js';
 import { personaDeletedData, personaDeletedHandler } from './persona-deletions.js';
 import { strategyEventData, strategyEventHandler } from './strategy-events.js';
 

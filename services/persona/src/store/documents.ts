@@ -1,6 +1,5 @@
 import type { GenderName } from '@prism/proto/vocabulary';
 import type { AggregateDocument } from '@prism/store';
-import type { Approach } from '../domain/selection.js';
 
 export type { GenderName };
 
@@ -35,16 +34,6 @@ export interface SelectionDocument extends AggregateDocument {
   personaIds: string[];
   epoch: number;
   updatedAt: Date;
-}
-
-/** Projection of the strategy service's campaign events (not an aggregate: no outbox, no version). */
-export interface CampaignStateDocument {
-  _id: string;
-  spaceId: string;
-  strategyId?: string;
-  approach: Approach;
-  epoch: number;
-  deleted?: boolean;
 }
 
 /** Projection of strategy.created/deleted: which strategy ids exist. */

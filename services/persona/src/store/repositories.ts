@@ -1,7 +1,8 @@
+import { CampaignStates } from '@prism/campaign';
 import { AggregateStorage, SpaceScopedCollection } from '@prism/store';
 import type { Db } from 'mongodb';
 import type { PersonaDocument, SelectionDocument } from './documents.js';
-import { CampaignStates, StrategyRefs } from './projections.js';
+import { StrategyRefs } from './projections.js';
 
 export interface PersonaRepositories {
   personas: SpaceScopedCollection<PersonaDocument>;

@@ -1,4 +1,23 @@
-import type { Approach, CampaignView, SelectionState } from './selection.js';
+import { APPROACH_NAMES, type ApproachName } from '@prism/proto/vocabulary';
+
+export const APPROACHES = APPROACH_NAMES;
+export type Approach = ApproachName;
+
+/** A campaign's step-3 state, as the strategy service's events (or its API) tell it. */
+export interface CampaignView {
+  strategyId?: string;
+  approach: Approach;
+  epoch: number;
+}
+
+/**
+ * What a downstream service holds for a campaign (its personas, its segments): how many, and the
+ * campaign epoch they were made (or last cleared) under.
+ */
+export interface HeldSelection {
+  size: number;
+  epoch: number;
+}
 
 /** What the campaign projection keeps: the view plus the tombstone of a deleted campaign. */
 export interface CampaignState extends CampaignView {
@@ -59,16 +78,16 @@ const reasonOf: Record<CampaignEvent['kind'], ClearReason> = {
 
 /**
  * A selection is valid only under the epoch it was made: the strategy service raises the
- * epoch only when the approach or strategy changes, so any newer epoch means the personas
+ * epoch only when the approach or strategy changes, so any newer epoch means the selection's
  * approach was left (even if a later event returned to it, which must not restore them).
  * Clearing once moves the selection to the new epoch, so redelivery changes nothing.
  */
 export function reconcileSelection(
-  selection: SelectionState | undefined,
+  selection: HeldSelection | undefined,
   campaign: CampaignState,
   cause: CampaignEvent['kind'],
 ): SelectionChange {
-  const held = (selection?.personaIds.length ?? 0) > 0;
+  const held = (selection?.size ?? 0) > 0;
   // A deleted campaign takes no more commands, so only a held selection needs a write.
   if (campaign.deleted)
     return held ? { kind: 'clear', epoch: campaign.epoch, reason: reasonOf[cause] } : none;

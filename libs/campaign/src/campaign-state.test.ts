@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  APPROACHES,
   applyCampaignEvent,
   type CampaignEvent,
   type CampaignState,
   reconcileSelection,
 } from './campaign-state.js';
-import { APPROACHES } from './selection.js';
 
 const personasAt = (epoch: number): CampaignState => ({
   strategyId: 'A',
@@ -80,7 +80,7 @@ describe('campaign projection', () => {
 });
 
 describe('selection choreography', () => {
-  const held = { personaIds: ['p0'], epoch: 4 };
+  const held = { size: 1, epoch: 4 };
 
   it('clears a selection of an older epoch once, then only remembers newer epochs', () => {
     const ai: CampaignState = { strategyId: 'A', approach: 'AI_SEGMENTS', epoch: 5 };
@@ -89,7 +89,7 @@ describe('selection choreography', () => {
       epoch: 5,
       reason: 'APPROACH_CHANGED',
     });
-    const cleared = { personaIds: [], epoch: 5 };
+    const cleared = { size: 0, epoch: 5 };
     expect(reconcileSelection(cleared, ai, 'campaign.approach_changed')).toEqual({ kind: 'none' });
     expect(reconcileSelection(cleared, personasAt(6), 'campaign.approach_changed')).toEqual({
       kind: 'advance',
@@ -118,7 +118,7 @@ describe('selection choreography', () => {
       epoch: 4,
       reason: 'CAMPAIGN_DELETED',
     });
-    expect(reconcileSelection({ personaIds: [], epoch: 4 }, gone, 'campaign.deleted')).toEqual({
+    expect(reconcileSelection({ size: 0, epoch: 4 }, gone, 'campaign.deleted')).toEqual({
       kind: 'none',
     });
   });

@@ -1,8 +1,8 @@
 import { type Client, Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import type { CallContext } from '@prism/grpc';
-import type { Campaign, StrategyServiceClient } from '@prism/proto/prism/strategy/v1/strategy';
-import type { CampaignView } from './domain/selection.js';
-import { approachFromProto } from './mapping.js';
+import type { Campaign, Strategy, StrategyServiceClient } from '@prism/proto/prism/strategy/v1/strategy';
+import { approachCodec } from '@prism/proto/vocabulary';
+import type { CampaignView } from './campaign-state.js';
 
 /**
  * Synchronous reads of the strategy service, for when the event projections may lag a change
@@ -11,6 +11,8 @@ import { approachFromProto } from './mapping.js';
  */
 export interface StrategyLookups {
   strategyExists(call: CallContext, strategyId: string): Promise<boolean>;
+  /** Undefined when the strategy service does not know the strategy (in the caller's space). */
+  strategy(call: CallContext, strategyId: string): Promise<Strategy | undefined>;
   /** Undefined when the strategy service does not know the campaign (in the caller's space). */
   campaign(call: CallContext, campaignId: string): Promise<CampaignView | undefined>;
 }
@@ -23,6 +25,9 @@ export function strategyLookups(client: StrategyServiceClient): StrategyLookups 
     async strategyExists(call, strategyId) {
       return (await unlessNotFound(call, client, client.getStrategy, { strategyId })) !== undefined;
     },
+    async strategy(call, strategyId) {
+      return (await unlessNotFound(call, client, client.getStrategy, { strategyId }))?.strategy;
+    },
     async campaign(call, campaignId) {
       const found = await unlessNotFound(call, client, client.getCampaign, { campaignId });
       return found?.campaign && campaignView(found.campaign);
@@ -33,8 +38,8 @@ export function strategyLookups(client: StrategyServiceClient): StrategyLookups 
 function campaignView(campaign: Campaign): CampaignView {
   return {
     ...(campaign.strategyId && { strategyId: campaign.strategyId }),
-    // An approach this build does not know cannot be STRATEGY_PERSONAS, which is all that matters here.
-    approach: approachFromProto(campaign.approach) ?? 'NONE',
+    // An approach this build does not know is neither personas nor segments, which is what matters.
+    approach: approachCodec.fromProto(campaign.approach) ?? 'NONE',
     epoch: campaign.epoch,
   };
 }

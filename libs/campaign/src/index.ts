@@ -1,0 +1,4 @@
+export * from './campaign-events.js';
+export * from './campaign-state.js';
+export * from './campaign-states.js';
+export * from './strategy-lookups.js';
