@@ -6,12 +6,13 @@ import { ensureStream, streamName } from './streams.js';
  * A service ensures the streams it publishes to and those it consumes from, so start-up order
  * does not matter; the specs being identical everywhere keeps that idempotent.
  * `*` (one token) keeps 4-token `campaign.*` clear of the persona service's 5-token
- * `campaign.personas.*`.
+ * `campaign.personas.*` and `campaign.segments.*`.
  */
 const subjectsOf = {
   strategy: (prefix: string) => [`${prefix}.*.strategy.*`, `${prefix}.*.campaign.*`],
   persona: (prefix: string) => [`${prefix}.*.persona.*`, `${prefix}.*.campaign.personas.*`],
   profile: (prefix: string) => [`${prefix}.*.profile.*`],
+  segments: (prefix: string) => [`${prefix}.*.campaign.segments.*`],
 } as const;
 
 export type OwningService = keyof typeof subjectsOf;

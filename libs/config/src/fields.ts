@@ -54,6 +54,14 @@ function entryProblem(space: string, key: string, earlier: ReadonlyMap<string, s
   return undefined;
 }
 
+/** `host:port` of another service's gRPC API. */
+export function grpcAddress(defaultAddress: string) {
+  return z
+    .string()
+    .regex(/^\S+:\d{1,5}$/, 'expected host:port')
+    .default(defaultAddress);
+}
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Variables every service reads; spread into a service's own `z.object({...commonEnv, ...})`. */

@@ -1,4 +1,4 @@
-import { commonEnv, port } from '@prism/config';
+import { commonEnv, grpcAddress, port } from '@prism/config';
 import { z } from 'zod';
 
 export const personaConfigSchema = z.object({
@@ -11,10 +11,7 @@ export const personaConfigSchema = z.object({
     .regex(/^[A-Za-z0-9_-]+$/)
     .default('prism_persona'),
   // host:port of the strategy service, asked when the event projections may lag.
-  STRATEGY_GRPC_ADDR: z
-    .string()
-    .regex(/^\S+:\d{1,5}$/, 'expected host:port')
-    .default('127.0.0.1:50051'),
+  STRATEGY_GRPC_ADDR: grpcAddress('127.0.0.1:50051'),
 });
 
 export type PersonaConfig = z.infer<typeof personaConfigSchema>;
