@@ -1,3 +1,4 @@
+import { Aborted } from '@prism/errors';
 import { APPROACH_NAMES, type ApproachName } from '@prism/proto/vocabulary';
 
 export const APPROACHES = APPROACH_NAMES;
@@ -95,4 +96,21 @@ export function reconcileSelection(
   return held
     ? { kind: 'clear', epoch: campaign.epoch, reason: reasonOf[cause] }
     : { kind: 'advance', epoch: campaign.epoch };
+}
+
+/** ABORTED unless the campaign is still at the epoch the caller saw. */
+export function requireEpoch(epoch: number, expectedEpoch: number): void {
+  if (epoch !== expectedEpoch) {
+    throw new Aborted(
+      `The campaign moved on to epoch ${epoch} (you sent ${expectedEpoch}); reload it and choose again.`,
+    );
+  }
+}
+
+/**
+ * What a service holds may already know a newer epoch than the campaign state it checked (the
+ * projection cleared it meanwhile): then the command is stale too.
+ */
+export function requireNotSuperseded(held: { epoch: number } | undefined, expectedEpoch: number): void {
+  if (held && held.epoch > expectedEpoch) requireEpoch(held.epoch, expectedEpoch);
 }

@@ -1,13 +1,13 @@
-import { type Client, Metadata, type ServiceError, status } from '@grpc/grpc-js';
-import type { CallContext } from '@prism/grpc';
+import { type Client, type Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import { type CallContext, deadlineWithin, forwardedMetadata } from '@prism/grpc';
 import type { Campaign, Strategy, StrategyServiceClient } from '@prism/proto/prism/strategy/v1/strategy';
 import { approachCodec } from '@prism/proto/vocabulary';
 import type { CampaignView } from './campaign-state.js';
+import type { CampaignStates } from './campaign-states.js';
 
 /**
  * Synchronous reads of the strategy service, for when the event projections may lag a change
- * the caller has just made (ARCHITECTURE §1). Each call carries the caller's own credentials,
- * so the strategy service scopes it to the caller's space and nothing crosses tenants.
+ * the caller has just made (ARCHITECTURE §1). Each call carries the caller's own credentials.
  */
 export interface StrategyLookups {
   strategyExists(call: CallContext, strategyId: string): Promise<boolean>;
@@ -17,7 +17,6 @@ export interface StrategyLookups {
   campaign(call: CallContext, campaignId: string): Promise<CampaignView | undefined>;
 }
 
-const FORWARDED = ['authorization', 'x-api-key', 'x-prism-space'] as const;
 const TIMEOUT_MS = 5_000;
 
 export function strategyLookups(client: StrategyServiceClient): StrategyLookups {
@@ -57,10 +56,8 @@ function unlessNotFound<Req, Res>(
   method: Method<Req, Res>,
   request: Req,
 ): Promise<Res | undefined> {
-  const metadata = new Metadata();
-  for (const key of FORWARDED) for (const value of call.metadata.get(key)) metadata.add(key, value);
-  metadata.set('traceparent', call.traceparent);
-  const deadline = new Date(Math.min(Date.now() + TIMEOUT_MS, call.deadline?.getTime() ?? Infinity));
+  const metadata = forwardedMetadata(call);
+  const deadline = deadlineWithin(call, TIMEOUT_MS);
   return new Promise((resolve, reject) => {
     method.call(client, request, metadata, { deadline }, (error, response) => {
       if (!error) resolve(response);
@@ -68,4 +65,21 @@ function unlessNotFound<Req, Res>(
       else reject(error);
     });
   });
+}
+
+/**
+ * The campaign as of at least `minEpoch`: the projection when it is that fresh, else the
+ * strategy service (the caller may have just changed step 3 and the event is in flight).
+ */
+export async function campaignAt(
+  campaignStates: CampaignStates,
+  lookups: StrategyLookups,
+  call: CallContext,
+  campaignId: string,
+  minEpoch: number,
+): Promise<CampaignView | undefined> {
+  const known = await campaignStates.find(call.spaceId, campaignId);
+  if (known?.deleted) return undefined;
+  if (known && known.epoch >= minEpoch) return known;
+  return lookups.campaign(call, campaignId);
 }

@@ -1,4 +1,5 @@
 import { type CallOptions, type Client, Metadata, type ServiceError } from '@grpc/grpc-js';
+import type { CallContext } from './unary.js';
 
 /** The callback form of a ts-proto generated client's unary method (its widest overload). */
 export type UnaryMethod<Req, Res> = (
@@ -27,4 +28,22 @@ export function apiKeyMetadata(apiKey: string): Metadata {
   const metadata = new Metadata();
   metadata.set('authorization', `Bearer ${apiKey}`);
   return metadata;
+}
+
+const FORWARDED = ['authorization', 'x-api-key', 'x-prism-space'] as const;
+
+/**
+ * Metadata for a call another service makes on its caller's behalf: the caller's own credentials
+ * (so the callee scopes it to the caller's space and nothing crosses tenants) and its trace.
+ */
+export function forwardedMetadata(call: CallContext): Metadata {
+  const metadata = new Metadata();
+  for (const key of FORWARDED) for (const value of call.metadata.get(key)) metadata.add(key, value);
+  metadata.set('traceparent', call.traceparent);
+  return metadata;
+}
+
+/** `timeoutMs` from now, but never past the caller's own deadline. */
+export function deadlineWithin(call: CallContext, timeoutMs: number): Date {
+  return new Date(Math.min(Date.now() + timeoutMs, call.deadline?.getTime() ?? Infinity));
 }

@@ -1,5 +1,11 @@
 export { type ApiKeyResolver, staticApiKeys } from './auth.js';
-export { apiKeyMetadata, callUnary, type UnaryMethod } from './client.js';
+export {
+  apiKeyMetadata,
+  callUnary,
+  deadlineWithin,
+  forwardedMetadata,
+  type UnaryMethod,
+} from './client.js';
 export { loggingInterceptor, metricsInterceptor } from './interceptors.js';
 export { metricsServer, startMetricsServer } from './metrics-server.js';
 export {

@@ -1,4 +1,5 @@
 import type { PrismEvent } from '@prism/bus';
+import { campaignAt, requireNotSuperseded } from '@prism/campaign';
 import { Aborted, AlreadyExists, InvalidArgument, NotFound } from '@prism/errors';
 import { type CallContext, parseRequest, unary } from '@prism/grpc';
 import type { PersonaServiceServer } from '@prism/proto/prism/persona/v1/persona';
@@ -7,7 +8,6 @@ import {
   type CampaignView,
   membershipViolations,
   personaIdsViolations,
-  requireNotSuperseded,
   requireSelectable,
 } from './domain/selection.js';
 import { personasSelected } from './events/persona-events.js';
@@ -23,16 +23,8 @@ export function selectionHandlers(deps: PersonaServiceDeps): SelectionHandlers {
   const { personas, selections, campaignStates } = deps.repos;
   const now = deps.clock ?? (() => new Date());
 
-  /**
-   * The campaign as of at least `minEpoch`: the projection when it is that fresh, else the
-   * strategy service (the caller may have just changed step 3 and the event is in flight).
-   */
-  async function campaignAt(call: CallContext, campaignId: string, minEpoch: number) {
-    const known = await campaignStates.find(call.spaceId, campaignId);
-    if (known?.deleted) return undefined;
-    if (known && known.epoch >= minEpoch) return known;
-    return deps.strategy.campaign(call, campaignId);
-  }
+  const campaignOf = (call: CallContext, campaignId: string, minEpoch: number) =>
+    campaignAt(campaignStates, deps.strategy, call, campaignId, minEpoch);
 
   /** Deleted personas may linger in a selection until their event is handled: they are left out. */
   async function livePersonas(spaceId: string, ids: readonly string[]): Promise<PersonaDocument[]> {
@@ -76,7 +68,7 @@ export function selectionHandlers(deps: PersonaServiceDeps): SelectionHandlers {
       );
       const shape = personaIdsViolations(personaIds);
       if (shape.length > 0) throw new InvalidArgument(shape);
-      const campaign: CampaignView | undefined = await campaignAt(call, campaignId, expectedEpoch);
+      const campaign: CampaignView | undefined = await campaignOf(call, campaignId, expectedEpoch);
       const strategyId = requireSelectable(campaignId, campaign, expectedEpoch);
       const chosen = await livePersonas(call.spaceId, personaIds);
       const strategyOf = new Map(chosen.map((doc) => [doc._id, doc.strategyId]));
@@ -96,7 +88,7 @@ export function selectionHandlers(deps: PersonaServiceDeps): SelectionHandlers {
       const { campaignId } = parseRequest(requests.getCampaignPersonasRequest, request);
       const [selection, campaign] = await Promise.all([
         selections.find(call.spaceId, campaignId),
-        campaignAt(call, campaignId, 1),
+        campaignOf(call, campaignId, 1),
       ]);
       if (!campaign) throw new NotFound('campaign', campaignId);
       const chosen = await livePersonas(call.spaceId, selection?.personaIds ?? []);

@@ -1,3 +1,4 @@
+import { requireNotSuperseded } from '@prism/campaign';
 import { Aborted, FailedPrecondition, NotFound } from '@prism/errors';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +7,6 @@ import {
   type CampaignView,
   membershipViolations,
   personaIdsViolations,
-  requireNotSuperseded,
   requireSelectable,
   withoutPersona,
 } from './selection.js';

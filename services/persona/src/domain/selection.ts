@@ -1,4 +1,4 @@
-import type { CampaignView } from '@prism/campaign';
+import { type CampaignView, requireEpoch } from '@prism/campaign';
 import { Aborted, FailedPrecondition, type FieldViolation, NotFound } from '@prism/errors';
 
 export type { CampaignView };
@@ -60,22 +60,6 @@ export function requireSelectable(
     throw new FailedPrecondition('APPROACH_NOT_PERSONAS', APPROACH_NOT_PERSONAS);
   }
   return campaign.strategyId;
-}
-
-/**
- * The stored selection may already know a newer epoch than the campaign state we checked
- * (the projection cleared it meanwhile): then this command is stale too.
- */
-export function requireNotSuperseded(current: SelectionState | undefined, expectedEpoch: number): void {
-  if (current && current.epoch > expectedEpoch) requireEpoch(current.epoch, expectedEpoch);
-}
-
-function requireEpoch(epoch: number, expectedEpoch: number): void {
-  if (epoch !== expectedEpoch) {
-    throw new Aborted(
-      `The campaign moved on to epoch ${epoch} (you sent ${expectedEpoch}); reload it and choose again.`,
-    );
-  }
 }
 
 /** A deleted persona leaves the selection at the same epoch; undefined when it was not in it. */
