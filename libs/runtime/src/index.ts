@@ -1,0 +1,5 @@
+export {
+  type OutboxServiceOptions,
+  type RunningOutboxService,
+  startOutboxService,
+} from './outbox-service.js';
