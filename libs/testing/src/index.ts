@@ -1,2 +1,3 @@
+export { eventually } from './eventually.js';
 export { failureOf } from './failure.js';
 export { type IsolatedInfra, isolatedInfra } from './isolation.js';

@@ -4,7 +4,7 @@ import { apiKeyMetadata, callUnary, type UnaryMethod } from '@prism/grpc';
 import { createLogger } from '@prism/log';
 import { ProfileServiceClient } from '@prism/proto/prism/profile/v1/profile';
 import { SpaceServiceClient } from '@prism/proto/prism/profile/v1/space';
-import { type IsolatedInfra, isolatedInfra } from '@prism/testing';
+import { eventually, type IsolatedInfra, isolatedInfra } from '@prism/testing';
 import { type RunningProfileService, startProfileService } from '../app.js';
 import { type ProfileConfig, profileConfigSchema } from '../config.js';
 
@@ -85,18 +85,7 @@ export async function startProfileHarness(
       }
       return events;
     },
-    async eventually(probe, timeoutMs = 15_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const value = await probe().catch((error) => {
-          if (Date.now() > deadline) throw error;
-          return undefined;
-        });
-        if (value !== undefined) return value;
-        if (Date.now() > deadline) throw new Error('condition not met in time');
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    },
+    eventually,
     async restart(more = {}) {
       harness.profiles.close();
       harness.spaces.close();
