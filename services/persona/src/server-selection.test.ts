@@ -46,6 +46,21 @@ describe('selecting a campaign’s personas', () => {
       ]);
   });
 
+  it('shows the chosen personas in the wizard read model, and none once the approach moves on', async () => {
+    const { campaign, ids } = await personasCampaign(api, 2);
+    await api.select(campaign.id, ids, campaign.epoch);
+    await expect.poll(async () => (await api.audienceSelection(campaign.id)).personaIds).toEqual(ids);
+    const moved = await api.setApproach(
+      campaign.id,
+      AudienceApproach.AUDIENCE_APPROACH_AI_SEGMENTS,
+      campaign.epoch,
+    );
+    const after = await api.audienceSelection(campaign.id);
+    expect(after.campaign?.epoch).toBe(moved.epoch);
+    expect(after.personaIds).toEqual([]);
+    expect(after.segments).toEqual([]);
+  });
+
   it('refuses six personas as INVALID_ARGUMENT on persona_ids', async () => {
     const { campaign, ids, strategy } = await personasCampaign(api);
     const sixth = await api.createPersona(personaSpec(strategy.id, { name: 'Sixth' }));

@@ -3,6 +3,7 @@ import { StrategyServiceService } from '@prism/proto/prism/strategy/v1/strategy'
 import { type RunningOutboxService, startOutboxService } from '@prism/runtime';
 import type { StrategyConfig } from './config.js';
 import { consumePersonaEvents } from './events/persona-events.js';
+import { consumeSelectionEvents } from './events/selection-events.js';
 import { strategyService } from './server.js';
 import { openRepositories, type StrategyRepositories } from './store/repositories.js';
 
@@ -20,14 +21,17 @@ export function startStrategyService(
       database: config.STRATEGY_DB,
       host: config.STRATEGY_GRPC_HOST,
       port: config.STRATEGY_GRPC_PORT,
-      // The persona stream too: this service consumes persona events, whoever starts first.
-      streams: ['strategy', 'persona'],
+      // The persona and segments streams too: this service follows them, whoever starts first.
+      streams: ['strategy', 'persona', 'segments'],
       openRepositories,
       logger,
     },
     async ({ repos, bus, eventsQueued }) => ({
       service: [StrategyServiceService, strategyService({ repos, eventsQueued })],
-      consumers: [await consumePersonaEvents(bus, repos.personas, logger)],
+      consumers: [
+        await consumePersonaEvents(bus, repos.personas, logger),
+        ...(await consumeSelectionEvents(bus, repos.selections, logger)),
+      ],
     }),
   );
 }

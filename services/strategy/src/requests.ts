@@ -64,6 +64,8 @@ export const deleteStrategyRequest = z.object({ strategyId: resourceId, expected
 
 export const createCampaignRequest = z.object({ name: requiredText(200) });
 export const getCampaignRequest = z.object({ campaignId: resourceId });
+
+export const getCampaignAudienceSelectionRequest = z.object({ campaignId: resourceId });
 export const listCampaignsRequest = z.object({ ...pageRequest, strategyId: optionalResourceId });
 export const renameCampaignRequest = z.object({
   campaignId: resourceId,

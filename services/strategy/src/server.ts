@@ -3,6 +3,7 @@ import { type CallContext, pageTokenAfter, parseRequest, unary } from '@prism/gr
 import type { StrategyServiceServer } from '@prism/proto/prism/strategy/v1/strategy';
 import type { OutboxDocumentRef } from '@prism/store';
 import { v7 as uuidv7 } from 'uuid';
+import { currentSelection } from './domain/audience-selection.js';
 import { type CampaignChange, type StrategyFacts, selectStrategy, setApproach } from './domain/campaign.js';
 import {
   campaignChangeEvents,
@@ -152,6 +153,17 @@ export function strategyService(deps: StrategyServiceDeps): StrategyServiceServe
     getCampaign: unary(async (call, request) => {
       const { campaignId } = parseRequest(requests.getCampaignRequest, request);
       return { campaign: await presentCampaign(call.spaceId, await campaigns.get(call.spaceId, campaignId)) };
+    }),
+
+    // Here rather than in the persona or segment service: the approach and epoch that decide
+    // which part counts are this service's own, and one projection of both parts' events
+    // answers step 3 without fanning out to two services on every wizard render.
+    getCampaignAudienceSelection: unary(async (call, request) => {
+      const { campaignId } = parseRequest(requests.getCampaignAudienceSelectionRequest, request);
+      const doc = await campaigns.get(call.spaceId, campaignId);
+      const selection = await deps.repos.selections.of(call.spaceId, campaignId);
+      const shown = currentSelection(selection, { approach: doc.approach, epoch: doc.epoch });
+      return { campaign: await presentCampaign(call.spaceId, doc), ...shown };
     }),
 
     listCampaigns: unary(async (call, request) => {

@@ -63,6 +63,8 @@ export function apiOf(h: PersonaHarness) {
       ),
     selection: (campaignId: string, as: Space = 'acme') =>
       call(p, p.getCampaignPersonas, keyOf(as), { campaignId }).then((r) => r.selection!),
+    audienceSelection: (campaignId: string) =>
+      call(s, s.getCampaignAudienceSelection, keyOf('acme'), { campaignId }),
   };
 }
 

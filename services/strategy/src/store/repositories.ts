@@ -1,5 +1,6 @@
 import { AggregateStorage, SpaceScopedCollection } from '@prism/store';
 import type { Db } from 'mongodb';
+import { AudienceSelectionProjection } from './audience-selections.js';
 import type { CampaignDocument, StrategyDocument } from './documents.js';
 import { StrategyPersonaProjection } from './strategy-personas.js';
 
@@ -8,6 +9,8 @@ export interface StrategyRepositories {
   campaigns: SpaceScopedCollection<CampaignDocument>;
   /** Personas per strategy, from persona events. */
   personas: StrategyPersonaProjection;
+  /** Each campaign's selected personas or generated segments, from their services' events. */
+  selections: AudienceSelectionProjection;
   /** Shared with the outbox relay. */
   storage: AggregateStorage;
 }
@@ -27,5 +30,6 @@ export async function openRepositories(db: Db): Promise<StrategyRepositories> {
   await strategies.ensureIndexes();
   await campaigns.ensureIndexes([{ strategyId: 1 }]);
   const personas = new StrategyPersonaProjection(db, storage.locks);
-  return { strategies, campaigns, personas, storage };
+  const selections = new AudienceSelectionProjection(db, storage.locks);
+  return { strategies, campaigns, personas, selections, storage };
 }
