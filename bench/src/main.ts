@@ -1,5 +1,6 @@
 import { cpus, totalmem } from 'node:os';
 import { type Infrastructure, resolveInfrastructure } from '@prism/infra';
+import { benchApproachSwitch } from './approach-switch.js';
 import { benchCommandToConsumer } from './outbox-latency.js';
 import { benchProfileService } from './profile-ingest.js';
 import { benchStorageFloor } from './storage-floor.js';
@@ -9,6 +10,7 @@ const benchmarks: Record<string, (infra: Infrastructure) => Promise<void>> = {
   outbox: benchCommandToConsumer,
   storage: (infra) => benchStorageFloor(infra),
   profile: benchProfileService,
+  switch: benchApproachSwitch,
 };
 // BENCH_ONLY=profile (or a comma-separated list) runs only those; unset runs all.
 const only = process.env.BENCH_ONLY?.split(',')
