@@ -1,0 +1,1 @@
+export { DEFAULT_RULE_OPTIONS, deriveSegmentRules, type SegmentRuleOptions } from './derive.js';
