@@ -160,3 +160,18 @@ async function campaignAtStep2(
   });
   return selected!;
 }
+
+/** The id of the demo campaign whose step 3 targets AI segments (for the printed CLI example). */
+export async function aiSegmentsCampaignId(address: string, apiKey: string): Promise<string | undefined> {
+  const client = new StrategyServiceClient(address, credentials.createInsecure());
+  try {
+    const { campaigns } = await callUnary(client, client.listCampaigns, apiKeyMetadata(apiKey), {
+      strategyId: '',
+      pageSize: 100,
+      pageToken: '',
+    });
+    return campaigns.find((c) => c.approach === AudienceApproach.AUDIENCE_APPROACH_AI_SEGMENTS)?.id;
+  } finally {
+    client.close();
+  }
+}

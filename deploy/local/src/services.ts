@@ -24,6 +24,11 @@ export const services: ServiceProcess[] = [
     ports: [{ variable: 'PERSONA_GRPC_PORT', port: 50052, protocol: 'gRPC' }],
   },
   {
+    name: 'segment-generation',
+    entry: 'services/segment-generation/src/main.ts',
+    ports: [{ variable: 'SEGMENTS_GRPC_PORT', port: 50053, protocol: 'gRPC' }],
+  },
+  {
     name: 'profile',
     entry: 'services/profile/src/main.ts',
     ports: [

@@ -2,8 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveInfrastructure, stopLocalServers, waitForPort } from '@prism/infra';
-import { loadDemoData } from './demo-data.js';
+import { aiSegmentsCampaignId, loadDemoData } from './demo-data.js';
 import { demoWriteKey, exampleLookup, loadDemoProfiles } from './demo-profiles.js';
+import { defineDemoComputedTraits } from './demo-traits.js';
 import { grpcAddress, portOf, services } from './services.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -75,7 +76,9 @@ async function main() {
   say(demo.created ? `demo space "${DEMO_SPACE}" loaded` : `demo space "${DEMO_SPACE}" already has data`);
   const profileSpace = await demoWriteKey(grpcAddress('profile'), ADMIN_KEY, DEMO_SPACE);
   say(`profile space "${DEMO_SPACE}" ${profileSpace.created ? 'created' : 'exists; issued a new write key'}`);
-  printHowToCall(infra.natsUrl, profileSpace.writeKey);
+  await defineDemoComputedTraits(grpcAddress('profile'), DEMO_KEY);
+  const aiCampaign = await aiSegmentsCampaignId(grpcAddress('strategy'), DEMO_KEY);
+  printHowToCall(infra.natsUrl, profileSpace.writeKey, aiCampaign ?? '<campaign id>');
   if (ADMIN_KEY === LOCAL_ADMIN_KEY) say(`operator key (PRISM_ADMIN_KEY): ${ADMIN_KEY}`);
   // In the background: the services are usable while the profiles arrive.
   loadDemoProfiles({
@@ -100,7 +103,7 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-function printHowToCall(natsUrl: string, writeKey: string) {
+function printHowToCall(natsUrl: string, writeKey: string, aiCampaignId: string) {
   const ports = services
     .flatMap((s) => s.ports.map((p) => `  ${`${s.name} ${p.protocol}`.padEnd(20)} 127.0.0.1:${p.port}`))
     .join('\n');
@@ -116,6 +119,10 @@ Call it (API key of the demo space: ${DEMO_KEY}):
     127.0.0.1:50052 prism.persona.v1.PersonaService/ListPersonas
   grpcurl -plaintext -H 'authorization: Bearer ${DEMO_KEY}' -d '{"lookup":"${exampleLookup()}"}' \\
     127.0.0.1:50054 prism.profile.v1.ProfileService/GetProfile
+
+Generate AI segments of a campaign from the demo profiles (as they arrive):
+  pnpm prism segments generate --api-key ${DEMO_KEY} --campaign ${aiCampaignId} \\
+    --context "focus on Europe, ages 25-45, runners"
 
 Send events (write key of the demo space: ${writeKey}):
   curl -u '${writeKey}:' -H 'content-type: application/json' \\
