@@ -3,6 +3,7 @@ import { type Infrastructure, resolveInfrastructure } from '@prism/infra';
 import { benchApproachSwitch } from './approach-switch.js';
 import { benchCommandToConsumer } from './outbox-latency.js';
 import { benchProfileService } from './profile-ingest.js';
+import { benchSegmentClustering } from './segment-clustering.js';
 import { benchStorageFloor } from './storage-floor.js';
 
 /** `pnpm bench`: every benchmark, figures printed with the peer each compares against. */
@@ -11,6 +12,7 @@ const benchmarks: Record<string, (infra: Infrastructure) => Promise<void>> = {
   storage: (infra) => benchStorageFloor(infra),
   profile: benchProfileService,
   switch: benchApproachSwitch,
+  segments: () => benchSegmentClustering(),
 };
 // BENCH_ONLY=profile (or a comma-separated list) runs only those; unset runs all.
 const only = process.env.BENCH_ONLY?.split(',')
