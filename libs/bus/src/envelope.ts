@@ -152,3 +152,23 @@ export function decodeEvent<T = unknown>(bytes: Uint8Array, dataSchema?: z.ZodTy
   }
   return { ...event, data: data.data };
 }
+
+/** What an event takes from the command or event that caused it: the space and the trace. */
+export interface EventContext {
+  space: string;
+  traceparent?: string | undefined;
+}
+
+/** A producer's event constructor: its source fixed, the cause's space and trace carried over. */
+export function eventProducer(source: string) {
+  return <T>(ctx: EventContext, kind: string, subject: string, data: T, epoch?: number): PrismEvent<T> =>
+    createEvent({
+      source,
+      kind,
+      space: ctx.space,
+      subject,
+      data,
+      ...(epoch !== undefined && { epoch }),
+      ...(ctx.traceparent && { traceparent: ctx.traceparent }),
+    });
+}

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import {
+  CONDITION_OPERATORS,
+  type ConditionOperator,
   conditionListOf,
   conditionSchema,
   isScalar,
@@ -20,17 +22,7 @@ export type Rule =
   | { trait: TraitCondition }
   | { event: EventCondition };
 
-export const RULE_OPERATORS = [
-  'equals',
-  'not_equals',
-  'greater_than',
-  'greater_or_equal',
-  'less_than',
-  'less_or_equal',
-  'contains',
-  'exists',
-  'in',
-] as const;
+export const RULE_OPERATORS = [...CONDITION_OPERATORS, 'in'] as const;
 export type RuleOperator = (typeof RULE_OPERATORS)[number];
 
 export interface TraitCondition {
@@ -40,14 +32,10 @@ export interface TraitCondition {
   value?: Json;
 }
 
-export const COUNT_OPERATORS = [
-  'equals',
-  'not_equals',
-  'greater_than',
-  'greater_or_equal',
-  'less_than',
-  'less_or_equal',
-] as const satisfies readonly RuleOperator[];
+export const COUNT_OPERATORS = CONDITION_OPERATORS.filter(
+  (operator): operator is Exclude<ConditionOperator, 'contains' | 'exists'> =>
+    operator !== 'contains' && operator !== 'exists',
+);
 export type CountOperator = (typeof COUNT_OPERATORS)[number];
 
 /** How many events named `event`, matching every `where`, in the last `withinDays` days (0 = ever). */

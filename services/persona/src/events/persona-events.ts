@@ -1,4 +1,4 @@
-import { createEvent, type PrismEvent } from '@prism/bus';
+import { type EventContext, eventProducer, type PrismEvent } from '@prism/bus';
 import type { ClearReason } from '@prism/campaign';
 import {
   CampaignPersonasCleared,
@@ -7,12 +7,7 @@ import {
   PersonaDeleted,
 } from '@prism/proto/prism/events/v1/persona_events';
 
-const source = 'prism/persona';
-
-export interface EventContext {
-  space: string;
-  traceparent?: string | undefined;
-}
+const event = eventProducer('prism/persona');
 
 interface PersonaFacts {
   _id: string;
@@ -58,16 +53,4 @@ export function personasCleared(
 ): PrismEvent {
   const data = CampaignPersonasCleared.toJSON(cleared);
   return event(ctx, 'campaign.personas.cleared', cleared.campaignId, data, cleared.epoch);
-}
-
-function event(ctx: EventContext, kind: string, subject: string, data: unknown, epoch?: number) {
-  return createEvent({
-    source,
-    kind,
-    space: ctx.space,
-    subject,
-    data,
-    ...(epoch !== undefined && { epoch }),
-    ...(ctx.traceparent && { traceparent: ctx.traceparent }),
-  });
 }

@@ -1,4 +1,4 @@
-import { createEvent, type PrismEvent } from '@prism/bus';
+import { type EventContext, eventProducer, type PrismEvent } from '@prism/bus';
 import type { ClearReason } from '@prism/campaign';
 import {
   CampaignSegmentsCleared,
@@ -7,12 +7,7 @@ import {
 import { ruleToProto } from '@prism/rules';
 import type { SegmentRecord } from '../store/documents.js';
 
-const source = 'prism/segment-generation';
-
-export interface EventContext {
-  space: string;
-  traceparent?: string | undefined;
-}
+const event = eventProducer('prism/segment-generation');
 
 export function segmentsGenerated(
   ctx: EventContext,
@@ -38,16 +33,4 @@ export function segmentsCleared(
 ): PrismEvent {
   const data = CampaignSegmentsCleared.toJSON(cleared);
   return event(ctx, 'campaign.segments.cleared', cleared.campaignId, data, cleared.epoch);
-}
-
-function event(ctx: EventContext, kind: string, subject: string, data: unknown, epoch: number) {
-  return createEvent({
-    source,
-    kind,
-    space: ctx.space,
-    subject,
-    data,
-    epoch,
-    ...(ctx.traceparent && { traceparent: ctx.traceparent }),
-  });
 }
