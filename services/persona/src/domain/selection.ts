@@ -1,5 +1,5 @@
 import { type CampaignView, requireEpoch } from '@prism/campaign';
-import { Aborted, FailedPrecondition, type FieldViolation, NotFound } from '@prism/errors';
+import { FailedPrecondition, type FieldViolation, NotFound } from '@prism/errors';
 
 export type { CampaignView };
 

@@ -51,7 +51,7 @@ export async function runGeneration(
   request: GenerationRequest,
   onProgress: ProgressListener,
 ): Promise<GenerationOutcome> {
-  const { campaignId, expectedEpoch } = request;
+  const { campaignId } = request;
   onProgress(progressOf('CHECKING_CAMPAIGN', 0, `campaign ${campaignId}`));
   const strategyId = await requireAiSegments(deps.repos.campaignStates, deps.strategy, call, request);
   const strategy = await deps.strategy.strategy(call, strategyId);
