@@ -97,7 +97,7 @@ async function wholeGeneration(profiles: readonly AudienceProfile[]): Promise<vo
       seed: SEED,
     },
     (stage, fraction) => {
-      if (fraction < 1) return;
+      if (fraction < 1 || stages.at(-1)?.startsWith(stage.toLowerCase())) return;
       const now = performance.now();
       stages.push(`${stage.toLowerCase()} ${(now - last).toFixed(0)} ms`);
       last = now;

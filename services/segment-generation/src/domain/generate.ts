@@ -113,6 +113,15 @@ export async function generateSegments(input: GenerationInput, report: StageRepo
 
 /** The declared audience and the context, read against this data, applied to the profiles. */
 function narrowed(input: GenerationInput) {
+  const { ageRanges, genders, locations, interests, behaviours } = input.declared;
+  const declaresNothing = [ageRanges, genders, locations, interests, behaviours].every(
+    (list) => list.length === 0,
+  );
+  // Reading the vocabulary walks every trait of every profile: not worth it when there is nothing to read.
+  if (declaresNothing && input.context.trim() === '') {
+    const interpretation: Interpretation = { text: input.context, understood: [], unrecognised: [] };
+    return { population: [...input.profiles], interpretation, emphasis: new Map<string, number>() };
+  }
   const vocabulary = contextVocabulary(input.profiles);
   const declared = targetAudienceRule(input.declared, vocabulary);
   const context = interpretContext(input.context, vocabulary);
