@@ -1,11 +1,12 @@
 import { type ServiceError, status } from '@grpc/grpc-js';
 import { deadLetterSubjectOf, streamName } from '@prism/bus';
+import { apiKeyMetadata } from '@prism/grpc';
 import { failureOf as failureOfAny } from '@prism/testing';
 import RudderAnalytics from '@rudderstack/rudder-sdk-node';
 import { headers as natsHeaders } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestSubjectOf } from './events/ingest-queue.js';
-import { type ProfileHarness, startProfileHarness } from './testing/harness.js';
+import { ADMIN_KEY, type ProfileHarness, startProfileHarness } from './testing/harness.js';
 
 const failureOf = (pending: Promise<unknown>) => failureOfAny<ServiceError>(pending);
 const basic = (writeKey: string) => `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
@@ -141,6 +142,8 @@ describe('Profile API and ingestion paths, end to end', () => {
     const named = acme.metadata.clone();
     named.set('x-prism-space', 'globex');
     expect((await failureOf(lookup('user_id:mixed-1', named))).code).toBe(status.PERMISSION_DENIED);
+    const operator = await failureOf(lookup('user_id:mixed-1', apiKeyMetadata(ADMIN_KEY)));
+    expect(operator.code).toBe(status.PERMISSION_DENIED);
     const deletion = await failureOf(
       harness.profileApi(harness.profiles.deleteProfile, { lookup: 'user_id:mixed-1' }, globex.metadata),
     );

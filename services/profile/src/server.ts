@@ -1,5 +1,12 @@
-import { InvalidArgument, NotFound } from '@prism/errors';
-import { type CallContext, pageTokenAfter, parseRequest, serverStream, unary } from '@prism/grpc';
+import { InvalidArgument, NotFound, PermissionDenied } from '@prism/errors';
+import {
+  type CallContext,
+  pageTokenAfter,
+  parseRequest,
+  serverStream,
+  type UnaryHandler,
+  unary,
+} from '@prism/grpc';
 import type { ProfileServiceServer } from '@prism/proto/prism/profile/v1/profile';
 import { matchesCondition } from '@prism/rules';
 import { PROFILE_ID, parseIdentifier } from './domain/identity/index.js';
@@ -10,6 +17,7 @@ import { computedTraitToProto, keyFilter, profileEventToProto, profileToProto } 
 import type { ProfileMaintenance } from './pipeline/maintenance.js';
 import type { ProfilePipeline } from './pipeline/profile-pipeline.js';
 import * as requests from './requests.js';
+import { OPERATOR_SPACE } from './spaces/index.js';
 
 export interface ProfileServiceDeps {
   pipeline: ProfilePipeline;
@@ -34,7 +42,7 @@ export function profileService(deps: ProfileServiceDeps): ProfileServiceServer {
   }
 
   return {
-    ingest: unary(async (call, request) => {
+    ingest: spaceCall(async (call, request) => {
       const { messages } = parseRequest(requests.ingestRequest, request);
       const parsed = parseTrackingRequest('batch', { batch: messages }, new Date());
       const rejected = parsed.rejected.map(({ index, field, description }) => ({
@@ -49,12 +57,12 @@ export function profileService(deps: ProfileServiceDeps): ProfileServiceServer {
       return { accepted: parsed.messages.length, duplicates, rejected };
     }),
 
-    getProfile: unary(async (call, request) => {
+    getProfile: spaceCall(async (call, request) => {
       const { lookup, traitKeys } = parseRequest(requests.getProfileRequest, request);
       return { profile: profileToProto(await profileOf(call, lookup), traitKeys) };
     }),
 
-    listProfileEvents: unary(async (call, request) => {
+    listProfileEvents: spaceCall(async (call, request) => {
       const { lookup, pageSize, pageToken, name } = parseRequest(requests.listProfileEventsRequest, request);
       const profile = await profileOf(call, lookup);
       const { store } = pipeline.options;
@@ -70,7 +78,7 @@ export function profileService(deps: ProfileServiceDeps): ProfileServiceServer {
       return { events: page.map(profileEventToProto), nextPageToken: requests.eventPageTokenAfter(next) };
     }),
 
-    searchProfiles: unary(async (call, request) => {
+    searchProfiles: spaceCall(async (call, request) => {
       const { conditions, pageSize, pageToken } = parseRequest(requests.searchProfilesRequest, request);
       const state = await pipeline.read(call.spaceId);
       const matches: ProfileState[] = [];
@@ -90,6 +98,7 @@ export function profileService(deps: ProfileServiceDeps): ProfileServiceServer {
     }),
 
     exportProfiles: serverStream(async (call, request, send, cancelled) => {
+      refuseOperator(call);
       const { traitKeys, batchSize } = parseRequest(requests.exportProfilesRequest, request);
       // A snapshot of the live profiles: writes during a long export neither stall nor tear it.
       const profiles = [...(await pipeline.read(call.spaceId)).profiles()];
@@ -108,7 +117,7 @@ export function profileService(deps: ProfileServiceDeps): ProfileServiceServer {
       if (profiles.length === 0) await send({ profiles: [], total: 0 });
     }),
 
-    deleteProfile: unary(async (call, request) => {
+    deleteProfile: spaceCall(async (call, request) => {
       const { lookup } = parseRequest(requests.deleteProfileRequest, request);
       const profile = await profileOf(call, lookup);
       const deleted = await maintenance.deleteProfile(call.spaceId, profile.id, 'DELETION_REQUESTED');
@@ -119,7 +128,7 @@ export function profileService(deps: ProfileServiceDeps): ProfileServiceServer {
       };
     }),
 
-    suppressIdentifier: unary(async (call, request) => {
+    suppressIdentifier: spaceCall(async (call, request) => {
       const { identifier, deleteProfile } = parseRequest(requests.suppressIdentifierRequest, request);
       const parsed = parseIdentifier(identifier, 'identifier');
       if (parsed.type === PROFILE_ID) {
@@ -131,22 +140,39 @@ export function profileService(deps: ProfileServiceDeps): ProfileServiceServer {
       return { deletedProfileId: deletedProfileId ?? '' };
     }),
 
-    createComputedTrait: unary(async (call, request) => {
+    createComputedTrait: spaceCall(async (call, request) => {
       const { definition } = parseRequest(requests.createComputedTraitRequest, request);
       return {
         computedTrait: computedTraitToProto(await maintenance.createComputedTrait(call.spaceId, definition)),
       };
     }),
 
-    listComputedTraits: unary(async (call) => {
+    listComputedTraits: spaceCall(async (call) => {
       const traits = await pipeline.options.settings.computedTraitsOf(call.spaceId);
       return { computedTraits: traits.map(computedTraitToProto) };
     }),
 
-    deleteComputedTrait: unary(async (call, request) => {
+    deleteComputedTrait: spaceCall(async (call, request) => {
       const { key } = parseRequest(requests.deleteComputedTraitRequest, request);
       await maintenance.deleteComputedTrait(call.spaceId, key);
       return {};
     }),
   };
+}
+
+/**
+ * The operator key manages spaces (SpaceService) and holds no profiles: on the Profile API it is
+ * refused rather than answered from an empty pseudo-space.
+ */
+function refuseOperator(call: CallContext): void {
+  if (call.spaceId === OPERATOR_SPACE) {
+    throw new PermissionDenied('the operator key manages spaces; call the Profile API with a space API key');
+  }
+}
+
+function spaceCall<Req, Res>(handler: UnaryHandler<Req, Res>) {
+  return unary<Req, Res>((call, request) => {
+    refuseOperator(call);
+    return handler(call, request);
+  });
 }
