@@ -114,3 +114,12 @@ export function requireEpoch(epoch: number, expectedEpoch: number): void {
 export function requireNotSuperseded(held: { epoch: number } | undefined, expectedEpoch: number): void {
   if (held && held.epoch > expectedEpoch) requireEpoch(held.epoch, expectedEpoch);
 }
+
+/**
+ * How often a command retries its write when a version conflict is not staleness. The campaign
+ * follower writes the same document once per campaign event it catches up on (a new campaign
+ * has three before its first selection), so conflicts at an epoch no newer than the command's
+ * are expected and retried; only a newer epoch ends the command (requireNotSuperseded), and
+ * this bound only stops writers racing at one epoch forever.
+ */
+export const COMMAND_WRITE_ATTEMPTS = 12;

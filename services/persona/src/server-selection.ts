@@ -1,5 +1,5 @@
 import type { PrismEvent } from '@prism/bus';
-import { campaignAt, requireNotSuperseded } from '@prism/campaign';
+import { COMMAND_WRITE_ATTEMPTS, campaignAt, requireNotSuperseded } from '@prism/campaign';
 import { Aborted, AlreadyExists, InvalidArgument, NotFound } from '@prism/errors';
 import { type CallContext, parseRequest, unary } from '@prism/grpc';
 import type { PersonaServiceServer } from '@prism/proto/prism/persona/v1/persona';
@@ -51,7 +51,7 @@ export function selectionHandlers(deps: PersonaServiceDeps): SelectionHandlers {
         return;
       } catch (error) {
         if (!isWriteConflict(error)) throw error;
-        if (attempt === WRITE_ATTEMPTS) {
+        if (attempt === COMMAND_WRITE_ATTEMPTS) {
           throw new Aborted(
             'The campaign kept changing while the personas were being selected; reload it and retry.',
           );
@@ -96,8 +96,6 @@ export function selectionHandlers(deps: PersonaServiceDeps): SelectionHandlers {
     }),
   };
 }
-
-const WRITE_ATTEMPTS = 3;
 
 /** Another writer got there first: a newer version, or the same selection created meanwhile. */
 function isWriteConflict(error: unknown): boolean {

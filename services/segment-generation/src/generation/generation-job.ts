@@ -1,4 +1,4 @@
-import { type CampaignStates, campaignAt, requireEpoch, type StrategyLookups } from '@prism/campaign';
+import { type CampaignStates, requireEpoch, type StrategyLookups } from '@prism/campaign';
 import { FailedPrecondition, NotFound } from '@prism/errors';
 import type { CallContext } from '@prism/grpc';
 import type { OutboxDocumentRef } from '@prism/store';
@@ -100,9 +100,14 @@ async function requireAiSegments(
   call: CallContext,
   request: GenerationRequest,
 ): Promise<string> {
-  const campaign = await campaignAt(campaignStates, lookups, call, request.campaignId, request.expectedEpoch);
-  if (!campaign) throw new NotFound('campaign', request.campaignId);
-  requireEpoch(campaign.epoch, request.expectedEpoch);
+  // The strategy service itself, not the projection: a projection lagging at exactly the
+  // caller's (stale) epoch would pass the check, and a generation is too costly to run on that.
+  const [campaign, known] = await Promise.all([
+    lookups.campaign(call, request.campaignId),
+    campaignStates.find(call.spaceId, request.campaignId),
+  ]);
+  if (!campaign || known?.deleted) throw new NotFound('campaign', request.campaignId);
+  requireEpoch(Math.max(campaign.epoch, known?.epoch ?? 0), request.expectedEpoch);
   if (!campaign.strategyId) {
     throw new FailedPrecondition(
       'STRATEGY_NOT_SELECTED',

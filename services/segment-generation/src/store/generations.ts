@@ -1,13 +1,11 @@
 import type { PrismEvent } from '@prism/bus';
-import { requireNotSuperseded } from '@prism/campaign';
+import { COMMAND_WRITE_ATTEMPTS, requireNotSuperseded } from '@prism/campaign';
 import { Aborted, AlreadyExists } from '@prism/errors';
 import type { AggregateDocument } from '@prism/store';
 import type { CampaignSegmentsDocument } from './documents.js';
 import type { SegmentRepositories } from './repositories.js';
 
 export type GenerationFields = Omit<CampaignSegmentsDocument, keyof AggregateDocument>;
-
-const WRITE_ATTEMPTS = 3;
 
 /**
  * Makes `generation` the campaign's segments in one document write with its events. The campaign
@@ -42,7 +40,7 @@ export async function replaceGeneration(
       return;
     } catch (error) {
       if (!(error instanceof Aborted || error instanceof AlreadyExists)) throw error;
-      if (attempt === WRITE_ATTEMPTS) {
+      if (attempt === COMMAND_WRITE_ATTEMPTS) {
         throw new Aborted('The campaign kept changing while its segments were stored; reload it and retry.');
       }
     }
