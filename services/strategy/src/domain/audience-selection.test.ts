@@ -26,17 +26,25 @@ describe('campaign audience selection read model', () => {
   it('ignores a selection older than the clear it arrives after', () => {
     const state = apply([
       { kind: 'segments.cleared', epoch: 5 },
-      { kind: 'segments.generated', epoch: 4, generationId: 'g1', segments: [segment] },
+      { kind: 'segments.generated', epoch: 4, generationId: 'gen_0001', segments: [segment] },
     ]);
     expect(state.segments).toEqual({ epoch: 5, generationId: '', segments: [] });
   });
 
   it('lets a regeneration under the same epoch replace the segments', () => {
     const state = apply([
-      { kind: 'segments.generated', epoch: 4, generationId: 'g1', segments: [segment] },
-      { kind: 'segments.generated', epoch: 4, generationId: 'g2', segments: [] },
+      { kind: 'segments.generated', epoch: 4, generationId: 'gen_0001', segments: [segment] },
+      { kind: 'segments.generated', epoch: 4, generationId: 'gen_0002', segments: [] },
     ]);
-    expect(currentSelection(state, { approach: 'AI_SEGMENTS', epoch: 4 }).generationId).toBe('g2');
+    expect(currentSelection(state, { approach: 'AI_SEGMENTS', epoch: 4 }).generationId).toBe('gen_0002');
+  });
+
+  it('keeps the newer generation of an epoch when an older one is redelivered after it', () => {
+    const state = apply([
+      { kind: 'segments.generated', epoch: 4, generationId: 'gen_0002', segments: [] },
+      { kind: 'segments.generated', epoch: 4, generationId: 'gen_0001', segments: [segment] },
+    ]);
+    expect(state.segments?.generationId).toBe('gen_0002');
   });
 
   it('ends with the newest epoch of each part whatever order the events of distinct epochs arrive in', () => {

@@ -37,6 +37,13 @@ export function applySelectionEvent(
     return { ...current, personas: { epoch: event.epoch, personaIds } };
   }
   if (current.segments && event.epoch < current.segments.epoch) return undefined;
+  // Generation ids are UUIDv7, ordered by time: a redelivered older generation of the same epoch loses.
+  if (
+    event.kind === 'segments.generated' &&
+    event.epoch === current.segments?.epoch &&
+    event.generationId < current.segments.generationId
+  )
+    return undefined;
   const generated = event.kind === 'segments.generated' ? event : { generationId: '', segments: [] };
   return {
     ...current,
