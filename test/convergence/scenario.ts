@@ -1,7 +1,7 @@
 import { AudienceApproach } from '@prism/proto/prism/strategy/v1/strategy';
 import fc from 'fast-check';
 
-/** The generated scenarios of the §2 convergence test: racing step-3 clicks and restarts. */
+/** The generated scenarios of the §2 convergence test: racing step-3 clicks, generations and restarts. */
 
 export const CAMPAIGNS = 3;
 export const STRATEGIES = 2;
@@ -17,22 +17,33 @@ export type Step =
   | { kind: 'approach'; campaign: number; approach: AudienceApproach; stale: number }
   | { kind: 'strategy'; campaign: number; strategy: number; stale: number }
   /** `strategy` null: personas of the strategy the client last saw on the campaign. */
-  | { kind: 'select'; campaign: number; strategy: number | null; personas: number[]; stale: number };
+  | { kind: 'select'; campaign: number; strategy: number | null; personas: number[]; stale: number }
+  /** `segmentCount` 0: the service chooses 3–5. */
+  | { kind: 'generate'; campaign: number; segmentCount: number; seed: number; stale: number };
+
+export const FOLLOWERS = ['persona', 'segment-generation'] as const;
+export type Follower = (typeof FOLLOWERS)[number];
+
+/**
+ * A graceful stop and start of a campaign follower on the same database and prefix, once the
+ * group's events are consumed: a graceful stop while the campaign consumer has deliveries in
+ * flight was seen (NATS 2.9.10) to leave one delivery unacked and undelivered until ack_wait
+ * (10 s) brings it back — harmless, since it is then ignored as stale, but it would hold
+ * convergence up beyond the wait's bound. `replay` stands in for that redelivery, and more: the
+ * follower's durable is deleted, so the whole campaign history comes again, racing the next clicks.
+ */
+export interface Restart {
+  service: Follower;
+  replay: boolean;
+}
 
 export interface Group {
   /** Issued concurrently. */
   steps: Step[];
-  /**
-   * Restart the persona service after the group, once the group's events are consumed: a graceful
-   * stop while the campaign consumer has deliveries in flight was seen (NATS 2.9.10) to leave one
-   * delivery unacked and undelivered until ack_wait (10 s) brings it back — harmless, since it is
-   * then ignored as stale, but it would hold convergence up beyond the wait's bound. `replay` stands in for that
-   * redelivery, and more: the whole campaign history comes again, racing the next clicks.
-   */
-  restartAfter: 'no' | 'resume' | 'replay';
+  restartAfter: Restart | null;
 }
 
-/** Where a campaign stands before the races: a strategy, an approach and maybe a selection. */
+/** Where a campaign stands before the races: a strategy, an approach and its personas or segments. */
 export interface Start {
   strategy: number | null;
   approach: AudienceApproach;
@@ -46,10 +57,10 @@ export interface Scenario {
 
 const campaignArb = fc.nat({ max: CAMPAIGNS - 1 });
 const strategyArb = fc.nat({ max: STRATEGIES - 1 });
-/** Weighted towards personas, so that there are selections for the races to clear. */
+/** Weighted towards personas and AI segments, so that there are selections and segments to clear. */
 const approachArb = fc.oneof(
   { weight: 1, arbitrary: fc.constant(NONE) },
-  { weight: 2, arbitrary: fc.constant(AI) },
+  { weight: 3, arbitrary: fc.constant(AI) },
   { weight: 3, arbitrary: fc.constant(PERSONAS) },
 );
 const personasArb = fc.shuffledSubarray([0, 1, 2], { minLength: 1, maxLength: PERSONAS_PER_STRATEGY });
@@ -79,7 +90,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
     }),
   },
   {
-    weight: 3,
+    weight: 2,
     arbitrary: fc.record({
       kind: fc.constant('select' as const),
       campaign: campaignArb,
@@ -88,14 +99,23 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
       stale: staleArb,
     }),
   },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('generate' as const),
+      campaign: campaignArb,
+      segmentCount: fc.constantFrom(0, 2, 3),
+      seed: fc.nat({ max: 1_000 }),
+      stale: staleArb,
+    }),
+  },
 );
 
 const groupArb: fc.Arbitrary<Group> = fc.record({
   steps: fc.array(stepArb, { minLength: 2, maxLength: 3 }),
   restartAfter: fc.oneof(
-    { weight: 8, arbitrary: fc.constant('no' as const) },
-    { weight: 1, arbitrary: fc.constant('resume' as const) },
-    { weight: 1, arbitrary: fc.constant('replay' as const) },
+    { weight: 3, arbitrary: fc.constant(null) },
+    { weight: 1, arbitrary: fc.record({ service: fc.constantFrom(...FOLLOWERS), replay: fc.boolean() }) },
   ),
 });
 
