@@ -1,9 +1,9 @@
 import { type ServiceError, status } from '@grpc/grpc-js';
+import { call, keyOf } from '@prism/persona/testing/harness.js';
 import type { GenerateSegmentsResponse } from '@prism/proto/prism/segments/v1/segments';
 import { AudienceApproach, type Campaign } from '@prism/proto/prism/strategy/v1/strategy';
 import { approachCodec } from '@prism/proto/vocabulary';
 import { expect, vi } from 'vitest';
-import { call, keyOf } from '../../services/persona/src/testing/harness.js';
 import { SPACE } from './harness.js';
 import type { Follower, Start, Step } from './scenario.js';
 import { personaIdsOf, required, type World } from './world.js';

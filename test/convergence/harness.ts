@@ -1,6 +1,13 @@
 import { credentials } from '@grpc/grpc-js';
 import { type Bus, connectBus, type OwningService, streamName } from '@prism/bus';
 import { apiKeyMetadata, callUnary } from '@prism/grpc';
+import { createLogger } from '@prism/log';
+import { startPersonaService } from '@prism/persona/app';
+import { personaConfigSchema } from '@prism/persona/config';
+import { API_KEYS, keyOf, type PersonaHarness } from '@prism/persona/testing/harness.js';
+import { generatePopulation } from '@prism/population';
+import { startProfileService } from '@prism/profile/app';
+import { profileConfigSchema } from '@prism/profile/config';
 import { PersonaServiceClient } from '@prism/proto/prism/persona/v1/persona';
 import { ProfileServiceClient } from '@prism/proto/prism/profile/v1/profile';
 import { SpaceServiceClient } from '@prism/proto/prism/profile/v1/space';
@@ -10,21 +17,11 @@ import {
   SegmentGenerationServiceClient,
 } from '@prism/proto/prism/segments/v1/segments';
 import { StrategyServiceClient } from '@prism/proto/prism/strategy/v1/strategy';
+import { type RunningSegmentsService, startSegmentsService } from '@prism/segment-generation/app';
+import { segmentsConfigSchema } from '@prism/segment-generation/config';
+import { startStrategyService } from '@prism/strategy/app';
+import { strategyConfigSchema } from '@prism/strategy/config';
 import { eventually, isolatedInfra } from '@prism/testing';
-import { createLogger } from '../../libs/log/src/index.js';
-import { generatePopulation } from '../../libs/population/src/index.js';
-import { startPersonaService } from '../../services/persona/src/app.js';
-import { personaConfigSchema } from '../../services/persona/src/config.js';
-import { API_KEYS, keyOf, type PersonaHarness } from '../../services/persona/src/testing/harness.js';
-import { startProfileService } from '../../services/profile/src/app.js';
-import { profileConfigSchema } from '../../services/profile/src/config.js';
-import {
-  type RunningSegmentsService,
-  startSegmentsService,
-} from '../../services/segment-generation/src/app.js';
-import { segmentsConfigSchema } from '../../services/segment-generation/src/config.js';
-import { startStrategyService } from '../../services/strategy/src/app.js';
-import { strategyConfigSchema } from '../../services/strategy/src/config.js';
 
 /** The space the scenario runs in; its strategies read their audience from its profile space. */
 export const SPACE = 'acme';

@@ -1,7 +1,7 @@
 import { streamName } from '@prism/bus';
+import { call, keyOf } from '@prism/persona/testing/harness.js';
+import { type Api, apiOf, personaSpec } from '@prism/persona/testing/scenario.js';
 import { expect, vi } from 'vitest';
-import { call, keyOf } from '../../services/persona/src/testing/harness.js';
-import { type Api, apiOf, personaSpec } from '../../services/persona/src/testing/scenario.js';
 import { type ConvergenceHarness, plantPopulation, SPACE, startConvergenceHarness } from './harness.js';
 import { PERSONAS_PER_STRATEGY, type Restart, STRATEGIES } from './scenario.js';
 
