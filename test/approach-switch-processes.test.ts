@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { credentials, type Metadata } from '@grpc/grpc-js';
 import { connectBus, type PrismEvent, streamName } from '@prism/bus';
 import { apiKeyMetadata, callUnary } from '@prism/grpc';
@@ -14,7 +13,7 @@ import {
 import { AudienceApproach, StrategyServiceClient } from '@prism/proto/prism/strategy/v1/strategy';
 import { eventually, isolatedInfra } from '@prism/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServiceProcess, startServiceProcess } from './service-process.js';
+import { freePort, type ServiceProcess, startServiceProcess } from './service-process.js';
 
 /**
  * Issue 5's end-to-end flow with every service as its own Node process (as `npm start` runs
@@ -44,14 +43,6 @@ let clients: {
   profiles: ProfileServiceClient;
   spaces: SpaceServiceClient;
 };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}
 
 beforeAll(async () => {
   const [strategyPort, personaPort, segmentsPort, profilePort, httpPort] = await Promise.all(

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -42,4 +43,13 @@ export function startServiceProcess(name: string, env: Record<string, string>): 
   );
   port.catch(() => {});
   return { child, port, stderr: () => stderr, exited };
+}
+
+/** A port nothing listens on right now, for a service process told which port to bind. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  await new Promise((done) => server.close(done));
+  return port;
 }

@@ -1,22 +1,13 @@
-import { createServer } from 'node:net';
 import { credentials } from '@grpc/grpc-js';
 import { apiKeyMetadata, callUnary } from '@prism/grpc';
 import { StrategyServiceClient } from '@prism/proto/prism/strategy/v1/strategy';
 import { isolatedInfra } from '@prism/testing';
 import { connect } from 'nats';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startServiceProcess } from './service-process.js';
+import { freePort, startServiceProcess } from './service-process.js';
 
 const infra = isolatedInfra();
 afterAll(() => infra.cleanup());
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}
 
 describe('strategy service as a process', () => {
   it('serves gRPC, publishes to a plain NATS subscription, exposes metrics and stops cleanly on SIGTERM', async () => {
