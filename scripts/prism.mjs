@@ -71,12 +71,17 @@ function summarize(reportPath) {
   }
   const report = JSON.parse(readFileSync(reportPath, 'utf8'));
   const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-  console.log(
-    `${report.numPassedTests} passed, ${report.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`,
-  );
+  // A file that fails outside any test (a beforeAll, an import) counts as one failure, not zero.
+  const failedOutsideTests = (report.testResults ?? []).filter(
+    (file) => file.status === 'failed' && !(file.assertionResults ?? []).some((test) => test.status === 'failed'),
+  ).length;
+  const failed = report.numFailedTests + failedOutsideTests;
+  console.log(`${report.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 }
 
 const commands = {
+  /** `summary <report.json>`: the closing line of a vitest JSON report (used by .ci/run). */
+  summary: () => summarize(process.argv[3] ?? join(root, 'reports/vitest.json')),
   test(pnpm, args) {
     const report = join(root, 'reports/vitest.json');
     const status = run(
@@ -122,7 +127,7 @@ if (!command) {
   log(`unknown command ${name}; one of ${Object.keys(commands).join(', ')}`);
   process.exit(2);
 }
-if (name.startsWith('infra-')) command();
+if (name.startsWith('infra-') || name === 'summary') command();
 else {
   const pnpm = findPnpm();
   install(pnpm);

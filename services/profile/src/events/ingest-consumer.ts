@@ -32,6 +32,7 @@ export interface IngestConsumer {
 }
 
 const DURABLE = 'profile-ingest';
+const ACK_WAIT_MS = 10_000;
 
 /**
  * Pulls the ingestion stream in batches and applies each space's share in order. A batch that
@@ -48,7 +49,9 @@ export async function startIngestConsumer(options: IngestConsumerOptions): Promi
     durable: DURABLE,
     filterSubject: `${prefix}.*.ingest.*`,
     maxDeliver,
-    ackWaitMs: 60_000,
+    // Short, so a delivery the client lost (a pull that expired as messages arrived: seen on
+    // NATS 2.9) comes back within seconds; a batch in flight keeps its messages with `working()`.
+    ackWaitMs: ACK_WAIT_MS,
     maxAckPending: 20_000,
   });
   const consumer = await js.consumers.get(stream, DURABLE);
@@ -97,6 +100,17 @@ export async function startIngestConsumer(options: IngestConsumerOptions): Promi
   }
 
   async function handle(batch: JsMsg[]): Promise<void> {
+    const heartbeat = setInterval(() => {
+      for (const msg of batch) msg.working();
+    }, ACK_WAIT_MS / 3);
+    try {
+      await applyBatch(batch);
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  async function applyBatch(batch: JsMsg[]): Promise<void> {
     const bySpace = new Map<string, Delivery[]>();
     for (const msg of batch) {
       const parsed = parseDelivery(msg);
