@@ -1,6 +1,6 @@
 import type { PrismEvent } from '@prism/bus';
-import { COMMAND_WRITE_ATTEMPTS, campaignAt, requireNotSuperseded } from '@prism/campaign';
-import { Aborted, AlreadyExists, InvalidArgument, NotFound } from '@prism/errors';
+import { campaignAt, writeAtEpoch } from '@prism/campaign';
+import { InvalidArgument, NotFound } from '@prism/errors';
 import { type CallContext, parseRequest, unary } from '@prism/grpc';
 import type { PersonaServiceServer } from '@prism/proto/prism/persona/v1/persona';
 import type { AggregateDocument } from '@prism/store';
@@ -32,33 +32,18 @@ export function selectionHandlers(deps: PersonaServiceDeps): SelectionHandlers {
     return found.filter((doc): doc is PersonaDocument => doc !== null);
   }
 
-  /**
-   * The campaign consumer also writes the selection (to record each newer epoch), so a version
-   * conflict alone does not make this command stale: only a newer epoch does. Re-read and retry.
-   */
-  async function writeSelection(
+  const writeSelection = (
     spaceId: string,
     campaignId: string,
     state: Omit<SelectionDocument, keyof AggregateDocument>,
     events: PrismEvent[],
-  ): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      const current = await selections.find(spaceId, campaignId);
-      requireNotSuperseded(current ?? undefined, state.epoch);
-      try {
-        if (current) await selections.update(spaceId, campaignId, current.version, state, events);
-        else await selections.insert(spaceId, { _id: campaignId, ...state }, events);
-        return;
-      } catch (error) {
-        if (!isWriteConflict(error)) throw error;
-        if (attempt === COMMAND_WRITE_ATTEMPTS) {
-          throw new Aborted(
-            'The campaign kept changing while the personas were being selected; reload it and retry.',
-          );
-        }
-      }
-    }
-  }
+  ) =>
+    writeAtEpoch(
+      selections,
+      { spaceId, campaignId, what: 'the personas were being selected' },
+      state,
+      events,
+    );
 
   return {
     selectCampaignPersonas: unary(async (call, request) => {
@@ -95,9 +80,4 @@ export function selectionHandlers(deps: PersonaServiceDeps): SelectionHandlers {
       return { selection: selectionToProto(campaignId, chosen, selection?.epoch ?? 0) };
     }),
   };
-}
-
-/** Another writer got there first: a newer version, or the same selection created meanwhile. */
-function isWriteConflict(error: unknown): boolean {
-  return error instanceof Aborted || error instanceof AlreadyExists;
 }
