@@ -73,7 +73,8 @@ function summarize(reportPath) {
   const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
   // A file that fails outside any test (a beforeAll, an import) counts as one failure, not zero.
   const failedOutsideTests = (report.testResults ?? []).filter(
-    (file) => file.status === 'failed' && !(file.assertionResults ?? []).some((test) => test.status === 'failed'),
+    (file) =>
+      file.status === 'failed' && !(file.assertionResults ?? []).some((test) => test.status === 'failed'),
   ).length;
   const failed = report.numFailedTests + failedOutsideTests;
   console.log(`${report.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
