@@ -11,7 +11,7 @@ import {
   SegmentGenerationServiceClient,
 } from '@prism/proto/prism/segments/v1/segments';
 import { AudienceApproach, StrategyServiceClient } from '@prism/proto/prism/strategy/v1/strategy';
-import { eventually, isolatedInfra } from '@prism/testing';
+import { eventually, isolatedInfra, storedMessages } from '@prism/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, type ServiceProcess, startServiceProcess } from './service-process.js';
 
@@ -124,14 +124,9 @@ const strategyCall = <Req, Res>(method: Parameters<typeof callUnary<Req, Res>>[1
 async function storedEvents(owner: 'persona' | 'segments', kind: string, campaignId: string) {
   const bus = await connectBus({ servers: infra.natsUrl, name: 'e2e-reader', prefix: infra.subjectPrefix });
   try {
-    const stream = streamName(infra.subjectPrefix, owner);
-    const { state } = await bus.jsm.streams.info(stream);
-    const events: PrismEvent[] = [];
-    for (let seq = state.first_seq; seq <= state.last_seq && state.messages > 0; seq++) {
-      const event = (await bus.jsm.streams.getMessage(stream, { seq })).json<PrismEvent>();
-      if (event.type === `prism.${kind}` && event.subject === campaignId) events.push(event);
-    }
-    return events;
+    const aboutCampaign = (event: PrismEvent) =>
+      event.type === `prism.${kind}` && event.subject === campaignId;
+    return await storedMessages(bus.jsm, streamName(infra.subjectPrefix, owner), aboutCampaign);
   } finally {
     await bus.close();
   }

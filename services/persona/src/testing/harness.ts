@@ -6,7 +6,7 @@ import { PersonaServiceClient } from '@prism/proto/prism/persona/v1/persona';
 import { StrategyServiceClient } from '@prism/proto/prism/strategy/v1/strategy';
 import { startStrategyService } from '@prism/strategy/app';
 import { strategyConfigSchema } from '@prism/strategy/config';
-import { failureOf as failureOfAny, type IsolatedInfra, isolatedInfra } from '@prism/testing';
+import { failureOf as failureOfAny, type IsolatedInfra, isolatedInfra, storedMessages } from '@prism/testing';
 import { MongoClient } from 'mongodb';
 import { type RunningPersonaService, startPersonaService } from '../app.js';
 import { personaConfigSchema } from '../config.js';
@@ -111,15 +111,9 @@ export function call<Req, Res>(
 export const failureOf = (pending: Promise<unknown>) => failureOfAny<ServiceError>(pending);
 
 /** Every event of `kind` stored in a service's stream so far, oldest first. */
-export async function storedEvents(h: PersonaHarness, service: 'persona' | 'strategy', kind: string) {
-  const stream = streamName(h.bus.prefix, service);
-  const { state } = await h.bus.jsm.streams.info(stream);
-  const events: PrismEvent[] = [];
-  for (let seq = state.first_seq; seq <= state.last_seq && state.messages > 0; seq++) {
-    const event = (await h.bus.jsm.streams.getMessage(stream, { seq })).json<PrismEvent>();
-    if (event.type === `prism.${kind}`) events.push(event);
-  }
-  return events;
+export function storedEvents(h: PersonaHarness, service: 'persona' | 'strategy', kind: string) {
+  const ofKind = (event: PrismEvent) => event.type === `prism.${kind}`;
+  return storedMessages(h.bus.jsm, streamName(h.bus.prefix, service), ofKind);
 }
 
 /** Whether a durable consumer of the persona service has handled everything in its stream. */

@@ -4,7 +4,7 @@ import { apiKeyMetadata, callUnary, type UnaryMethod } from '@prism/grpc';
 import { createLogger } from '@prism/log';
 import { ProfileServiceClient } from '@prism/proto/prism/profile/v1/profile';
 import { SpaceServiceClient } from '@prism/proto/prism/profile/v1/space';
-import { eventually, type IsolatedInfra, isolatedInfra } from '@prism/testing';
+import { eventually, type IsolatedInfra, isolatedInfra, storedMessages } from '@prism/testing';
 import { type RunningProfileService, startProfileService } from '../app.js';
 import { type ProfileConfig, profileConfigSchema } from '../config.js';
 
@@ -74,17 +74,12 @@ export async function startProfileHarness(
       );
       return { writeKey: created.writeKey, apiKey: created.apiKey, metadata: apiKeyMetadata(created.apiKey) };
     },
-    async profileEvents(spaceId) {
-      const stream = streamName(infra.subjectPrefix, 'profile');
-      const info = await bus.jsm.streams.info(stream);
-      const events: PrismEvent[] = [];
-      for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
-        const message = await bus.jsm.streams.getMessage(stream, { seq }).catch(() => undefined);
-        const event = message?.json<PrismEvent>();
-        if (event?.prismspace === spaceId) events.push(event);
-      }
-      return events;
-    },
+    profileEvents: (spaceId) =>
+      storedMessages<PrismEvent>(
+        bus.jsm,
+        streamName(infra.subjectPrefix, 'profile'),
+        (event) => event.prismspace === spaceId,
+      ),
     eventually,
     async restart(more = {}) {
       harness.profiles.close();

@@ -14,7 +14,7 @@ import {
 import { StrategyServiceClient } from '@prism/proto/prism/strategy/v1/strategy';
 import { startStrategyService } from '@prism/strategy/app';
 import { strategyConfigSchema } from '@prism/strategy/config';
-import { failureOf as failureOfAny, isolatedInfra } from '@prism/testing';
+import { failureOf as failureOfAny, isolatedInfra, storedMessages } from '@prism/testing';
 import { MongoClient } from 'mongodb';
 import { type RunningSegmentsService, startSegmentsService } from '../app.js';
 import { segmentsConfigSchema } from '../config.js';
@@ -112,16 +112,12 @@ export async function startSegmentsHarness(): Promise<SegmentsHarness> {
       for await (const message of segments.generateSegments(full, metadata)) messages.push(message);
       return messages;
     },
-    async storedEvents(owner, kind) {
-      const stream = streamName(infra.subjectPrefix, owner);
-      const { state } = await bus.jsm.streams.info(stream);
-      const events: PrismEvent[] = [];
-      for (let seq = state.first_seq; seq <= state.last_seq && state.messages > 0; seq++) {
-        const event = (await bus.jsm.streams.getMessage(stream, { seq })).json<PrismEvent>();
-        if (event.type === `prism.${kind}`) events.push(event);
-      }
-      return events;
-    },
+    storedEvents: (owner, kind) =>
+      storedMessages<PrismEvent>(
+        bus.jsm,
+        streamName(infra.subjectPrefix, owner),
+        (event) => event.type === `prism.${kind}`,
+      ),
     async stop() {
       for (const client of [strategy, profiles, spaces, segments]) client.close();
       await bus.close();
