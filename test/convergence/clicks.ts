@@ -3,9 +3,9 @@ import { call, keyOf } from '@prism/persona/testing/harness.js';
 import type { GenerateSegmentsResponse } from '@prism/proto/prism/segments/v1/segments';
 import { AudienceApproach, type Campaign } from '@prism/proto/prism/strategy/v1/strategy';
 import { approachCodec } from '@prism/proto/vocabulary';
-import { expect, vi } from 'vitest';
+import { expect } from 'vitest';
 import { SPACE } from './harness.js';
-import type { Follower, Start, Step } from './scenario.js';
+import type { Start, Step } from './scenario.js';
 import { personaIdsOf, required, type World } from './world.js';
 
 /** Running the scenario like a frontend would: each client remembers what it last read of the campaign. */
@@ -68,32 +68,13 @@ export async function prepareCampaign(world: World, start: Start): Promise<Campa
     if (start.approach !== NONE)
       campaign = await api.setApproach(campaign.id, start.approach, campaign.epoch);
     if (start.approach === PERSONAS) {
-      await followerAt(world, 'persona', campaign);
       await api.select(campaign.id, personaIdsOf(strategy, start.personas), campaign.epoch);
     }
     if (start.approach === AI) {
-      await followerAt(world, 'segment-generation', campaign);
       generated.push(await generate(world, campaign.id, campaign.epoch, { segmentCount: 2 }));
     }
   }
   return { id: campaign.id, known: viewOf(campaign), generated };
-}
-
-/**
- * The start is setup, not a race: wait until the follower has recorded the campaign's epoch on
- * what it holds, because its catch-up writes conflict with the command's, and three conflicts in
- * a row answer ABORTED even at the current epoch (reported as a service bug).
- */
-async function followerAt(world: World, follower: Follower, campaign: Campaign): Promise<void> {
-  const { persona, segments } = world.h;
-  const held = () =>
-    follower === 'persona'
-      ? persona.repos.selections.find(SPACE, campaign.id)
-      : segments.repos.campaignSegments.find(SPACE, campaign.id);
-  await vi.waitFor(async () => expect((await held())?.epoch).toBe(campaign.epoch), {
-    timeout: 10_000,
-    interval: 20,
-  });
 }
 
 /** One click; resolves with its outcome, rejects only with an unexpected failure. */
