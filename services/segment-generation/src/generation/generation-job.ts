@@ -73,10 +73,11 @@ export async function runGeneration(
       `The strategy's profile space "${profileSpaceId}" has ${profiles.length} profiles; segments need at least ${MIN_POPULATION}.`,
     );
   }
+  const brief = briefOf(strategy);
   const generation = await generateSegments(
     {
       profiles,
-      brief: briefOf(strategy),
+      brief,
       declared: declaredAudienceOf(strategy),
       context: request.context,
       segmentCount: request.segmentCount,
@@ -85,7 +86,7 @@ export async function runGeneration(
     (stage, fraction, detail) => onProgress(progressOf(stage, fraction, detail)),
   );
   const descriptions = generation.segments.map((segment) => segment.description);
-  const polished = await polishDescriptions(descriptions, briefOf(strategy), deps.languageModel);
+  const polished = await polishDescriptions(descriptions, brief, deps.languageModel);
 
   onProgress(progressOf('STORING', 0, `${generation.segments.length} segments`));
   const stored = await store(deps, call, { request, strategyId, generation, polished });
