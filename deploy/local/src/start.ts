@@ -121,7 +121,7 @@ Call it (API key of the demo space: ${DEMO_KEY}):
     127.0.0.1:50054 prism.profile.v1.ProfileService/GetProfile
 
 Generate AI segments of a campaign from the demo profiles (as they arrive):
-  pnpm prism segments generate --api-key ${DEMO_KEY} --campaign ${aiCampaignId} \\
+  npm run prism -- segments generate --api-key ${DEMO_KEY} --campaign ${aiCampaignId} \\
     --context "focus on Europe, ages 25-45, runners"
 
 Send events (write key of the demo space: ${writeKey}):
