@@ -12,6 +12,8 @@ export const DLQ_HEADERS = {
   reason: 'Prism-Dlq-Reason',
   error: 'Prism-Dlq-Error',
   attempts: 'Prism-Dlq-Attempts',
+  /** Set when the dead letter is one message of a batch: its index there. */
+  part: 'Prism-Dlq-Part',
 } as const;
 
 // Header values are one line; a stack trace or a multi-line zod report would be rejected.
@@ -30,6 +32,8 @@ export interface DeadLetter {
   reason: DeadLetterReason;
   error: unknown;
   attempts: number;
+  /** One message of a batch that failed alone: its bytes are stored instead of the whole batch. */
+  part?: { index: number; data: Uint8Array };
 }
 
 /**
@@ -53,8 +57,10 @@ export async function publishDeadLetter(js: JetStreamClient, msg: JsMsg, dl: Dea
   h.set(DLQ_HEADERS.reason, dl.reason);
   h.set(DLQ_HEADERS.error, headerValue(errorText(dl.error)) || 'unknown error');
   h.set(DLQ_HEADERS.attempts, String(dl.attempts));
-  await js.publish(dl.subject, msg.data, {
-    msgID: `dlq:${msg.info.stream}:${msg.info.streamSequence}:${dl.consumer}`,
+  if (dl.part) h.set(DLQ_HEADERS.part, String(dl.part.index));
+  const part = dl.part ? `:${dl.part.index}` : '';
+  await js.publish(dl.subject, dl.part?.data ?? msg.data, {
+    msgID: `dlq:${msg.info.stream}:${msg.info.streamSequence}:${dl.consumer}${part}`,
     headers: h,
   });
 }

@@ -65,7 +65,7 @@ export async function startProfileService(
     dedupeWindowMs,
     pipeline,
     logger,
-    batchSize: config.INGEST_BATCH_SIZE,
+    inFlight: config.INGEST_IN_FLIGHT,
   });
   const sweeper = setInterval(() => {
     maintenance.sweep().catch((error) => logger.error({ err: error }, 'computed trait sweep failed'));

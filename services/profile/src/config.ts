@@ -31,12 +31,13 @@ export const profileConfigSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,40}$/)
     .default('main'),
-  INGEST_BATCH_SIZE: z
+  // Ingestion stream messages (a request's batch each) held at once: bounds memory, not speed.
+  INGEST_IN_FLIGHT: z
     .string()
     .regex(/^\d{1,5}$/)
     .transform(Number)
     .pipe(z.number().min(1).max(5000))
-    .default(1000),
+    .default(256),
 });
 
 export type ProfileConfig = z.infer<typeof profileConfigSchema>;

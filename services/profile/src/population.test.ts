@@ -5,7 +5,7 @@ import { type ProfileHarness, startProfileHarness } from './testing/harness.js';
 describe('a generated population through the whole pipeline', () => {
   let harness: ProfileHarness;
   beforeAll(async () => {
-    harness = await startProfileHarness({ INGEST_BATCH_SIZE: '300' });
+    harness = await startProfileHarness({ INGEST_IN_FLIGHT: '2' });
   }, 60_000);
   afterAll(() => harness?.stop());
 

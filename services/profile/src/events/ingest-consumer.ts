@@ -22,8 +22,8 @@ export interface IngestConsumerOptions {
   dedupeWindowMs: number;
   pipeline: IngestApplier;
   logger: BusLogger;
-  /** Messages applied per batch: one identity slice, one write round, one publish round. */
-  batchSize?: number;
+  /** JetStream messages (each one tracking message or a batch of them) in flight at most. */
+  inFlight?: number;
   maxDeliver?: number;
 }
 
@@ -35,41 +35,43 @@ const DURABLE = 'profile-ingest';
 const ACK_WAIT_MS = 10_000;
 
 /**
- * Pulls the ingestion stream in batches and applies each space's share in order. A batch that
- * fails is retried message by message, so one poison message is dead-lettered alone after
- * `maxDeliver` attempts instead of taking its batch down with it.
+ * Applies the ingestion stream with group commit: whatever arrived while one apply ran is the
+ * next apply, one call per space (one identity pass, one write round, one publish round). A
+ * failed group is retried delivery by delivery; a delivery that keeps failing is dead-lettered
+ * after `maxDeliver` attempts — on the last one message by message, so one poison message of a
+ * batch goes alone and the rest are applied.
  */
 export async function startIngestConsumer(options: IngestConsumerOptions): Promise<IngestConsumer> {
   const { js, jsm, prefix, logger } = options;
   const maxDeliver = options.maxDeliver ?? 5;
   const stream = ingestStreamSpec(prefix, options.dedupeWindowMs).name;
+  const inFlight = options.inFlight ?? 256;
   await ensureDeadLetterStream(jsm, prefix);
   await ensureDurableConsumer(jsm, {
     stream,
     durable: DURABLE,
     filterSubject: `${prefix}.*.ingest.*`,
     maxDeliver,
-    // Short, so a delivery the client lost (a pull that expired as messages arrived: seen on
-    // NATS 2.9) comes back within seconds; a batch in flight keeps its messages with `working()`.
     ackWaitMs: ACK_WAIT_MS,
-    maxAckPending: 20_000,
+    // Bounds what waits in memory: the server delivers no more until some are acked.
+    maxAckPending: inFlight,
   });
   const consumer = await js.consumers.get(stream, DURABLE);
-  let stopped = false;
-  const deadLetter = (msg: JsMsg, reason: 'poison' | 'max_deliver', error: unknown) =>
+  const deadLetter = (msg: JsMsg, reason: 'poison' | 'max_deliver', error: unknown, part?: Part) =>
     publishDeadLetter(js, msg, {
       subject: deadLetterSubjectOf(prefix, DURABLE),
       consumer: DURABLE,
       reason,
       error,
       attempts: msg.info.deliveryCount,
-    }).then(() => msg.term());
+      ...(part && { part: { index: part.index, data: new TextEncoder().encode(JSON.stringify(part.raw)) } }),
+    });
 
   async function applyAll(spaceId: string, deliveries: Delivery[]): Promise<void> {
     try {
       await options.pipeline.ingest(
         spaceId,
-        deliveries.map(({ message }) => message),
+        deliveries.flatMap(({ messages }) => messages),
       );
       for (const { msg } of deliveries) msg.ack();
       return;
@@ -77,7 +79,7 @@ export async function startIngestConsumer(options: IngestConsumerOptions): Promi
       if (deliveries.length === 1) return settleFailure(deliveries[0] as Delivery, error);
       logger.warn(
         { err: error, spaceId, size: deliveries.length },
-        'batch failed; applying its messages one by one',
+        'batch failed; applying its deliveries one by one',
       );
     }
     for (const delivery of deliveries) {
@@ -87,37 +89,44 @@ export async function startIngestConsumer(options: IngestConsumerOptions): Promi
     }
   }
 
-  async function settleFailure({ msg }: Delivery, error: unknown): Promise<void> {
-    if (msg.info.deliveryCount >= maxDeliver) {
+  async function settleFailure(delivery: Delivery, error: unknown): Promise<void> {
+    const { msg, messages } = delivery;
+    if (msg.info.deliveryCount < maxDeliver) {
+      msg.nak(Math.min(30_000, 250 * 2 ** msg.info.deliveryCount));
+      return;
+    }
+    if (messages.length === 1) {
       logger.error(
         { err: error, subject: msg.subject },
         'ingest message dead-lettered after its last attempt',
       );
       await deadLetter(msg, 'max_deliver', error);
-    } else {
-      msg.nak(Math.min(30_000, 250 * 2 ** msg.info.deliveryCount));
+      msg.term();
+      return;
     }
+    for (const [index, message] of messages.entries()) {
+      await options.pipeline.ingest(delivery.spaceId, [message]).catch(async (failure: unknown) => {
+        logger.error({ err: failure, subject: msg.subject, index }, 'batch message dead-lettered');
+        await deadLetter(msg, 'max_deliver', failure, { index, raw: delivery.raw[index] });
+      });
+    }
+    msg.ack();
   }
 
-  async function handle(batch: JsMsg[]): Promise<void> {
-    const heartbeat = setInterval(() => {
-      for (const msg of batch) msg.working();
-    }, ACK_WAIT_MS / 3);
-    try {
-      await applyBatch(batch);
-    } finally {
-      clearInterval(heartbeat);
-    }
-  }
-
-  async function applyBatch(batch: JsMsg[]): Promise<void> {
+  async function applyGroup(group: JsMsg[]): Promise<void> {
     const bySpace = new Map<string, Delivery[]>();
-    for (const msg of batch) {
+    for (const msg of group) {
       const parsed = parseDelivery(msg);
       if ('error' in parsed) {
         await deadLetter(msg, 'poison', new Error(parsed.error));
+        msg.term();
         continue;
       }
+      if (parsed.rejected.length > 0)
+        logger.warn(
+          { subject: msg.subject, rejected: parsed.rejected },
+          'published batch had invalid messages',
+        );
       const deliveries = bySpace.get(parsed.spaceId) ?? [];
       deliveries.push(parsed);
       bySpace.set(parsed.spaceId, deliveries);
@@ -125,24 +134,49 @@ export async function startIngestConsumer(options: IngestConsumerOptions): Promi
     await Promise.all([...bySpace].map(([spaceId, deliveries]) => applyAll(spaceId, deliveries)));
   }
 
+  const arrived: JsMsg[] = [];
+  let applying: JsMsg[] = [];
+  let wake: (() => void) | undefined;
+  let stopped = false;
+  // Everything received is held (not redelivered) until it is applied, however long that takes.
+  const heartbeat = setInterval(() => {
+    for (const msg of [...arrived, ...applying]) msg.working();
+  }, ACK_WAIT_MS / 3);
+  const subscription = await consumer.consume({
+    max_messages: inFlight,
+    callback: (msg) => {
+      arrived.push(msg);
+      wake?.();
+    },
+  });
   const loop = (async () => {
     while (!stopped) {
-      try {
-        const batch: JsMsg[] = [];
-        const fetched = await consumer.fetch({ max_messages: options.batchSize ?? 1000, expires: 1000 });
-        for await (const msg of fetched) batch.push(msg);
-        if (batch.length > 0) await handle(batch);
-      } catch (error) {
-        if (!stopped) logger.error({ err: error }, 'ingest pull failed; retrying');
-        if (!stopped) await new Promise((resolve) => setTimeout(resolve, 500));
+      if (arrived.length === 0) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = undefined;
+        continue;
       }
+      applying = arrived.splice(0, arrived.length);
+      try {
+        await applyGroup(applying);
+      } catch (error) {
+        // Only dead-lettering can throw here (NATS down): what was not settled comes back.
+        logger.error({ err: error }, 'ingest group failed; its unsettled messages will be redelivered');
+      }
+      applying = [];
     }
   })();
 
   return {
     async stop() {
       stopped = true;
+      await subscription.close();
+      wake?.();
       await loop;
+      clearInterval(heartbeat);
+      for (const msg of arrived.splice(0, arrived.length)) msg.nak();
     },
   };
 }
@@ -150,10 +184,21 @@ export async function startIngestConsumer(options: IngestConsumerOptions): Promi
 interface Delivery {
   msg: JsMsg;
   spaceId: string;
-  message: TrackingMessage;
+  messages: TrackingMessage[];
+  /** Each message as published, for dead-lettering one of a batch. */
+  raw: unknown[];
+  rejected: { field: string; description: string }[];
 }
 
-/** A message of `<prefix>.<space>.ingest.<type>`, validated like an HTTP request of that type. */
+interface Part {
+  index: number;
+  raw: unknown;
+}
+
+/**
+ * A message of `<prefix>.<space>.ingest.<type>`, validated like an HTTP request of that type
+ * (`batch`: several messages). Only a payload with no valid message is poison.
+ */
 function parseDelivery(msg: JsMsg): Delivery | { error: string } {
   const [, spaceId, , type] = msg.subject.split('.');
   let body: unknown;
@@ -170,11 +215,17 @@ function parseDelivery(msg: JsMsg): Delivery | { error: string } {
   if (Number.isNaN(receivedAt.getTime()) || !spaceId) return { error: 'receivedAt is not a date' };
   const route = type === 'batch' ? 'batch' : (type as Parameters<typeof parseTrackingRequest>[0]);
   const { messages, rejected } = parseTrackingRequest(route, body, receivedAt);
-  const [message] = messages;
-  if (!message || messages.length !== 1) {
-    return {
-      error: rejected.map((r) => `${r.field}: ${r.description}`).join('; ') || 'one message per NATS message',
-    };
+  if (messages.length === 0) {
+    return { error: rejected.map((r) => `${r.field}: ${r.description}`).join('; ') || 'no message' };
   }
-  return { msg, spaceId, message };
+  const refused = new Set(rejected.map(({ index }) => index));
+  const raw =
+    route === 'batch' ? (body as { batch: unknown[] }).batch.filter((_, i) => !refused.has(i)) : [body];
+  return {
+    msg,
+    spaceId,
+    messages,
+    raw,
+    rejected: rejected.map(({ field, description }) => ({ field, description })),
+  };
 }
