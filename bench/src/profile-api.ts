@@ -71,9 +71,10 @@ async function openLoop(rate: number, durationMs: number, call: (index: number) 
 
 /**
  * GetProfile by random `user_id:<id>` of the people who signed in, round-robin over a few gRPC
- * channels (each its own HTTP/2 connection), at 100 and 1,000 offered rps.
+ * channels (each its own HTTP/2 connection), at 100 and 1,000 offered rps. Runs in the load
+ * generator's process (profile-load.ts), not the service's.
  */
-export async function benchProfileApi(address: string, apiKey: string, userIds: string[]) {
+export async function runProfileApiLoad(address: string, apiKey: string, userIds: string[]) {
   const metadata = apiKeyMetadata(apiKey);
   // A local subchannel pool: otherwise clients of one address share a single connection.
   const clients = Array.from(
@@ -96,30 +97,41 @@ export async function benchProfileApi(address: string, apiKey: string, userIds: 
       await openLoop(100, DURATION_MS, getProfile),
       await openLoop(1000, DURATION_MS, getProfile),
     ];
-    report(runs, userIds.length);
+    // Maps do not cross the IPC channel.
+    return runs.map((run) => ({ ...run, errors: Object.fromEntries(run.errors) }));
   } finally {
     for (const client of clients) client.close();
   }
 }
 
-function report(runs: OpenLoopRun[], ids: number) {
+export type ProfileApiRun = Awaited<ReturnType<typeof runProfileApiLoad>>[number];
+
+/** Prints the runs; `serviceCpuShare`: the service process's CPU over wall time, all runs together. */
+export function reportProfileApi(runs: ProfileApiRun[], ids: number, serviceCpuShare: number) {
   console.log(
-    `Profile API: GetProfile by random user_id of ${ids} people (open loop ${DURATION_MS / 1000} s per rate, ${CHANNELS} gRPC channels, latency from the scheduled start; client and service share this process)`,
+    `Profile API: GetProfile by random user_id of ${ids} people (open loop ${DURATION_MS / 1000} s per rate, ${CHANNELS} gRPC channels, latency from the scheduled start; load generator in its own process)`,
   );
   for (const run of runs) {
     const s = summarize(run.latenciesMs);
-    const errors = [...run.errors].map(([name, count]) => `${name} ${count}`).join(', ') || '0';
+    const errors =
+      Object.entries(run.errors)
+        .map(([name, count]) => `${name} ${count}`)
+        .join(', ') || '0';
     console.log(
       `  offered ${String(run.offeredRps).padStart(5)} rps: achieved ${String(run.achievedRps).padStart(5)} rps   p50 ${ms(s.p50).padStart(9)}   p99 ${ms(s.p99).padStart(9)}   max ${ms(s.max).padStart(9)}   errors ${errors}`,
     );
     const busy = (share: number) => `${(share * 100).toFixed(0)} %`;
     console.log(
-      `    this process: event loop busy ${busy(run.eventLoopBusy)}, CPU ${busy(run.cpuShare)} of one core; worst start lag ${ms(run.worstStartLagMs)}; machine load average ${run.loadAverage.toFixed(2)}`,
+      `    load generator: event loop busy ${busy(run.eventLoopBusy)}, CPU ${busy(run.cpuShare)} of one core; worst start lag ${ms(run.worstStartLagMs)}; machine load average ${run.loadAverage.toFixed(2)}`,
     );
   }
+  console.log(
+    `  service process: CPU ${(serviceCpuShare * 100).toFixed(0)} % of one core over the runs (warm-up included)`,
+  );
   const atTarget = runs.find((run) => run.offeredRps === 1000);
   const p99 = atTarget ? summarize(atTarget.latenciesMs).p99 : Number.NaN;
-  const clean = atTarget !== undefined && atTarget.errors.size === 0 && atTarget.achievedRps >= 990;
+  const clean =
+    atTarget !== undefined && Object.keys(atTarget.errors).length === 0 && atTarget.achievedRps >= 990;
   console.log('  peer: Segment Profile API (published)  < 200 ms at 100 rps');
   console.log(
     `  target: p99 ≤ 10 ms at 1,000 rps      ${p99 <= 10 && clean ? 'REACHED' : 'NOT reached'} (p99 ${ms(p99)}${clean ? '' : ', with errors or below the offered rate'})\n`,

@@ -1,49 +1,39 @@
+import { fork } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { credentials } from '@grpc/grpc-js';
 import { type Bus, connectBus, deadLetterStreamName, streamName } from '@prism/bus';
 import { apiKeyMetadata, callUnary } from '@prism/grpc';
 import type { Infrastructure } from '@prism/infra';
 import { createLogger } from '@prism/log';
-import { generatePopulation, messagesOf, type SegmentMessage } from '@prism/population';
 import { type RunningProfileService, startProfileService } from '@prism/profile/app';
 import { profileConfigSchema } from '@prism/profile/config';
 import { SpaceServiceClient } from '@prism/proto/prism/profile/v1/space';
 import { connectMongo } from '@prism/store';
 import type { Db } from 'mongodb';
 import { benchNamespace, deleteStreams } from './namespace.js';
-import { benchProfileApi } from './profile-api.js';
+import { type ProfileApiRun, reportProfileApi } from './profile-api.js';
 import { logTally, timePipelineStages } from './profile-diagnostics.js';
+import { type IngestLoad, type LoadCommand, SENDING } from './profile-load.js';
 import { memory, ms, peakRssMb, perSecond, summarize } from './stats.js';
 
-// ≈ 90 messages a person; 2,000 people (180k messages) take several minutes end to end here.
-const PEOPLE = Number(process.env.BENCH_PROFILE_PEOPLE ?? 500);
-const BATCH_MESSAGES = 500;
-const BATCH_BYTES = 450 * 1024; // under the service's 500 KB request limit
-const SENDERS = 8;
+// ≈ 90 messages a person; 2,500 people (225k messages) take about 20 s end to end here.
+const PEOPLE = Number(process.env.BENCH_PROFILE_PEOPLE ?? 2500);
 const DRAIN_TIMEOUT_MS = 150_000;
 const SPACE = 'bench-profiles';
 const ADMIN_KEY = 'bench-operator-key-0001';
 const INGEST_DURABLE = 'profile-ingest';
 const TARGET_EVENTS_PER_S = 20_000;
 
-interface Workload {
-  bodies: { json: string; count: number }[];
-  messages: number;
-  /** userIds of the people who signed in (the others are anonymous only). */
-  userIds: string[];
-  generationMs: number;
-}
-
 /**
- * The profile service in this process on real NATS and FerretDB, in a namespace of its own:
- * Segment `/v1/batch` ingestion of a seeded population (HTTP-accepted and end-to-end events/s),
- * then Profile API latency (profile-api.ts).
+ * The profile service in this process on real NATS and FerretDB, in a namespace of its own, and
+ * its load from a second process (profile-load.ts): Segment `/v1/batch` ingestion of a seeded
+ * population (HTTP-accepted and end-to-end events/s), then Profile API latency.
  */
 export async function benchProfileService(infra: Infrastructure) {
   const { prefix, dbName } = benchNamespace();
-  const workload = generateWorkload(PEOPLE);
   const rssBeforeMb = memory().rssMb;
   const logs = logTally();
   const config = profileConfigSchema.parse({
@@ -58,6 +48,7 @@ export async function benchProfileService(infra: Infrastructure) {
   });
   const bus = await connectBus({ servers: infra.natsUrl, name: 'bench-profile', prefix });
   const mongo = await connectMongo(infra.mongoUrl, dbName);
+  const load = startLoadGenerator();
   let service: RunningProfileService | undefined;
   try {
     const logger = createLogger('profile', { level: 'warn', destination: logs });
@@ -65,18 +56,28 @@ export async function benchProfileService(infra: Infrastructure) {
     const stages = timePipelineStages(service);
     const keys = await createSpace(`127.0.0.1:${service.grpcPort}`);
     const cpuBefore = process.cpuUsage();
-    const http = await postAll(`http://127.0.0.1:${service.httpPort}`, keys.writeKey, workload);
-    workload.bodies.length = 0; // let the request bodies go before the API run
+    const url = `http://127.0.0.1:${service.httpPort}`;
+    const http = await load.run<IngestLoad>({ kind: 'ingest', url, writeKey: keys.writeKey, people: PEOPLE });
     const backlog = await consumerOf(bus);
     const drain = await waitUntilApplied(bus);
     const cpu = process.cpuUsage(cpuBefore);
     const results = await countResults(bus, mongo.db);
     const diagnostics = { cpuS: (cpu.user + cpu.system) / 1e6, stages: stages.summary(), logs, rssBeforeMb };
-    reportIngestion({ workload, http, backlog, drain, results, ...diagnostics });
+    reportIngestion({ http, backlog, drain, results, ...diagnostics });
     if (drain.timedOut) console.log('  (the API run below overlaps the ingestion still in progress)\n');
-    await benchProfileApi(`127.0.0.1:${service.grpcPort}`, keys.apiKey, workload.userIds);
+    const apiCpu = process.cpuUsage();
+    const apiStart = performance.now();
+    const api = await load.run<{ runs: ProfileApiRun[] }>({
+      kind: 'api',
+      address: `127.0.0.1:${service.grpcPort}`,
+      apiKey: keys.apiKey,
+      userIds: http.userIds,
+    });
+    const { user, system } = process.cpuUsage(apiCpu);
+    reportProfileApi(api.runs, http.userIds.length, (user + system) / 1000 / (performance.now() - apiStart));
     if (logs.lines.size > 0) console.log(`  service log during the API run: ${logs.summary()}\n`);
   } finally {
+    load.stop();
     await service?.stop().catch((error) => console.error('the profile service did not stop cleanly', error));
     await deleteStreams(bus, prefix);
     await bus.close();
@@ -85,33 +86,27 @@ export async function benchProfileService(infra: Infrastructure) {
   }
 }
 
-/** The population's Segment messages in `/v1/batch` bodies, in generation order, made before timing. */
-function generateWorkload(people: number): Workload {
-  const start = performance.now();
-  const now = new Date();
-  const bodies: Workload['bodies'] = [];
-  const userIds: string[] = [];
-  let batch: SegmentMessage[] = [];
-  let bytes = 0;
-  let messages = 0;
-  const flush = () => {
-    if (batch.length > 0) bodies.push({ json: JSON.stringify({ batch }), count: batch.length });
-    batch = [];
-    bytes = 0;
+/** Forks profile-load.ts; `run` sends it a command and resolves with its result. */
+function startLoadGenerator() {
+  const child = fork(fileURLToPath(new URL('./profile-load.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: 'inherit',
+  });
+  return {
+    run<T>(command: LoadCommand): Promise<T> {
+      return new Promise((resolve, reject) => {
+        const onExit = (code: number | null) => reject(new Error(`the load generator exited (${code})`));
+        child.once('exit', onExit);
+        child.once('message', (reply: { ok: boolean; result?: T; error?: string }) => {
+          child.off('exit', onExit);
+          if (reply.ok) resolve(reply.result as T);
+          else reject(new Error(`load generator: ${reply.error}`));
+        });
+        child.send(command);
+      });
+    },
+    stop: () => child.kill(),
   };
-  for (const person of generatePopulation({ seed: 42, size: people, now })) {
-    const mine = messagesOf(person, { now });
-    if (mine.some((message) => message.userId !== undefined)) userIds.push(person.id);
-    for (const message of mine) {
-      const size = JSON.stringify(message).length + 1;
-      if (batch.length >= BATCH_MESSAGES || bytes + size > BATCH_BYTES) flush();
-      batch.push(message);
-      bytes += size;
-      messages++;
-    }
-  }
-  flush();
-  return { bodies, messages, userIds, generationMs: performance.now() - start };
 }
 
 async function createSpace(address: string) {
@@ -125,51 +120,6 @@ async function createSpace(address: string) {
   }
 }
 
-interface BatchReply {
-  accepted?: number;
-  duplicates?: number;
-  rejected?: unknown[];
-  message?: string;
-}
-
-/** SENDERS senders, each POSTing the next body as soon as its previous one was answered. */
-async function postAll(url: string, writeKey: string, { bodies }: Workload) {
-  const authorization = `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
-  const totals = { accepted: 0, duplicates: 0, rejected: 0, failedRequests: 0, failedMessages: 0 };
-  const failures = new Map<string, number>();
-  const requestMs: number[] = [];
-  let next = 0;
-  const startedAt = performance.now();
-  await Promise.all(
-    Array.from({ length: SENDERS }, async () => {
-      for (let body = bodies[next++]; body; body = bodies[next++]) {
-        const sentAt = performance.now();
-        const outcome = await fetch(`${url}/v1/batch`, {
-          method: 'POST',
-          headers: { authorization, 'content-type': 'application/json' },
-          body: body.json,
-        }).then(
-          async (response) => ({ status: response.status, reply: (await response.json()) as BatchReply }),
-          (error: Error) => ({ status: 0, reply: { message: error.message } as BatchReply }),
-        );
-        requestMs.push(performance.now() - sentAt);
-        if (outcome.status === 200 || outcome.status === 202) {
-          totals.accepted += outcome.reply.accepted ?? 0;
-          totals.duplicates += outcome.reply.duplicates ?? 0;
-          totals.rejected += outcome.reply.rejected?.length ?? 0;
-        } else {
-          totals.failedRequests++;
-          totals.failedMessages += body.count;
-          const key = `${outcome.status} ${outcome.reply.message ?? ''}`.trim();
-          failures.set(key, (failures.get(key) ?? 0) + 1);
-        }
-      }
-    }),
-  );
-  const elapsedMs = performance.now() - startedAt;
-  return { ...totals, requests: bodies.length, failures, startedAt, elapsedMs, requestMs };
-}
-
 const consumerOf = (bus: Bus) => bus.jsm.consumers.info(streamName(bus.prefix, 'ingest'), INGEST_DURABLE);
 const profileStreamOf = (bus: Bus) =>
   bus.jsm.streams.info(streamName(bus.prefix, 'profile'), { subjects_filter: `${bus.prefix}.*.profile.*` });
@@ -180,10 +130,12 @@ const profileStreamOf = (bus: Bus) =>
  * stream stopped growing for 500 ms; the end is the first poll of that quiet stretch.
  */
 async function waitUntilApplied(bus: Bus) {
-  const deadline = performance.now() + DRAIN_TIMEOUT_MS;
+  // Wall-clock milliseconds, like the load generator's startedAt (another process).
+  const clock = () => performance.timeOrigin + performance.now();
+  const deadline = clock() + DRAIN_TIMEOUT_MS;
   let quietSince: { at: number; events: number } | undefined;
   for (;;) {
-    const now = performance.now();
+    const now = clock();
     const [consumer, profile] = await Promise.all([consumerOf(bus), profileStreamOf(bus)]);
     const idle = consumer.num_pending === 0 && consumer.num_ack_pending === 0;
     const events = profile.state.messages;
@@ -213,21 +165,20 @@ async function countResults(bus: Bus, db: Db) {
 }
 
 interface IngestionReport {
-  workload: Workload;
-  http: Awaited<ReturnType<typeof postAll>>;
+  http: IngestLoad;
   backlog: Awaited<ReturnType<typeof consumerOf>>;
   drain: Awaited<ReturnType<typeof waitUntilApplied>>;
   results: Awaited<ReturnType<typeof countResults>>;
   logs: ReturnType<typeof logTally>;
   rssBeforeMb: number;
-  /** CPU seconds this process spent from the first POST to the end of ingestion. */
+  /** CPU seconds the service's process spent from the first POST to the end of ingestion. */
   cpuS: number;
   stages: { batches: number; lines: string[] };
 }
 
 function reportIngestion(report: IngestionReport) {
-  const { workload, http, backlog, drain, results, logs, rssBeforeMb, cpuS, stages } = report;
-  const sent = workload.messages;
+  const { http, backlog, drain, results, logs, rssBeforeMb, cpuS, stages } = report;
+  const sent = http.messages;
   const accepted = perSecond(http.accepted, http.elapsedMs);
   const endToEndMs = drain.endedAt - http.startedAt;
   // Timed out: the rate of what was applied (acked) so far.
@@ -241,7 +192,7 @@ function reportIngestion(report: IngestionReport) {
   const row = (name: string, value: string, note = '') =>
     console.log(`  ${name.padEnd(52)} ${value.padStart(8)}  ${note}`);
   console.log(
-    `Profile service: Segment /v1/batch ingestion — ${PEOPLE} people, ${sent} messages in ${http.requests} batches of ≤${BATCH_MESSAGES}, ${SENDERS} concurrent senders (generated in ${(workload.generationMs / 1000).toFixed(1)} s, before timing); service in this process`,
+    `Profile service: Segment /v1/batch ingestion — ${PEOPLE} people, ${sent} messages in ${http.requests} batches of ≤${SENDING.batchMessages}, ${SENDING.senders} concurrent senders from a second process (generated in ${(http.generationMs / 1000).toFixed(1)} s, before timing)`,
   );
   row(
     'prism: HTTP accepted (200 = stored in JetStream)',
@@ -258,7 +209,13 @@ function reportIngestion(report: IngestionReport) {
     `  target ≥ ${TARGET_EVENTS_PER_S} ev/s: end to end ${reached(endToEnd)}; HTTP accepted ${reached(accepted)}`,
   );
   console.log(
-    `  accepted ${http.accepted} of ${sent} (duplicates ${http.duplicates}, rejected ${http.rejected}, failed requests ${http.failedRequests} with ${http.failedMessages} messages${http.failures.size ? `: ${[...http.failures].map(([key, count]) => `${count}× ${key}`).join('; ')}` : ''})`,
+    `  accepted ${http.accepted} of ${sent} (duplicates ${http.duplicates}, rejected ${http.rejected}, failed requests ${http.failedRequests} with ${http.failedMessages} messages${
+      Object.keys(http.failures).length
+        ? `: ${Object.entries(http.failures)
+            .map(([key, count]) => `${count}× ${key}`)
+            .join('; ')}`
+        : ''
+    })`,
   );
   console.log(
     `  pipeline backlog when the last POST was answered: ${backlog.num_pending + backlog.num_ack_pending} messages`,
@@ -273,13 +230,13 @@ function reportIngestion(report: IngestionReport) {
   );
   const wallS = endToEndMs / 1000;
   console.log(
-    `  this process (bench + service) used ${cpuS.toFixed(1)} CPU s in ${wallS.toFixed(1)} s (${((cpuS / wallS) * 100).toFixed(0)} % of one core of ${cpus().length}); load average ${loadavg()[0]?.toFixed(2)}`,
+    `  CPU: service process ${cpuS.toFixed(1)} s in ${wallS.toFixed(1)} s (${((cpuS / wallS) * 100).toFixed(0)} % of one core of ${cpus().length}), load generator ${http.cpuS.toFixed(1)} s sending; load average ${loadavg()[0]?.toFixed(2)}`,
   );
   const perBatch = (http.accepted / Math.max(1, stages.batches)).toFixed(0);
   console.log(`  pipeline stages (${stages.batches} batches applied, ${perBatch} messages each on average):`);
   for (const line of stages.lines) console.log(`    ${line}`);
   console.log(
-    `  memory: peak RSS ${peakRssMb().toFixed(0)} MB (bench + service; ${rssBeforeMb.toFixed(0)} MB before the service started, request bodies included)\n`,
+    `  memory: peak RSS of the service process ${peakRssMb().toFixed(0)} MB (${rssBeforeMb.toFixed(0)} MB before the service started)\n`,
   );
   logs.reset();
 }
