@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { credentials } from '@grpc/grpc-js';
@@ -67,14 +67,21 @@ export async function benchProfileService(infra: Infrastructure) {
     if (drain.timedOut) console.log('  (the API run below overlaps the ingestion still in progress)\n');
     const apiCpu = process.cpuUsage();
     const apiStart = performance.now();
+    const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+    loopDelay.enable();
     const api = await load.run<{ runs: ProfileApiRun[] }>({
       kind: 'api',
       address: `127.0.0.1:${service.grpcPort}`,
       apiKey: keys.apiKey,
       userIds: http.userIds,
     });
+    loopDelay.disable();
     const { user, system } = process.cpuUsage(apiCpu);
-    reportProfileApi(api.runs, http.userIds.length, (user + system) / 1000 / (performance.now() - apiStart));
+    reportProfileApi(api.runs, http.userIds.length, {
+      cpuShare: (user + system) / 1000 / (performance.now() - apiStart),
+      loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+      loopDelayMaxMs: loopDelay.max / 1e6,
+    });
     if (logs.lines.size > 0) console.log(`  service log during the API run: ${logs.summary()}\n`);
   } finally {
     load.stop();
@@ -89,7 +96,7 @@ export async function benchProfileService(infra: Infrastructure) {
 /** Forks profile-load.ts; `run` sends it a command and resolves with its result. */
 function startLoadGenerator() {
   const child = fork(fileURLToPath(new URL('./profile-load.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_LOAD_NODE_ARGS?.split(' ') ?? [])],
     stdio: 'inherit',
   });
   return {
@@ -105,7 +112,8 @@ function startLoadGenerator() {
         child.send(command);
       });
     },
-    stop: () => child.kill(),
+    // Closing the channel lets it exit on its own (and write a --cpu-prof profile, if asked).
+    stop: () => child.connected && child.disconnect(),
   };
 }
 
