@@ -3,13 +3,20 @@ import type { Identifier } from '../domain/identity/index.js';
 import type { ProfileEventRecord, ProfileState } from '../domain/profile-state.js';
 
 /**
- * Stored shapes. FerretDB 1.x pushes only `_id` equality down to its SQL backend, so every read
- * on a hot path is by `_id`, and writes are inserts or `replaceOne({_id, version})`. Values whose
- * keys come from senders (traits, event properties) are stored as JSON text: a key with a dot
- * or a leading `$` is legal in a Segment message but not in every MongoDB-wire server.
+ * Stored shapes. FerretDB 1.x pushes only `_id` conditions down to its SQL backend, so every read
+ * on a hot path is by `_id`, and writes are inserts (one statement for a whole batch) rather than
+ * updates (one statement and transaction each). Values whose keys come from senders (traits, event
+ * properties) are stored as JSON text: a key with a dot or a leading `$` is legal in a Segment
+ * message but not in every MongoDB-wire server.
+ */
+
+/**
+ * One version of a profile, `_id` = `<profile id>#<version>`: a write inserts the next version
+ * (a unique insert, so two writers cannot both make version n+1) and then deletes the previous.
  */
 export interface ProfileDocument {
   _id: string;
+  profileId: string;
   spaceId: string;
   state: 'live' | 'merged' | 'deleted';
   mergedInto?: string;
@@ -48,9 +55,14 @@ export function identifierDocumentId(spaceId: string, identifier: Identifier): s
   return `${spaceId}|${identifier.type}:${identifier.value}`;
 }
 
+export function profileVersionId(profileId: string, version: number): string {
+  return `${profileId}#${version}`;
+}
+
 export function toProfileDocument(profile: ProfileState): ProfileDocument {
   return {
-    _id: profile.id,
+    _id: profileVersionId(profile.id, profile.version),
+    profileId: profile.id,
     spaceId: profile.spaceId,
     state: 'live',
     identifiers: profile.identifiers,
@@ -73,7 +85,7 @@ export function toProfileDocument(profile: ProfileState): ProfileDocument {
 
 export function fromProfileDocument(doc: ProfileDocument): ProfileState {
   return {
-    id: doc._id,
+    id: doc.profileId,
     spaceId: doc.spaceId,
     identifiers: doc.identifiers,
     mergeCount: doc.mergeCount,

@@ -10,6 +10,7 @@ import {
   type IdentifierDocument,
   identifierDocumentId,
   type ProfileDocument,
+  profileVersionId,
   toChunkDocument,
   toProfileDocument,
 } from './documents.js';
@@ -24,14 +25,19 @@ export interface StoredSpace {
 /** A claim this old whose profile was never written is left over from a failed batch. */
 const STALE_CLAIM_MS = 60_000;
 
+/** `_id: {$in}` lists stay at or under what the patched FerretDB looks up by index. */
+const ID_LIST_MAX = 500;
+
 /** Raised when another writer changed what a batch read: the batch is retried on fresh state. */
 export class WriteConflict extends Aborted {}
 
 /**
  * The profile service's MongoDB: profiles, identifier claims and event chunks. Writes follow the
  * order that keeps a crash harmless: history chunks (unreferenced until the profile points at
- * them), identifier claims (unique inserts: the race between two writers is decided here), then
- * the profiles, each against the version it was read at.
+ * them), identifier claims (unique inserts: the race between two writers is decided here), the
+ * profiles' next versions (unique inserts: version n+1 exists once), then the deletion of the
+ * versions they replace. A crash before that deletion leaves old versions that the next load
+ * ignores and removes.
  */
 export class ProfileStore {
   readonly profiles: Collection<ProfileDocument>;
@@ -54,11 +60,23 @@ export class ProfileStore {
 
   /** The whole space: read once when the service first works on it (a scan on FerretDB). */
   async loadSpace(spaceId: string): Promise<StoredSpace> {
+    const newest = new Map<string, ProfileDocument>();
+    const superseded: string[] = [];
+    for await (const doc of this.profiles.find({ spaceId })) {
+      const profileId = doc.profileId ?? doc._id; // documents written before versions had their own id
+      const known = newest.get(profileId);
+      if (known && known.version >= doc.version) superseded.push(doc._id);
+      else {
+        if (known) superseded.push(known._id);
+        newest.set(profileId, { ...doc, profileId });
+      }
+    }
+    await this.deleteVersions(spaceId, superseded);
     const profiles: ProfileState[] = [];
     const mergedInto = new Map<string, string>();
-    for await (const doc of this.profiles.find({ spaceId })) {
+    for (const doc of newest.values()) {
       if (doc.state === 'live') profiles.push(fromProfileDocument(doc));
-      else if (doc.state === 'merged' && doc.mergedInto) mergedInto.set(doc._id, doc.mergedInto);
+      else if (doc.state === 'merged' && doc.mergedInto) mergedInto.set(doc.profileId, doc.mergedInto);
     }
     return { profiles, mergedInto };
   }
@@ -93,34 +111,47 @@ export class ProfileStore {
         .filter((claim) => claim.held)
         .map(({ held: _, ...doc }) => this.identifiers.replaceOne({ _id: doc._id }, doc)),
     );
-    if (plan.inserted.length > 0) {
-      try {
-        await this.profiles.insertMany(plan.inserted.map(toProfileDocument), { ordered: false });
-      } catch (error) {
-        if (isDuplicateKey(error) || error instanceof MongoBulkWriteError)
-          throw new WriteConflict('profile id taken');
-        throw error;
-      }
-    }
-    await Promise.all([
-      ...plan.replaced.map(({ profile, expectedVersion }) =>
-        this.replaceProfile(toProfileDocument(profile), expectedVersion),
-      ),
-      ...plan.mergedAway.map(({ profileId, mergedInto, expectedVersion }) =>
-        this.replaceProfile(
-          tombstone(spaceId, profileId, 'merged', expectedVersion + 1, mergedInto),
-          expectedVersion,
-        ),
-      ),
+    await this.writeVersions(spaceId, [
+      ...plan.inserted.map((profile) => ({ doc: toProfileDocument(profile) })),
+      ...plan.replaced.map(({ profile, expectedVersion }) => ({
+        doc: toProfileDocument(profile),
+        replaces: expectedVersion,
+      })),
+      ...plan.mergedAway.map(({ profileId, mergedInto, expectedVersion }) => ({
+        doc: tombstone(spaceId, profileId, 'merged', expectedVersion + 1, mergedInto),
+        replaces: expectedVersion,
+      })),
     ]);
   }
 
-  async replaceProfile(doc: ProfileDocument, expectedVersion: number): Promise<void> {
-    const result = await this.profiles.replaceOne(
-      { _id: doc._id, spaceId: doc.spaceId, version: expectedVersion },
-      doc,
+  /**
+   * Inserts each profile's next version in one statement, then deletes the versions they
+   * replace. A version already taken means another writer got there first: WriteConflict.
+   */
+  async writeVersions(spaceId: string, versions: { doc: ProfileDocument; replaces?: number }[]) {
+    if (versions.length === 0) return;
+    try {
+      await this.profiles.insertMany(
+        versions.map(({ doc }) => doc),
+        { ordered: false },
+      );
+    } catch (error) {
+      if (isDuplicateKey(error) || error instanceof MongoBulkWriteError)
+        throw new WriteConflict('a profile changed since it was read');
+      throw error;
+    }
+    await this.deleteVersions(
+      spaceId,
+      versions.flatMap(({ doc, replaces }) =>
+        replaces === undefined ? [] : [profileVersionId(doc.profileId, replaces)],
+      ),
     );
-    if (result.matchedCount === 0) throw new WriteConflict(`profile ${doc._id} changed since it was read`);
+  }
+
+  private async deleteVersions(spaceId: string, ids: string[]): Promise<void> {
+    for (let start = 0; start < ids.length; start += ID_LIST_MAX) {
+      await this.profiles.deleteMany({ _id: { $in: ids.slice(start, start + ID_LIST_MAX) }, spaceId });
+    }
   }
 
   /** Deletes a profile's history and identifiers and leaves a tombstone (deletes by `_id` only). */
@@ -138,10 +169,12 @@ export class ProfileStore {
         }),
       ),
     );
-    await this.replaceProfile(
-      tombstone(profile.spaceId, profile.id, 'deleted', profile.version + 1),
-      profile.version,
-    );
+    await this.writeVersions(profile.spaceId, [
+      {
+        doc: tombstone(profile.spaceId, profile.id, 'deleted', profile.version + 1),
+        replaces: profile.version,
+      },
+    ]);
     return { events, identifiers: profile.identifiers.length };
   }
 
@@ -176,7 +209,7 @@ export class ProfileStore {
         () => true,
       );
     if (existing.profileId === doc.profileId) return false;
-    const holder = await this.profiles.findOne({ _id: existing.profileId, spaceId });
+    const holder = await this.newestVersion(spaceId, existing.profileId);
     const key = doc._id.slice(spaceId.length + 1);
     if (holder?.state === 'live' && holder.identifiers.some((i) => `${i.type}:${i.value}` === key))
       return true;
@@ -184,6 +217,17 @@ export class ProfileStore {
     if (!holder && young && existing.claimedBy !== this.writer) return true;
     await this.identifiers.replaceOne({ _id: doc._id, spaceId }, doc);
     return false;
+  }
+
+  /** A scan on FerretDB (only `_id` is looked up by index): for the rare contested claim only. */
+  private async newestVersion(spaceId: string, profileId: string): Promise<ProfileDocument | undefined> {
+    const [newest] = await this.profiles
+      .find({ spaceId, profileId })
+      .sort({ version: -1 })
+      .limit(1)
+      .toArray();
+    // A document written before versions has the profile's id as its own.
+    return newest ?? (await this.profiles.findOne({ _id: profileId, spaceId })) ?? undefined;
   }
 }
 
@@ -196,7 +240,8 @@ function tombstone(
 ): ProfileDocument {
   const at = new Date();
   return {
-    _id: id,
+    _id: profileVersionId(id, version),
+    profileId: id,
     spaceId,
     state,
     ...(mergedInto && { mergedInto }),

@@ -1,0 +1,71 @@
+import { connectMongo } from '@prism/store';
+import { failureOf, isolatedInfra } from '@prism/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newProfileState, type ProfileState } from '../domain/profile-state.js';
+import { toProfileDocument } from './documents.js';
+import { ProfileStore, WriteConflict } from './profile-store.js';
+
+function profile(id: string, version: number, plan: string): ProfileState {
+  return {
+    ...newProfileState(id, 'acme', Date.parse('2026-11-01T00:00:00Z')),
+    identifiers: [{ type: 'user_id', value: id }],
+    traits: { plan: { key: 'plan', value: plan, at: version } },
+    version,
+  };
+}
+
+describe('profile store on FerretDB', () => {
+  const infra = isolatedInfra();
+  let mongo: Awaited<ReturnType<typeof connectMongo>>;
+  let store: ProfileStore;
+  beforeAll(async () => {
+    mongo = await connectMongo(infra.mongoUrl, infra.dbName);
+    store = new ProfileStore(mongo.db, 'test');
+  });
+  afterAll(async () => {
+    await mongo?.close();
+    await infra.cleanup();
+  });
+
+  it('keeps one document per profile: the next version replaces the one it was read at', async () => {
+    await store.writeVersions('acme', [{ doc: toProfileDocument(profile('p-1', 1, 'free')) }]);
+    await store.writeVersions('acme', [{ doc: toProfileDocument(profile('p-1', 2, 'pro')), replaces: 1 }]);
+    const stored = await store.profiles.find({ spaceId: 'acme', profileId: 'p-1' }).toArray();
+    expect(stored.map((doc) => doc._id)).toEqual(['p-1#2']);
+    const { profiles } = await store.loadSpace('acme');
+    expect(profiles.find((p) => p.id === 'p-1')?.traits.plan?.value).toBe('pro');
+  });
+
+  it('refuses a version another writer already wrote', async () => {
+    await store.writeVersions('acme', [{ doc: toProfileDocument(profile('p-2', 1, 'free')) }]);
+    await store.writeVersions('acme', [{ doc: toProfileDocument(profile('p-2', 2, 'pro')), replaces: 1 }]);
+    const late = store.writeVersions('acme', [
+      { doc: toProfileDocument(profile('p-2', 2, 'team')), replaces: 1 },
+    ]);
+    expect(await failureOf(late)).toBeInstanceOf(WriteConflict);
+    const { profiles } = await store.loadSpace('acme');
+    expect(profiles.find((p) => p.id === 'p-2')?.traits.plan?.value).toBe('pro');
+  });
+
+  it('loads the newest version after a crash left the old one, and removes the old one', async () => {
+    // What a crash between the insert of version 2 and the deletion of version 1 leaves.
+    await store.profiles.insertMany([
+      toProfileDocument(profile('p-3', 1, 'free')),
+      toProfileDocument(profile('p-3', 2, 'pro')),
+    ]);
+    const { profiles } = await store.loadSpace('acme');
+    expect(profiles.filter((p) => p.id === 'p-3').map((p) => p.version)).toEqual([2]);
+    const left = await store.profiles.find({ spaceId: 'acme', profileId: 'p-3' }).toArray();
+    expect(left.map((doc) => doc._id)).toEqual(['p-3#2']);
+  });
+
+  it('never loads or removes another space’s profiles', async () => {
+    await store.writeVersions('globex', [
+      { doc: { ...toProfileDocument(profile('g-1', 1, 'x')), spaceId: 'globex' } },
+    ]);
+    const acme = await store.loadSpace('acme');
+    expect(acme.profiles.some((p) => p.id === 'g-1')).toBe(false);
+    const globex = await store.loadSpace('globex');
+    expect(globex.profiles.map((p) => p.id)).toEqual(['g-1']);
+  });
+});
