@@ -1,6 +1,6 @@
 import { connectBus, ensureServiceStreams, jetStreamPublisher } from '@prism/bus';
 import { createGrpcServer, startMetricsServer } from '@prism/grpc';
-import type { Logger } from '@prism/log';
+import type { Logger, LoggerOptions } from '@prism/log';
 import { descriptorSet } from '@prism/proto';
 import { ProfileServiceService } from '@prism/proto/prism/profile/v1/profile';
 import { SpaceServiceService } from '@prism/proto/prism/profile/v1/space';
@@ -9,7 +9,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { ProfileConfig } from './config.js';
 import { startIngestConsumer } from './events/ingest-consumer.js';
 import { openIngestQueue } from './events/ingest-queue.js';
-import { createTrackingHttpServer } from './http/server.js';
+import { startIngestThread } from './http/ingest-thread.js';
 import { ProfileMaintenance } from './pipeline/maintenance.js';
 import { ProfilePipeline } from './pipeline/profile-pipeline.js';
 import { profileService } from './server.js';
@@ -86,12 +86,18 @@ export async function startProfileService(
   server.addService(ProfileServiceService, profileService({ pipeline, maintenance, queue }));
   server.addService(SpaceServiceService, spaceService({ store: spaces, directory }));
   const grpcPort = await server.start();
-  const http = createTrackingHttpServer({
-    writeKeys: directory.writeKeys,
-    accept: (spaceId, messages) => queue.enqueue(spaceId, messages),
-    logger,
-  });
-  const httpPort = await http.listen(config.PROFILE_HTTP_PORT, config.PROFILE_GRPC_HOST);
+  const http = await startIngestThread(
+    {
+      natsUrl: config.NATS_URL,
+      prefix,
+      dedupeWindowMs,
+      port: config.PROFILE_HTTP_PORT,
+      host: config.PROFILE_GRPC_HOST,
+      logLevel: logger.level as LoggerOptions['level'],
+    },
+    directory.writeKeys.spaceOf,
+  );
+  const httpPort = http.port;
   const metricsServer = await startMetricsServer(metrics, config.METRICS_PORT, config.PROFILE_GRPC_HOST);
   logger.info({ grpcPort, httpPort }, 'profile service listening');
 
@@ -102,7 +108,7 @@ export async function startProfileService(
     maintenance,
     directory,
     async stop() {
-      await Promise.all([server.shutdown(), http.close()]);
+      await Promise.all([server.shutdown(), http.stop()]);
       metricsServer?.close();
       clearInterval(sweeper);
       directory.stop();

@@ -8,6 +8,7 @@ import {
   publishComputedChanges,
 } from '../domain/profile-state.js';
 import { profileDeleted } from '../events/profile-events.js';
+import { eventsOfChunk } from '../store/documents.js';
 import type { StoredComputedTrait } from '../store/space-settings.js';
 import { DELETED, type ProfilePipeline } from './profile-pipeline.js';
 import type { SpaceState } from './space-state.js';
@@ -169,7 +170,7 @@ export class ProfileMaintenance {
       const owner = state.current(chunk.profileId);
       if (!owner?.eventChunks.includes(chunk._id)) continue;
       const events = histories.get(owner.id) ?? [];
-      events.push(...(JSON.parse(chunk.eventsJson) as ProfileEventRecord[]));
+      events.push(...(await eventsOfChunk(chunk)));
       histories.set(owner.id, events);
     }
     return histories;

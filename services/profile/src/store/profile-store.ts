@@ -6,6 +6,7 @@ import type { Identifier } from '../domain/identity/index.js';
 import type { ProfileEventRecord, ProfileState } from '../domain/profile-state.js';
 import {
   type EventChunkDocument,
+  eventsOfChunk,
   fromProfileDocument,
   type IdentifierDocument,
   identifierDocumentId,
@@ -89,7 +90,7 @@ export class ProfileStore {
   ): Promise<void> {
     if (plan.chunks.length > 0) {
       await this.chunks.insertMany(
-        plan.chunks.map((chunk) => toChunkDocument(spaceId, chunk)),
+        await Promise.all(plan.chunks.map((chunk) => toChunkDocument(spaceId, chunk))),
         { ordered: false },
       );
     }
@@ -180,7 +181,7 @@ export class ProfileStore {
 
   async readChunk(spaceId: string, chunkId: string): Promise<ProfileEventRecord[]> {
     const chunk = await this.chunks.findOne({ _id: chunkId, spaceId });
-    return chunk ? (JSON.parse(chunk.eventsJson) as ProfileEventRecord[]) : [];
+    return chunk ? eventsOfChunk(chunk) : [];
   }
 
   private async claimNew(spaceId: string, docs: IdentifierDocument[]): Promise<void> {
