@@ -5,6 +5,7 @@ import { credentials, type ServiceError, status } from '@grpc/grpc-js';
 import { apiKeyMetadata, callUnary } from '@prism/grpc';
 import { Random } from '@prism/population';
 import { ProfileServiceClient } from '@prism/proto/prism/profile/v1/profile';
+import { echoCaller } from './grpc-echo.js';
 import { ms, summarize } from './stats.js';
 
 const CHANNELS = 4;
@@ -84,12 +85,27 @@ async function openLoop(rate: number, durationMs: number, call: (index: number) 
   } satisfies OpenLoopRun;
 }
 
+/** Warm-up (connections, JIT), then 100 and 1,000 offered rps. */
+async function openLoops(call: (index: number) => Promise<unknown>) {
+  await openLoop(200, 2_000, call);
+  const runs = [await openLoop(100, DURATION_MS, call), await openLoop(1000, DURATION_MS, call)];
+  // Maps do not cross the IPC channel.
+  return runs.map((run) => ({ ...run, errors: Object.fromEntries(run.errors) }));
+}
+
 /**
  * GetProfile by random `user_id:<id>` of the people who signed in, round-robin over a few gRPC
- * channels (each its own HTTP/2 connection), at 100 and 1,000 offered rps. Runs in the load
- * generator's process (profile-load.ts), not the service's.
+ * channels (each its own HTTP/2 connection), after the same load on the bare grpc-js echo peer.
+ * Runs in the load generator's process (profile-load.ts), not the service's.
  */
-export async function runProfileApiLoad(address: string, apiKey: string, userIds: string[]) {
+export async function runProfileApiLoad(
+  address: string,
+  apiKey: string,
+  userIds: string[],
+  echoAddress: string,
+) {
+  const echo = echoCaller(echoAddress, CHANNELS);
+  const peerRuns = await openLoops(echo.call).finally(echo.close);
   const metadata = apiKeyMetadata(apiKey);
   // A local subchannel pool: otherwise clients of one address share a single connection.
   const clients = Array.from(
@@ -107,19 +123,13 @@ export async function runProfileApiLoad(address: string, apiKey: string, userIds
     if (!profile) throw new Error(`no profile in the reply for ${lookup}`);
   };
   try {
-    await openLoop(200, 2_000, getProfile); // warm-up: connections, JIT
-    const runs = [
-      await openLoop(100, DURATION_MS, getProfile),
-      await openLoop(1000, DURATION_MS, getProfile),
-    ];
-    // Maps do not cross the IPC channel.
-    return runs.map((run) => ({ ...run, errors: Object.fromEntries(run.errors) }));
+    return { runs: await openLoops(getProfile), peerRuns };
   } finally {
     for (const client of clients) client.close();
   }
 }
 
-export type ProfileApiRun = Awaited<ReturnType<typeof runProfileApiLoad>>[number];
+export type ProfileApiRun = Awaited<ReturnType<typeof runProfileApiLoad>>['runs'][number];
 
 /** How the service's process fared over all the runs (warm-up included). */
 export interface ServiceDuringRuns {
@@ -130,7 +140,11 @@ export interface ServiceDuringRuns {
   loopDelayMaxMs: number;
 }
 
-export function reportProfileApi(runs: ProfileApiRun[], ids: number, service: ServiceDuringRuns) {
+export function reportProfileApi(
+  { runs, peerRuns }: { runs: ProfileApiRun[]; peerRuns: ProfileApiRun[] },
+  ids: number,
+  service: ServiceDuringRuns,
+) {
   console.log(
     `Profile API: GetProfile by random user_id of ${ids} people (open loop ${DURATION_MS / 1000} s per rate, ${CHANNELS} gRPC channels, latency from the scheduled start; load generator in its own process)`,
   );
@@ -149,13 +163,19 @@ export function reportProfileApi(runs: ProfileApiRun[], ids: number, service: Se
     );
   }
   console.log(
-    `  service process over the runs: CPU ${(service.cpuShare * 100).toFixed(0)} % of one core; event-loop delay p99 ${ms(service.loopDelayP99Ms)}, max ${ms(service.loopDelayMaxMs)}`,
+    `  service process over the runs (the echo peer's too): CPU ${(service.cpuShare * 100).toFixed(0)} % of one core; event-loop delay p99 ${ms(service.loopDelayP99Ms)}, max ${ms(service.loopDelayMaxMs)}`,
   );
   const atTarget = runs.find((run) => run.offeredRps === 1000);
   const p99 = atTarget ? summarize(atTarget.latenciesMs).p99 : Number.NaN;
   const clean =
     atTarget !== undefined && Object.keys(atTarget.errors).length === 0 && atTarget.achievedRps >= 990;
   console.log('  peer: Segment Profile API (published)  < 200 ms at 100 rps');
+  for (const run of peerRuns) {
+    const s = summarize(run.latenciesMs);
+    console.log(
+      `  peer: bare grpc-js echo (1 KB), same load, offered ${String(run.offeredRps).padStart(5)} rps: p50 ${ms(s.p50).padStart(9)}   p99 ${ms(s.p99).padStart(9)}   max ${ms(s.max).padStart(9)}`,
+    );
+  }
   console.log(
     `  target: p99 ≤ 10 ms at 1,000 rps      ${p99 <= 10 && clean ? 'REACHED' : 'NOT reached'} (p99 ${ms(p99)}${clean ? '' : ', with errors or below the offered rate'})\n`,
   );

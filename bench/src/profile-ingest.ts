@@ -13,6 +13,7 @@ import { profileConfigSchema } from '@prism/profile/config';
 import { SpaceServiceClient } from '@prism/proto/prism/profile/v1/space';
 import { connectMongo } from '@prism/store';
 import type { Db } from 'mongodb';
+import { startEchoServer } from './grpc-echo.js';
 import { benchNamespace, deleteStreams } from './namespace.js';
 import { type ProfileApiRun, reportProfileApi } from './profile-api.js';
 import { logTally, timePipelineStages } from './profile-diagnostics.js';
@@ -65,19 +66,24 @@ export async function benchProfileService(infra: Infrastructure) {
     const diagnostics = { cpuS: (cpu.user + cpu.system) / 1e6, stages: stages.summary(), logs, rssBeforeMb };
     reportIngestion({ http, backlog, drain, results, ...diagnostics });
     if (drain.timedOut) console.log('  (the API run below overlaps the ingestion still in progress)\n');
+    // The echo peer is served from this process too, like the service it is compared with.
+    const echo = await startEchoServer();
     const apiCpu = process.cpuUsage();
     const apiStart = performance.now();
     const loopDelay = monitorEventLoopDelay({ resolution: 1 });
     loopDelay.enable();
-    const api = await load.run<{ runs: ProfileApiRun[] }>({
-      kind: 'api',
-      address: `127.0.0.1:${service.grpcPort}`,
-      apiKey: keys.apiKey,
-      userIds: http.userIds,
-    });
+    const api = await load
+      .run<{ runs: ProfileApiRun[]; peerRuns: ProfileApiRun[] }>({
+        kind: 'api',
+        address: `127.0.0.1:${service.grpcPort}`,
+        apiKey: keys.apiKey,
+        userIds: http.userIds,
+        echoAddress: echo.address,
+      })
+      .finally(echo.stop);
     loopDelay.disable();
     const { user, system } = process.cpuUsage(apiCpu);
-    reportProfileApi(api.runs, http.userIds.length, {
+    reportProfileApi(api, http.userIds.length, {
       cpuShare: (user + system) / 1000 / (performance.now() - apiStart),
       loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
       loopDelayMaxMs: loopDelay.max / 1e6,

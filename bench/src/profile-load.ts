@@ -15,7 +15,7 @@ const SENDERS = 8;
 
 export type LoadCommand =
   | { kind: 'ingest'; url: string; writeKey: string; people: number }
-  | { kind: 'api'; address: string; apiKey: string; userIds: string[] };
+  | { kind: 'api'; address: string; apiKey: string; userIds: string[]; echoAddress: string };
 
 export interface Workload {
   bodies: { json: string; count: number }[];
@@ -119,9 +119,14 @@ async function run(command: LoadCommand) {
     const { messages, userIds, generationMs } = workload;
     return { ...http, messages, userIds, generationMs, cpuS: (user + system) / 1e6 } satisfies IngestLoad;
   }
-  const runs = await runProfileApiLoad(command.address, command.apiKey, command.userIds);
+  const { runs, peerRuns } = await runProfileApiLoad(
+    command.address,
+    command.apiKey,
+    command.userIds,
+    command.echoAddress,
+  );
   const { user, system } = process.cpuUsage(cpu);
-  return { runs, cpuS: (user + system) / 1e6 };
+  return { runs, peerRuns, cpuS: (user + system) / 1e6 };
 }
 
 process.on('message', (command: LoadCommand) => {
