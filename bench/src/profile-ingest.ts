@@ -20,7 +20,7 @@ import { logTally, timePipelineStages } from './profile-diagnostics.js';
 import { type IngestLoad, type LoadCommand, SENDING } from './profile-load.js';
 import { memory, ms, peakRssMb, perSecond, summarize } from './stats.js';
 
-// ≈ 90 messages a person; 2,500 people (225k messages) take about 20 s end to end here.
+// ≈ 90 messages a person; 2,500 people (225k messages) take about 15 s end to end here.
 const PEOPLE = Number(process.env.BENCH_PROFILE_PEOPLE ?? 2500);
 const DRAIN_TIMEOUT_MS = 150_000;
 const SPACE = 'bench-profiles';

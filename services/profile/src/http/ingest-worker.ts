@@ -24,8 +24,7 @@ export type ToWorker =
   | { kind: 'stop' };
 export type FromWorker =
   | { kind: 'spaceOf'; id: number; writeKey: string }
-  | { kind: 'listening'; port: number }
-  | { kind: 'stopped' };
+  | { kind: 'listening'; port: number };
 
 const port = parentPort;
 if (!port) throw new Error('ingest-worker.ts runs as a worker thread');
@@ -63,7 +62,6 @@ port.on('message', async (message: ToWorker) => {
   }
   await http.close();
   await bus.close();
-  send({ kind: 'stopped' });
-  port.close();
+  port.close(); // the thread exits, which is what stop() waits for
 });
 send({ kind: 'listening', port: await http.listen(settings.port, settings.host) });
