@@ -1,7 +1,7 @@
 import { audienceApproachFromJSON } from '@prism/proto/prism/strategy/v1/strategy';
 import { approachCodec } from '@prism/proto/vocabulary';
 import { z } from 'zod';
-import type { CampaignEvent } from './campaign-state.js';
+import type { CampaignEvent } from './epoch-rule.js';
 
 /** The fields of the strategy service's campaign.* payloads (prism.events.v1) a follower reads. */
 export const campaignEventData = z.object({

@@ -1,8 +1,8 @@
 import { type EventHandler, kindOf, type PrismEvent } from '@prism/bus';
 import type { CampaignEventData } from './campaign-events.js';
 import { campaignEventOf } from './campaign-events.js';
-import { type ClearReason, type HeldSelection, reconcileSelection } from './campaign-state.js';
-import type { CampaignStates } from './campaign-states.js';
+import type { CampaignStates } from './campaign-state-store.js';
+import { type ClearReason, type HeldSelection, reconcileSelection } from './epoch-rule.js';
 
 /**
  * How a service stores what it holds for a campaign (a persona selection, generated segments),

@@ -2,8 +2,8 @@ import { type Client, type Metadata, type ServiceError, status } from '@grpc/grp
 import { type CallContext, deadlineWithin, forwardedMetadata } from '@prism/grpc';
 import type { Campaign, Strategy, StrategyServiceClient } from '@prism/proto/prism/strategy/v1/strategy';
 import { approachCodec } from '@prism/proto/vocabulary';
-import type { CampaignView } from './campaign-state.js';
-import type { CampaignStates } from './campaign-states.js';
+import type { CampaignStates } from './campaign-state-store.js';
+import type { CampaignView } from './epoch-rule.js';
 
 /**
  * Synchronous reads of the strategy service, for when the event projections may lag a change

@@ -1,7 +1,7 @@
 import type { PrismEvent } from '@prism/bus';
 import { Aborted, AlreadyExists } from '@prism/errors';
 import type { AggregateDocument, SpaceScopedCollection } from '@prism/store';
-import { COMMAND_WRITE_ATTEMPTS, requireNotSuperseded } from './campaign-state.js';
+import { COMMAND_WRITE_ATTEMPTS, requireNotSuperseded } from './epoch-rule.js';
 
 /** A campaign's document held by a follower (`_id` = campaign id), made under an epoch. */
 export type HeldAtEpoch = AggregateDocument & { epoch: number };

@@ -1,5 +1,5 @@
 import type { Rule } from '@prism/rules';
-import { allOf, type MatcherOf, PhraseTable, type Reading, traitRule } from './reading.js';
+import { allOf, type MatcherOf, PhraseTable, type Reading, traitRule } from './matcher-kit.js';
 import { TRAIT } from './vocabulary.js';
 import type { Token } from './words.js';
 

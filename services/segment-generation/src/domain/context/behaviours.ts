@@ -1,5 +1,5 @@
 import type { Rule } from '@prism/rules';
-import { type MatcherOf, PhraseTable, type Reading, traitRule } from './reading.js';
+import { type MatcherOf, PhraseTable, type Reading, traitRule } from './matcher-kit.js';
 import { type NumericSpread, TRAIT } from './vocabulary.js';
 import { stem } from './words.js';
 

@@ -1,5 +1,5 @@
 import { keyWords } from './behaviours.js';
-import type { Emphasis, MatcherOf } from './reading.js';
+import type { Emphasis, MatcherOf } from './matcher-kit.js';
 import { TRAIT } from './vocabulary.js';
 import type { Token } from './words.js';
 

@@ -2,10 +2,10 @@ import type { Rule } from '@prism/rules';
 import { ageMatcher } from './ages.js';
 import { behaviourMatcher } from './behaviours.js';
 import { emphasisMatcher } from './emphasis.js';
+import type { Matcher, Reading } from './matcher-kit.js';
 import { genderMatcher, incomeMatcher } from './people.js';
 import { placeMatcher } from './places.js';
-import { narrowingOf, readText } from './read.js';
-import type { Matcher, Reading } from './reading.js';
+import { narrowingOf, readText } from './text-reader.js';
 import { valueMatcher } from './values.js';
 import type { ContextVocabulary } from './vocabulary.js';
 

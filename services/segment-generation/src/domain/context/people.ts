@@ -1,4 +1,4 @@
-import { anyOf, type MatcherOf, PhraseTable, type Reading, valueRule } from './reading.js';
+import { anyOf, type MatcherOf, PhraseTable, type Reading, valueRule } from './matcher-kit.js';
 import { type ContextVocabulary, TRAIT } from './vocabulary.js';
 import { fold } from './words.js';
 

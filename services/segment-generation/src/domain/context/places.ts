@@ -1,5 +1,5 @@
 import { AREAS, COUNTRIES, countryName, isCountryCode } from './countries.js';
-import { anyOf, type MatcherOf, PhraseTable, type Reading, valueRule } from './reading.js';
+import { anyOf, type MatcherOf, PhraseTable, type Reading, valueRule } from './matcher-kit.js';
 import { type ContextVocabulary, TRAIT } from './vocabulary.js';
 import { isStopWord, NEGATIONS, type Token } from './words.js';
 

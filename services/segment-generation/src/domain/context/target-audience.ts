@@ -1,9 +1,9 @@
 import type { Rule } from '@prism/rules';
 import { ageReading } from './ages.js';
 import { behaviourMatcher } from './behaviours.js';
+import { anyOf, type Matcher, type Reading, valueRule } from './matcher-kit.js';
 import { placeMatcher } from './places.js';
-import { narrowingOf, readText } from './read.js';
-import { anyOf, type Matcher, type Reading, valueRule } from './reading.js';
+import { narrowingOf, readText } from './text-reader.js';
 import { valueMatcher } from './values.js';
 import { type ContextVocabulary, TRAIT } from './vocabulary.js';
 

@@ -1,5 +1,5 @@
+import { alternatives, anyOf, type MatcherOf, PhraseTable, valueRule } from './matcher-kit.js';
 import { LOCATION_KEYS } from './places.js';
-import { alternatives, anyOf, type MatcherOf, PhraseTable, valueRule } from './reading.js';
 import type { ContextVocabulary } from './vocabulary.js';
 import { isStopWord, type Token, tokenize } from './words.js';
 

@@ -1,5 +1,5 @@
 import type { Rule } from '@prism/rules';
-import { allOf, anyOf, type Emphasis, type Matcher, type Reading } from './reading.js';
+import { allOf, anyOf, type Emphasis, type Matcher, type Reading } from './matcher-kit.js';
 import { isStopWord, NEGATIONS, type Token, tokenize } from './words.js';
 
 /** What a text says, phrase by phrase, and what it says that nothing understood. */

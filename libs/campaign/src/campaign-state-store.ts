@@ -1,11 +1,6 @@
 import type { DocumentLocks } from '@prism/store';
 import type { Collection, Db } from 'mongodb';
-import {
-  type Approach,
-  applyCampaignEvent,
-  type CampaignEvent,
-  type CampaignState,
-} from './campaign-state.js';
+import { type Approach, applyCampaignEvent, type CampaignEvent, type CampaignState } from './epoch-rule.js';
 
 /** Projection of the strategy service's campaign events (not an aggregate: no outbox, no version). */
 export interface CampaignStateDocument {

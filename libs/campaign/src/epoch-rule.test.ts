@@ -6,7 +6,7 @@ import {
   type CampaignEvent,
   type CampaignState,
   reconcileSelection,
-} from './campaign-state.js';
+} from './epoch-rule.js';
 
 const personasAt = (epoch: number): CampaignState => ({
   strategyId: 'A',
