@@ -1,2 +1,11 @@
-export { ConfigError, type Env, exitOnConfigError, loadConfig } from './config.js';
-export { apiKeys, commonEnv, grpcAddress, LOG_LEVELS, port, url } from './fields.js';
+/**
+ * A service's configuration from its environment, validated with zod, failing at start with a
+ * readable message rather than later with an odd one.
+ *
+ * Main entry points: `loadConfig` (wrapped in `exitOnConfigError` in a `main`), `commonEnv`
+ * (the variables every service reads) and the field builders `port` and `grpcAddress`.
+ *
+ * @module
+ */
+export { exitOnConfigError, loadConfig } from './config.js';
+export { commonEnv, grpcAddress, port } from './fields.js';

@@ -1,3 +1,14 @@
+/**
+ * gRPC plumbing every Prism service shares: a server with API-key auth, logging, metrics and
+ * reflection; handlers that validate requests with zod and answer errors as rich statuses; the
+ * request fields the APIs have in common; and the client side of calls between services.
+ *
+ * Main entry points: `createGrpcServer`, `unary` / `serverStream` with `parseRequest` for
+ * handlers, the zod fields of request-fields (`resourceId`, `expectedEpoch`, `pageRequest`, …),
+ * `callUnary` with `apiKeyMetadata` / `forwardedMetadata` for clients, and `stopOnSignals`.
+ *
+ * @module
+ */
 export { type ApiKeyResolver, staticApiKeys } from './auth.js';
 export {
   apiKeyMetadata,
@@ -6,8 +17,7 @@ export {
   forwardedMetadata,
   type UnaryMethod,
 } from './client.js';
-export { loggingInterceptor, metricsInterceptor } from './interceptors.js';
-export { metricsServer, startMetricsServer } from './metrics-server.js';
+export { startMetricsServer } from './metrics-server.js';
 export {
   ageRange,
   expectedEpoch,

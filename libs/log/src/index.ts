@@ -1,3 +1,12 @@
-export { type RequestContext, requestContext, runInContext } from './context.js';
+/**
+ * Structured pino logs that carry the request they were written for, and W3C trace context.
+ *
+ * Main entry points: `createLogger`; `runInContext` to tag every log line written while handling
+ * a request; `parseTraceparent` / `newTraceparent` / `newTraceId` for the `traceparent` header.
+ *
+ * @module
+ */
+export { type RequestContext, runInContext } from './context.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
-export { newTraceId, newTraceparent, parseTraceparent, type TraceParent } from './trace.js';
+export { newTraceId, newTraceparent, parseTraceparent } from './trace.js';
+export { chooseLogFormat, type LogFormat, prettyDestination, prettyLogLine } from './format.js';

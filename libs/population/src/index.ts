@@ -1,37 +1,15 @@
-export {
-  COUNTRIES,
-  type Country,
-  type CountryCode,
-  CURRENCY_PER_EUR,
-  fromEur,
-  PLACES,
-  type Place,
-  placeOf,
-  toEur,
-} from './geography.js';
+/**
+ * A seeded synthetic population with planted segments: people with traits, identifiers and
+ * shopping histories, drawn from known segments so clustering can be scored against the truth.
+ *
+ * Main entry points: `generatePopulation` (deterministic per seed), `messagesOf` (a person as
+ * Segment-spec tracking messages to ingest), `PLANTED_SEGMENTS` / `plantedSegment`, and
+ * `groundTruth` / `adjustedRandIndex` to score a clustering.
+ *
+ * @module
+ */
 export { adjustedRandIndex, groundTruth } from './ground-truth.js';
-export type { EventName, OrderLine, PersonEvent, Product } from './history.js';
-export type { PersonIdentifiers } from './identity.js';
 export { type MessageOptions, messagesOf, type SegmentMessage } from './messages.js';
-export type { PersonName } from './names.js';
-export {
-  DEFAULT_HISTORY_DAYS,
-  DEFAULT_NOISE_RATE,
-  generatePopulation,
-  type Person,
-  type PopulationOptions,
-} from './population.js';
-export { Random, type Weights } from './random.js';
-export {
-  BACKGROUND,
-  PLANTED_SEGMENTS,
-  type PlantedSegment,
-  type Profile,
-  type ProfileTraits,
-  plantedSegment,
-  type SegmentId,
-  type SegmentWeights,
-  type ShoppingBehaviour,
-} from './segments.js';
-export { MISSING_RATES, type PersonTraits } from './traits.js';
-export * from './vocabulary.js';
+export { generatePopulation, type Person, type PopulationOptions } from './population.js';
+export { Random } from './random.js';
+export { PLANTED_SEGMENTS, type PlantedSegment, plantedSegment, type SegmentId } from './segments.js';

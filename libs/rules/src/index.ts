@@ -1,4 +1,37 @@
-export * from './conditions.js';
-export * from './describe.js';
-export * from './rule.js';
-export * from './rule-proto.js';
+/**
+ * The rule language of `prism.rules.v1`: which profiles a segment or persona holds, by trait
+ * and event conditions. Validated with zod, matched in memory, converted to and from the proto,
+ * and described in one readable line.
+ *
+ * Main entry points: `Rule` with `ruleSchema`, `matchesRule`, `ruleToProto` / `ruleFromProto`
+ * and `describeRule`; `Condition` with `conditionSchema` and `matchesCondition` for the flat
+ * conditions of computed traits and profile search.
+ *
+ * @module
+ */
+export {
+  type Condition,
+  type ConditionOperator,
+  conditionList,
+  conditionListOf,
+  conditionSchema,
+  isScalar,
+  type Json,
+  matchesCondition,
+  numericValue,
+  propertyPath,
+  type Scalar,
+  valueAtPath,
+} from './conditions.js';
+export { describeRule } from './describe.js';
+export {
+  type EventCondition,
+  MAX_IN_VALUES,
+  matchesRule,
+  type Rule,
+  type RuleOperator,
+  type RuleSubject,
+  ruleSchema,
+  type TraitCondition,
+} from './rule.js';
+export { ruleFromProto, ruleToProto } from './rule-proto.js';
