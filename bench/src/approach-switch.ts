@@ -14,6 +14,7 @@ import { startStrategyService } from '@prism/strategy/app';
 import { strategyConfigSchema } from '@prism/strategy/config';
 import { MongoClient } from 'mongodb';
 import { benchNamespace, deleteStreams } from './namespace.js';
+import type { Figures } from './report.js';
 import { memory, ms, peakRssMb, summarize } from './stats.js';
 
 const SPACE = 'bench';
@@ -29,7 +30,7 @@ const TARGET_P99_MS = 100;
  * costs ~1–3 ms on FerretDB, which is the figure's resolution). Switches alternate between personas
  * (with one persona selected, so the next switch must clear it) and AI segments.
  */
-export async function benchApproachSwitch(infra: Infrastructure) {
+export async function benchApproachSwitch(infra: Infrastructure): Promise<Figures> {
   const { prefix, dbName } = benchNamespace();
   const common = {
     NATS_URL: infra.natsUrl,
@@ -114,7 +115,7 @@ export async function benchApproachSwitch(infra: Infrastructure) {
       }
     }
     const elapsed = performance.now() - started;
-    report(summarize(latencies), elapsed);
+    return report(summarize(latencies), elapsed);
   } finally {
     strategies.close();
     personas.close();
@@ -161,7 +162,7 @@ async function strategyWithPersona(
   return { strategyId, personaId: persona?.id ?? '' };
 }
 
-function report(latency: ReturnType<typeof summarize>, elapsedMs: number) {
+function report(latency: ReturnType<typeof summarize>, elapsedMs: number): Figures {
   const { rssMb, heapMb } = memory();
   const verdict = latency.p99 <= TARGET_P99_MS ? 'reached' : 'NOT reached';
   console.log(`Approach switch → every follower applied the epoch (${latency.count} switches after 10 warm-up, one at a time)
@@ -169,4 +170,5 @@ function report(latency: ReturnType<typeof summarize>, elapsedMs: number) {
   target p99 ≤ ${TARGET_P99_MS} ms: ${verdict}; ${Math.round((SWITCHES / elapsedMs) * 1000)} switches/s end to end (incl. persona selections)
   memory: peak RSS ${peakRssMb().toFixed(0)} MB (bench + 3 services), heap ${heapMb.toFixed(0)} MB, RSS now ${rssMb.toFixed(0)} MB
 `);
+  return { 'switch.p99_ms': { value: latency.p99, unit: 'ms', goal: TARGET_P99_MS } };
 }

@@ -1,13 +1,16 @@
-import { cpus, totalmem } from 'node:os';
 import { type Infrastructure, resolveInfrastructure } from '@prism/infra';
 import { benchApproachSwitch } from './approach-switch.js';
 import { benchCommandToConsumer } from './outbox-latency.js';
 import { benchProfileService } from './profile-ingest.js';
+import { BENCH_REPORT_PATH, describeMachine, type Figures, recordFigures } from './report.js';
 import { benchSegmentClustering } from './segment-clustering.js';
 import { benchStorageFloor } from './storage-floor.js';
 
-/** `pnpm bench`: every benchmark, figures printed with the peer each compares against. */
-const benchmarks: Record<string, (infra: Infrastructure) => Promise<void>> = {
+/**
+ * `pnpm bench`: every benchmark, figures printed with the peer each compares against and merged
+ * into reports/bench.json by name.
+ */
+const benchmarks: Record<string, (infra: Infrastructure) => Promise<Figures>> = {
   outbox: benchCommandToConsumer,
   storage: (infra) => benchStorageFloor(infra),
   profile: benchProfileService,
@@ -27,11 +30,12 @@ if (unknown.length > 0) {
 }
 
 const infra = await resolveInfrastructure();
-const machine = `${cpus().length}× ${cpus()[0]?.model.trim() ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-console.log(`Prism benchmarks — ${new Date().toISOString()} — ${machine}`);
+console.log(`Prism benchmarks — ${new Date().toISOString()} — ${describeMachine()}`);
 console.log(`NATS ${infra.natsUrl}, Mongo-wire ${infra.mongoUrl} (${infra.source})\n`);
 for (const [name, run] of Object.entries(benchmarks)) {
-  if (!only || only.includes(name)) await run(infra);
+  // Recorded after each benchmark, so a later one failing keeps the figures of those before it.
+  if (!only || only.includes(name)) await recordFigures(await run(infra));
 }
+console.log(`Figures merged into ${BENCH_REPORT_PATH}`);
 await infra.release();
 process.exit(0);

@@ -22,6 +22,7 @@ import {
   StrategyServiceClient,
 } from '@prism/proto/prism/strategy/v1/strategy';
 import { benchNamespace, deleteStreams } from './namespace.js';
+import type { Figures } from './report.js';
 import { memory, ms, peakRssMb, perSecond, summarize } from './stats.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -68,7 +69,7 @@ export async function benchCommandToConsumer(infra: Infrastructure) {
         latency: await measure(bus, path, 500, 1),
       });
     }
-    report(results[0]!, results[1]!, service.peakRssMb());
+    return report(results[0]!, results[1]!, service.peakRssMb());
   } finally {
     client.close();
     service.stop();
@@ -214,7 +215,7 @@ function startServiceProcess(infra: Infrastructure, prefix: string) {
 
 type PathResult = { throughput: Run; latency: Run };
 
-function report(raw: PathResult, prism: PathResult, serviceRssMb: number) {
+function report(raw: PathResult, prism: PathResult, serviceRssMb: number): Figures {
   const row = (name: string, result: PathResult) => {
     const rate = perSecond(result.throughput.events, result.throughput.elapsedMs);
     const s = summarize(result.latency.latenciesMs);
@@ -238,4 +239,14 @@ function report(raw: PathResult, prism: PathResult, serviceRssMb: number) {
   console.log(
     `  memory: strategy service peak RSS ${serviceRssMb.toFixed(0)} MB; bench process RSS ${mem.rssMb.toFixed(0)} MB, heap ${mem.heapMb.toFixed(0)} MB\n`,
   );
+  return {
+    'outbox.throughput_ratio': {
+      value: p.rate / r.rate,
+      unit: 'ratio',
+      goal: 0.38,
+      peer: { name: 'raw JetStream publish→consume', value: r.rate, unit: 'events/s' },
+    },
+    'outbox.throughput_events_per_s': { value: p.rate, unit: 'events/s' },
+    'outbox.p50_ms': { value: p.s.p50, unit: 'ms', goal: 5 },
+  };
 }

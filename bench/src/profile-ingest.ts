@@ -18,6 +18,7 @@ import { benchNamespace, deleteStreams } from './namespace.js';
 import { type ProfileApiRun, reportProfileApi } from './profile-api.js';
 import { logTally, timePipelineStages } from './profile-diagnostics.js';
 import { type IngestLoad, type LoadCommand, SENDING } from './profile-load.js';
+import type { Figures } from './report.js';
 import { memory, ms, peakRssMb, perSecond, summarize } from './stats.js';
 
 // ≈ 90 messages a person; 2,500 people (225k messages) take about 15 s end to end here.
@@ -27,13 +28,14 @@ const SPACE = 'bench-profiles';
 const ADMIN_KEY = 'bench-operator-key-0001';
 const INGEST_DURABLE = 'profile-ingest';
 const TARGET_EVENTS_PER_S = 20_000;
+const SEGMENT_PEER = { name: 'Segment inbound events per space (published)', value: 1000, unit: 'events/s' };
 
 /**
  * The profile service in this process on real NATS and FerretDB, in a namespace of its own, and
  * its load from a second process (profile-load.ts): Segment `/v1/batch` ingestion of a seeded
  * population (HTTP-accepted and end-to-end events/s), then Profile API latency.
  */
-export async function benchProfileService(infra: Infrastructure) {
+export async function benchProfileService(infra: Infrastructure): Promise<Figures> {
   const { prefix, dbName } = benchNamespace();
   const rssBeforeMb = memory().rssMb;
   const logs = logTally();
@@ -64,7 +66,7 @@ export async function benchProfileService(infra: Infrastructure) {
     const cpu = process.cpuUsage(cpuBefore);
     const results = await countResults(bus, mongo.db);
     const diagnostics = { cpuS: (cpu.user + cpu.system) / 1e6, stages: stages.summary(), logs, rssBeforeMb };
-    reportIngestion({ http, backlog, drain, results, ...diagnostics });
+    const ingestion = reportIngestion({ http, backlog, drain, results, ...diagnostics });
     if (drain.timedOut) console.log('  (the API run below overlaps the ingestion still in progress)\n');
     // The echo peer is served from this process too, like the service it is compared with.
     const echo = await startEchoServer();
@@ -83,12 +85,13 @@ export async function benchProfileService(infra: Infrastructure) {
       .finally(echo.stop);
     loopDelay.disable();
     const { user, system } = process.cpuUsage(apiCpu);
-    reportProfileApi(api, http.userIds.length, {
+    const apiFigures = reportProfileApi(api, http.userIds.length, {
       cpuShare: (user + system) / 1000 / (performance.now() - apiStart),
       loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
       loopDelayMaxMs: loopDelay.max / 1e6,
     });
     if (logs.lines.size > 0) console.log(`  service log during the API run: ${logs.summary()}\n`);
+    return { ...ingestion, ...apiFigures };
   } finally {
     load.stop();
     await service?.stop().catch((error) => console.error('the profile service did not stop cleanly', error));
@@ -190,7 +193,7 @@ interface IngestionReport {
   stages: { batches: number; lines: string[] };
 }
 
-function reportIngestion(report: IngestionReport) {
+function reportIngestion(report: IngestionReport): Figures {
   const { http, backlog, drain, results, logs, rssBeforeMb, cpuS, stages } = report;
   const sent = http.messages;
   const accepted = perSecond(http.accepted, http.elapsedMs);
@@ -218,7 +221,7 @@ function reportIngestion(report: IngestionReport) {
     `${endToEnd} ev/s`,
     `${(endToEndMs / 1000).toFixed(1)} s (±0.1 s polling)${drain.timedOut ? ` — TIMED OUT, only ${applied} applied, ${drain.consumer.num_pending + drain.consumer.num_ack_pending} pending` : ''}`,
   );
-  row('peer: Segment inbound events per space (published)', '1000 ev/s');
+  row(`peer: ${SEGMENT_PEER.name}`, `${SEGMENT_PEER.value} ev/s`);
   console.log(
     `  target ≥ ${TARGET_EVENTS_PER_S} ev/s: end to end ${reached(endToEnd)}; HTTP accepted ${reached(accepted)}`,
   );
@@ -253,4 +256,12 @@ function reportIngestion(report: IngestionReport) {
     `  memory: peak RSS of the service process ${peakRssMb().toFixed(0)} MB (${rssBeforeMb.toFixed(0)} MB before the service started)\n`,
   );
   logs.reset();
+  return {
+    'profile.ingest_events_per_s': {
+      value: endToEnd,
+      unit: 'events/s',
+      goal: TARGET_EVENTS_PER_S,
+      peer: SEGMENT_PEER,
+    },
+  };
 }

@@ -6,6 +6,7 @@ import { buildFeatures, type FeatureSpace } from '@prism/segment-generation/doma
 import { generateSegments } from '@prism/segment-generation/domain/generate.js';
 import type { AudienceProfile } from '@prism/segment-generation/domain/model.js';
 import { plantedAudience } from '@prism/segment-generation/testing/planted.js';
+import type { Figures } from './report.js';
 import {
   type DenseMatrix,
   denseMatrix,
@@ -39,8 +40,9 @@ interface Row {
  * the planted truth, and the silhouette of every labelling on the same rows under both our
  * mixed dissimilarity and plain Euclidean distance, so neither side is judged by its own yardstick.
  */
-export async function benchSegmentClustering(): Promise<void> {
+export async function benchSegmentClustering(): Promise<Figures> {
   const largest = Math.max(...SIZES);
+  const figures: Figures = {};
   console.log(
     `Segment clustering: planted audience, ${largest.toLocaleString('en')} profiles generated once…`,
   );
@@ -75,16 +77,29 @@ export async function benchSegmentClustering(): Promise<void> {
         k,
         run: withMemory(runSklearn(peer.python, dense, k, SEED)),
       });
-    printRows(rows, space, dense, truth);
+    const aris = printRows(rows, space, dense, truth);
+    const peerRow = rows.length - 1; // scikit-learn when it ran, else ml-kmeans
+    figures[`segments.ari_${thousands(size)}`] = {
+      value: aris[0]!,
+      unit: 'ARI',
+      peer: { name: rows[peerRow]!.method, value: aris[peerRow]!, unit: 'ARI' },
+    };
   }
-  await wholeGeneration(audience.profiles);
+  figures[`segments.generation_${thousands(largest)}_ms`] = {
+    value: await wholeGeneration(audience.profiles),
+    unit: 'ms',
+    goal: TARGET_MS,
+  };
   console.log(`\n  node peak RSS ${peakRssMb().toFixed(0)} MB\n`);
+  return figures;
 }
+
+const thousands = (count: number) => `${count / 1000}k`;
 
 const TARGET_MS = 3_000;
 
 /** The issue's target is profiles → segments: every stage of a generation, not the clustering alone. */
-async function wholeGeneration(profiles: readonly AudienceProfile[]): Promise<void> {
+async function wholeGeneration(profiles: readonly AudienceProfile[]): Promise<number> {
   const stages: string[] = [];
   let last = performance.now();
   const start = last;
@@ -109,6 +124,7 @@ async function wholeGeneration(profiles: readonly AudienceProfile[]): Promise<vo
     `\n  whole generation, ${profiles.length.toLocaleString('en')} profiles → ${generation.segments.length} described segments with rules: ` +
       `${total.toFixed(0)} ms (${stages.join(', ')}); target ≤ ${TARGET_MS} ms ${verdict}`,
   );
+  return total;
 }
 
 function timed<T>(work: () => T): { result: T; ms: number } {
@@ -131,7 +147,8 @@ function withMemory(run: PeerRun): Measured {
   return { ...run, memoryNote: `node RSS ${rssMb.toFixed(0)} MB, heap ${heapMb.toFixed(0)} MB${child}` };
 }
 
-function printRows(rows: Row[], space: FeatureSpace, dense: DenseMatrix, truth: readonly string[]): void {
+/** Prints the rows' agreement with the truth and silhouettes; returns each row's ARI. */
+function printRows(rows: Row[], space: FeatureSpace, dense: DenseMatrix, truth: readonly string[]): number[] {
   const sample = sampleRows(dense.rows, SILHOUETTE_SAMPLE, seededRandom(SEED, STREAMS.silhouetteSample));
   const distances = euclideanDistances(dense, sample);
   const truthById = new Map(truth.map((segment, row) => [String(row), segment]));
@@ -139,7 +156,7 @@ function printRows(rows: Row[], space: FeatureSpace, dense: DenseMatrix, truth: 
     `    ${'method'.padEnd(42)} ${'k'.padStart(2)} ${'time'.padStart(10)} ${'ARI'.padStart(6)}` +
       ` ${'sil mixed'.padStart(9)} ${'sil eucl'.padStart(9)}   memory after / notes`,
   );
-  for (const { method, k, run } of rows) {
+  return rows.map(({ method, k, run }) => {
     const ari = adjustedRandIndex(
       truthById,
       new Map(Array.from(run.labels, (label, row) => [String(row), label])),
@@ -154,5 +171,6 @@ function printRows(rows: Row[], space: FeatureSpace, dense: DenseMatrix, truth: 
       `    ${method.padEnd(42)} ${String(k).padStart(2)} ${`${run.ms.toFixed(0)} ms`.padStart(10)} ${ari.toFixed(3).padStart(6)}` +
         ` ${mixed.toFixed(3).padStart(9)} ${euclidean.toFixed(3).padStart(9)}   ${run.memoryNote}; ${run.note}`,
     );
-  }
+    return ari;
+  });
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Infrastructure } from '@prism/infra';
 import { MongoClient } from 'mongodb';
+import type { Figures } from './report.js';
 import { ms, summarize } from './stats.js';
 
 /**
@@ -9,7 +10,7 @@ import { ms, summarize } from './stats.js';
  * on the same Mongo-wire server. A Prism command plus its relay pass costs about eleven of
  * them (reads, lock insert/delete, the versioned update, the outbox marker and clear).
  */
-export async function benchStorageFloor(infra: Infrastructure, operations = 500) {
+export async function benchStorageFloor(infra: Infrastructure, operations = 500): Promise<Figures> {
   const client = await MongoClient.connect(infra.mongoUrl);
   const db = client.db(`bench_floor_${randomBytes(3).toString('hex')}`);
   const docs = db.collection<{ _id: string; spaceId: string; version: number }>('floor');
@@ -30,6 +31,11 @@ export async function benchStorageFloor(infra: Infrastructure, operations = 500)
     console.log(`Mongo-wire server floor (${operations} sequential operations)`);
     console.log(`  versioned updateOne   p50 ${ms(w.p50).padStart(9)}   p99 ${ms(w.p99).padStart(9)}`);
     console.log(`  findOne by id         p50 ${ms(r.p50).padStart(9)}   p99 ${ms(r.p99).padStart(9)}\n`);
+    // The floor under outbox.p50_ms: what one of its storage round trips costs.
+    return {
+      'storage.update_p50_ms': { value: w.p50, unit: 'ms' },
+      'storage.find_p50_ms': { value: r.p50, unit: 'ms' },
+    };
   } finally {
     await db.dropDatabase();
     await client.close();
