@@ -10,6 +10,7 @@ import {
   NotFound,
   PermissionDenied,
   Unauthenticated,
+  Unavailable,
 } from './errors.js';
 import { readErrorDetails, STATUS_DETAILS_KEY, toServiceError } from './status.js';
 
@@ -56,6 +57,7 @@ describe('toServiceError → readErrorDetails', () => {
     [new Aborted('stale epoch 3, campaign is at 4'), status.ABORTED],
     [new Unauthenticated('missing API key'), status.UNAUTHENTICATED],
     [new PermissionDenied('key not valid for space "globex"'), status.PERMISSION_DENIED],
+    [new Unavailable('strategy', '127.0.0.1:50051', 'connect ECONNREFUSED'), status.UNAVAILABLE],
   ])('sends %s with its code and description', (thrown, code) => {
     const error = toServiceError(thrown);
     expect(error).toMatchObject({ code, details: thrown.message });

@@ -6,6 +6,7 @@ import {
   PreconditionFailure,
   ResourceInfo,
 } from '@prism/proto/google/rpc/error_details';
+import type { FailureReason } from './failure-reasons.js';
 
 /** `ErrorInfo.domain` of every error Prism raises. */
 export const ERROR_DOMAIN = 'prism';
@@ -85,7 +86,11 @@ export class AlreadyExists extends PrismError {
   }
 }
 
-export class FailedPrecondition extends PrismError {
+/**
+ * Only a reason the service's proto declares (its `<Service>FailureReason` enum); a service names
+ * its own, e.g. `new FailedPrecondition<PersonaFailure>(...)`, so it cannot raise another's.
+ */
+export class FailedPrecondition<Reason extends FailureReason = FailureReason> extends PrismError {
   readonly grpcCode = status.FAILED_PRECONDITION;
 
   /**
@@ -93,7 +98,7 @@ export class FailedPrecondition extends PrismError {
    * @param description human-readable explanation, shown by frontends
    */
   constructor(
-    readonly reason: string,
+    readonly reason: Reason,
     description: string,
   ) {
     super(description);
@@ -117,6 +122,22 @@ export class FailedPrecondition extends PrismError {
 /** A concurrency conflict (stale epoch or version, a lost race): the caller should re-read and retry. */
 export class Aborted extends PrismError {
   readonly grpcCode = status.ABORTED;
+}
+
+/**
+ * A service this one calls cannot be reached or did not answer in time; the caller may retry.
+ * Names the dependency and where it was looked for, so an operator knows what to bring up.
+ */
+export class Unavailable extends PrismError {
+  readonly grpcCode = status.UNAVAILABLE;
+
+  constructor(
+    readonly dependency: string,
+    readonly address: string,
+    cause: string,
+  ) {
+    super(`${dependency} service unavailable at ${address}: ${cause}`);
+  }
 }
 
 export class Unauthenticated extends PrismError {

@@ -9,7 +9,15 @@ export {
   PermissionDenied,
   PrismError,
   Unauthenticated,
+  Unavailable,
 } from './errors.js';
+export type {
+  FailureReason,
+  PersonaFailure,
+  ProfileFailure,
+  SegmentGenerationFailure,
+  StrategyFailure,
+} from './failure-reasons.js';
 export {
   type ErrorDetails,
   readErrorDetails,
