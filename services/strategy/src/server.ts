@@ -1,4 +1,4 @@
-import { FailedPrecondition } from '@prism/errors';
+import { FailedPrecondition, type StrategyFailure } from '@prism/errors';
 import { type CallContext, pageTokenAfter, parseRequest, unary } from '@prism/grpc';
 import type { StrategyServiceServer } from '@prism/proto/prism/strategy/v1/strategy';
 import type { OutboxDocumentRef } from '@prism/store';
@@ -121,7 +121,7 @@ export function strategyService(deps: StrategyServiceDeps): StrategyServiceServe
       const current = await strategies.get(call.spaceId, strategyId);
       const users = await campaigns.count(call.spaceId, { strategyId });
       if (users > 0) {
-        throw new FailedPrecondition(
+        throw new FailedPrecondition<StrategyFailure>(
           'STRATEGY_IN_USE',
           `This strategy is used by ${users} campaign(s); select another strategy for them first.`,
         );

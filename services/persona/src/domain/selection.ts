@@ -1,5 +1,5 @@
 import { type CampaignView, requireEpoch } from '@prism/campaign';
-import { FailedPrecondition, type FieldViolation, NotFound } from '@prism/errors';
+import { FailedPrecondition, type FieldViolation, NotFound, type PersonaFailure } from '@prism/errors';
 
 export type { CampaignView };
 
@@ -57,7 +57,7 @@ export function requireSelectable(
   if (!campaign) throw new NotFound('campaign', campaignId);
   requireEpoch(campaign.epoch, expectedEpoch);
   if (campaign.approach !== 'STRATEGY_PERSONAS' || !campaign.strategyId) {
-    throw new FailedPrecondition('APPROACH_NOT_PERSONAS', APPROACH_NOT_PERSONAS);
+    throw new FailedPrecondition<PersonaFailure>('APPROACH_NOT_PERSONAS', APPROACH_NOT_PERSONAS);
   }
   return campaign.strategyId;
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { FailedPrecondition, NotFound } from '@prism/errors';
+import { FailedPrecondition, NotFound, type ProfileFailure } from '@prism/errors';
 import { v7 as uuidv7 } from 'uuid';
 import type { IdentityRulesInput } from '../domain/identity/rules.js';
 
@@ -109,7 +109,7 @@ export function issueKey(
 ): { space: SpaceDocument; issued: IssuedKey } {
   const live = space.keys.filter((key) => isLive(key, at)).length;
   if (live >= MAX_LIVE_KEYS) {
-    throw new FailedPrecondition(
+    throw new FailedPrecondition<ProfileFailure>(
       'TOO_MANY_KEYS',
       `Space ${space.spaceId} already has ${live} live keys; revoke one before issuing another.`,
     );
@@ -127,7 +127,10 @@ export function rotateKey(
 ): { space: SpaceDocument; issued: IssuedKey; revoked: StoredKey } {
   const old = keyOf(space, keyId);
   if (!isLive(old, at)) {
-    throw new FailedPrecondition('KEY_REVOKED', `Key ${keyId} is already revoked; issue a new key instead.`);
+    throw new FailedPrecondition<ProfileFailure>(
+      'KEY_REVOKED',
+      `Key ${keyId} is already revoked; issue a new key instead.`,
+    );
   }
   const revoked = revokeKey(space, keyId, new Date(at.getTime() + graceSeconds * 1000), at);
   const { space: rotated, issued } = issueKey(revoked.space, old.kind, at);

@@ -1,4 +1,4 @@
-import { FailedPrecondition } from '@prism/errors';
+import { FailedPrecondition, type SegmentGenerationFailure } from '@prism/errors';
 import { matchesRule, type Rule } from '@prism/rules';
 import type { Stage } from '../generation/stages.js';
 import { clusterProfiles } from './clustering/index.js';
@@ -66,7 +66,7 @@ export async function generateSegments(input: GenerationInput, report: StageRepo
   report('ENGINEERING_FEATURES', 0, `${input.profiles.length} profiles`);
   const { population, interpretation, emphasis } = narrowed(input);
   if (population.length < MIN_POPULATION) {
-    throw new FailedPrecondition(
+    throw new FailedPrecondition<SegmentGenerationFailure>(
       'AUDIENCE_TOO_SMALL',
       `Only ${population.length} of ${input.profiles.length} profiles match the target audience and context; segments need at least ${MIN_POPULATION}. Widen the context.`,
     );

@@ -1,5 +1,5 @@
 import { type CampaignStates, requireEpoch, type StrategyLookups } from '@prism/campaign';
-import { FailedPrecondition, NotFound } from '@prism/errors';
+import { FailedPrecondition, NotFound, type SegmentGenerationFailure } from '@prism/errors';
 import type { CallContext } from '@prism/grpc';
 import type { OutboxDocumentRef } from '@prism/store';
 import { v7 as uuidv7 } from 'uuid';
@@ -58,7 +58,7 @@ export async function runGeneration(
   if (!strategy) throw new NotFound('strategy', strategyId);
   const profileSpaceId = strategy.spec?.profileSpaceId ?? '';
   if (!profileSpaceId) {
-    throw new FailedPrecondition(
+    throw new FailedPrecondition<SegmentGenerationFailure>(
       'NO_AUDIENCE_DATA',
       'The strategy has no linked audience data: link a profile space to the strategy to generate segments from it.',
     );
@@ -68,7 +68,7 @@ export async function runGeneration(
     onProgress(progressOf('LOADING_PROFILES', total ? read / total : 1, `${read} of ${total} profiles`)),
   );
   if (profiles.length < MIN_POPULATION) {
-    throw new FailedPrecondition(
+    throw new FailedPrecondition<SegmentGenerationFailure>(
       'NO_AUDIENCE_DATA',
       `The strategy's profile space "${profileSpaceId}" has ${profiles.length} profiles; segments need at least ${MIN_POPULATION}.`,
     );
@@ -110,13 +110,16 @@ async function requireAiSegments(
   if (!campaign || known?.deleted) throw new NotFound('campaign', request.campaignId);
   requireEpoch(Math.max(campaign.epoch, known?.epoch ?? 0), request.expectedEpoch);
   if (!campaign.strategyId) {
-    throw new FailedPrecondition(
+    throw new FailedPrecondition<SegmentGenerationFailure>(
       'STRATEGY_NOT_SELECTED',
       'Select a strategy for the campaign (step 2) first.',
     );
   }
   if (campaign.approach !== 'AI_SEGMENTS') {
-    throw new FailedPrecondition('APPROACH_NOT_AI_SEGMENTS', APPROACH_NOT_AI_SEGMENTS);
+    throw new FailedPrecondition<SegmentGenerationFailure>(
+      'APPROACH_NOT_AI_SEGMENTS',
+      APPROACH_NOT_AI_SEGMENTS,
+    );
   }
   return campaign.strategyId;
 }

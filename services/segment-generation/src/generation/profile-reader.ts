@@ -1,5 +1,5 @@
 import { type ServiceError, status } from '@grpc/grpc-js';
-import { FailedPrecondition } from '@prism/errors';
+import { FailedPrecondition, type SegmentGenerationFailure } from '@prism/errors';
 import { type CallContext, deadlineWithin, forwardedMetadata } from '@prism/grpc';
 import type { ProfileServiceClient } from '@prism/proto/prism/profile/v1/profile';
 import type { AudienceProfile } from '../domain/model.js';
@@ -46,7 +46,7 @@ export function profileReader(client: ProfileServiceClient): ProfileReader {
 
 function unreadable(error: ServiceError, profileSpaceId: string): Error {
   if (error.code === status.PERMISSION_DENIED || error.code === status.UNAUTHENTICATED) {
-    return new FailedPrecondition(
+    return new FailedPrecondition<SegmentGenerationFailure>(
       'PROFILE_SPACE_NOT_READABLE',
       `The strategy's audience data (profile space "${profileSpaceId}") cannot be read with your key; link a profile space of your own workspace.`,
     );

@@ -1,4 +1,4 @@
-import { Aborted, FailedPrecondition } from '@prism/errors';
+import { Aborted, FailedPrecondition, type StrategyFailure } from '@prism/errors';
 import { APPROACH_NAMES, type ApproachName } from '@prism/proto/vocabulary';
 
 export const APPROACHES = APPROACH_NAMES;
@@ -60,9 +60,14 @@ export function setApproach(
 ): CampaignChange {
   requireEpoch(campaign, expectedEpoch);
   const options = approachOptions(campaign, strategy);
-  if (!campaign.strategyId) throw new FailedPrecondition('STRATEGY_NOT_SELECTED', LOCKED_WITHOUT_STRATEGY);
+  if (!campaign.strategyId) {
+    throw new FailedPrecondition<StrategyFailure>('STRATEGY_NOT_SELECTED', LOCKED_WITHOUT_STRATEGY);
+  }
   if (to !== 'NONE' && !options.available.includes(to)) {
-    throw new FailedPrecondition('APPROACH_UNAVAILABLE', options.lockedReason ?? `${to} is not available`);
+    throw new FailedPrecondition<StrategyFailure>(
+      'APPROACH_UNAVAILABLE',
+      options.lockedReason ?? `${to} is not available`,
+    );
   }
   if (to === campaign.approach) return { state: campaign, events: [] };
   const epoch = campaign.epoch + 1;
