@@ -1,5 +1,5 @@
 import type { StrategyLookups } from '@prism/campaign';
-import { FailedPrecondition, InvalidArgument } from '@prism/errors';
+import { FailedPrecondition, InvalidArgument, type PersonaFailure } from '@prism/errors';
 import { type CallContext, pageTokenAfter, parseRequest, unary } from '@prism/grpc';
 import type { PersonaServiceServer } from '@prism/proto/prism/persona/v1/persona';
 import type { OutboxDocumentRef } from '@prism/store';
@@ -35,7 +35,7 @@ export function personaService(deps: PersonaServiceDeps): PersonaServiceServer {
     const known = await strategyRefs.statusOf(call.spaceId, strategyId);
     if (known === 'live') return;
     if (known === 'unknown' && (await deps.strategy.strategyExists(call, strategyId))) return;
-    throw new FailedPrecondition(
+    throw new FailedPrecondition<PersonaFailure>(
       'STRATEGY_NOT_FOUND',
       `Strategy ${strategyId} does not exist or was deleted; create personas for an existing strategy.`,
     );
