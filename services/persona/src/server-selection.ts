@@ -13,7 +13,7 @@ import {
 import { personasSelected } from './events/persona-events.js';
 import { selectionToProto } from './mapping.js';
 import * as requests from './requests.js';
-import type { PersonaServiceDeps } from './server.js';
+import type { PersonaServiceDeps } from './service-deps.js';
 import type { PersonaDocument, SelectionDocument } from './store/documents.js';
 
 type SelectionHandlers = Pick<PersonaServiceServer, 'selectCampaignPersonas' | 'getCampaignPersonas'>;

@@ -1,22 +1,12 @@
-import type { StrategyLookups } from '@prism/campaign';
 import { FailedPrecondition, InvalidArgument, type PersonaFailure } from '@prism/errors';
 import { type CallContext, pageTokenAfter, parseRequest, unary } from '@prism/grpc';
 import type { PersonaServiceServer } from '@prism/proto/prism/persona/v1/persona';
-import type { OutboxDocumentRef } from '@prism/store';
 import { v7 as uuidv7 } from 'uuid';
 import { personaChanged, personaDeleted } from './events/persona-events.js';
 import { personaToProto } from './mapping.js';
 import * as requests from './requests.js';
 import { selectionHandlers } from './server-selection.js';
-import type { PersonaRepositories } from './store/repositories.js';
-
-export interface PersonaServiceDeps {
-  repos: PersonaRepositories;
-  strategy: StrategyLookups;
-  /** Called after a write queued events on a document, so the outbox relay publishes them now. */
-  eventsQueued: (document: OutboxDocumentRef) => void;
-  clock?: () => Date;
-}
+import type { PersonaServiceDeps } from './service-deps.js';
 
 const ctxOf = (call: CallContext) => ({ space: call.spaceId, traceparent: call.traceparent });
 

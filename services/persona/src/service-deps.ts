@@ -1,0 +1,15 @@
+import type { StrategyLookups } from '@prism/campaign';
+import type { OutboxDocumentRef } from '@prism/store';
+import type { PersonaRepositories } from './store/repositories.js';
+
+/**
+ * What the persona service's gRPC handlers are built from: a module of its own, so the persona
+ * handlers and the selection handlers share it without importing each other.
+ */
+export interface PersonaServiceDeps {
+  repos: PersonaRepositories;
+  strategy: StrategyLookups;
+  /** Called after a write queued events on a document, so the outbox relay publishes them now. */
+  eventsQueued: (document: OutboxDocumentRef) => void;
+  clock?: () => Date;
+}
