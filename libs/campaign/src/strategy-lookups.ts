@@ -1,5 +1,5 @@
 import { type Client, type Metadata, type ServiceError, status } from '@grpc/grpc-js';
-import { type CallContext, deadlineWithin, forwardedMetadata } from '@prism/grpc';
+import { type CallContext, deadlineWithin, dependencyFailure, forwardedMetadata } from '@prism/grpc';
 import type { Campaign, Strategy, StrategyServiceClient } from '@prism/proto/prism/strategy/v1/strategy';
 import { approachCodec } from '@prism/proto/vocabulary';
 import type { CampaignStates } from './campaign-state-store.js';
@@ -62,7 +62,7 @@ function unlessNotFound<Req, Res>(
     method.call(client, request, metadata, { deadline }, (error, response) => {
       if (!error) resolve(response);
       else if (error.code === status.NOT_FOUND) resolve(undefined);
-      else reject(error);
+      else reject(dependencyFailure('strategy', client, error));
     });
   });
 }

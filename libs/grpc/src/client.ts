@@ -1,4 +1,5 @@
-import { type CallOptions, type Client, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { type CallOptions, type Client, Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import { Unavailable } from '@prism/errors';
 import type { CallContext } from './unary.js';
 
 /** The callback form of a ts-proto generated client's unary method (its widest overload). */
@@ -46,4 +47,25 @@ export function forwardedMetadata(call: CallContext): Metadata {
 /** `timeoutMs` from now, but never past the caller's own deadline. */
 export function deadlineWithin(call: CallContext, timeoutMs: number): Date {
   return new Date(Math.min(Date.now() + timeoutMs, call.deadline?.getTime() ?? Infinity));
+}
+
+/** A downstream's statuses that mean it could not be reached, or did not answer in time. */
+const UNREACHABLE: ReadonlySet<status> = new Set([status.UNAVAILABLE, status.DEADLINE_EXCEEDED]);
+
+/**
+ * What a call to another service failed with, as this service answers it: a dependency it cannot
+ * reach is UNAVAILABLE naming the dependency and its address (grpc-js reports a refused connection
+ * as UNAVAILABLE), never a generic INTERNAL. Any other error is returned as it is.
+ */
+export function dependencyFailure(dependency: string, client: Client, error: ServiceError): Error {
+  if (!UNREACHABLE.has(error.code)) return error;
+  return new Unavailable(dependency, addressOf(client), error.details);
+}
+
+/** The address a client was made for, without the resolver scheme grpc-js adds (`dns:`). */
+function addressOf(client: Client): string {
+  return client
+    .getChannel()
+    .getTarget()
+    .replace(/^dns:(\/\/\/)?/, '');
 }

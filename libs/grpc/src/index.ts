@@ -14,6 +14,7 @@ export {
   apiKeyMetadata,
   callUnary,
   deadlineWithin,
+  dependencyFailure,
   forwardedMetadata,
   type UnaryMethod,
 } from './client.js';

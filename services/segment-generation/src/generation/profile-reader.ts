@@ -1,6 +1,6 @@
 import { type ServiceError, status } from '@grpc/grpc-js';
 import { FailedPrecondition, type SegmentGenerationFailure } from '@prism/errors';
-import { type CallContext, deadlineWithin, forwardedMetadata } from '@prism/grpc';
+import { type CallContext, deadlineWithin, dependencyFailure, forwardedMetadata } from '@prism/grpc';
 import type { ProfileServiceClient } from '@prism/proto/prism/profile/v1/profile';
 import type { AudienceProfile } from '../domain/model.js';
 
@@ -38,18 +38,18 @@ export function profileReader(client: ProfileServiceClient): ProfileReader {
         onProgress(profiles.length, batch.total);
       }
     } catch (error) {
-      throw unreadable(error as ServiceError, profileSpaceId);
+      throw unreadable(client, error as ServiceError, profileSpaceId);
     }
     return profiles;
   };
 }
 
-function unreadable(error: ServiceError, profileSpaceId: string): Error {
+function unreadable(client: ProfileServiceClient, error: ServiceError, profileSpaceId: string): Error {
   if (error.code === status.PERMISSION_DENIED || error.code === status.UNAUTHENTICATED) {
     return new FailedPrecondition<SegmentGenerationFailure>(
       'PROFILE_SPACE_NOT_READABLE',
       `The strategy's audience data (profile space "${profileSpaceId}") cannot be read with your key; link a profile space of your own workspace.`,
     );
   }
-  return error;
+  return dependencyFailure('profile', client, error);
 }
