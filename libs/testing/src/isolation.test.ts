@@ -13,7 +13,7 @@ describe('isolated infrastructure for a test file', () => {
     expect(a.natsUrl).toBe(b.natsUrl);
   });
 
-  it('drops its database and deletes its streams on cleanup, leaving the others', async () => {
+  it('drops its databases and deletes its streams on cleanup, leaving the others', async () => {
     const mine = isolatedInfra();
     const other = isolatedInfra();
     const mongo = await MongoClient.connect(mine.mongoUrl);
@@ -21,6 +21,7 @@ describe('isolated infrastructure for a test file', () => {
     const jsm = await nc.jetstreamManager();
     try {
       await mongo.db(mine.dbName).collection('things').insertOne({ spaceId: 's' });
+      await mongo.db(mine.databaseFor('persona')).collection('things').insertOne({ spaceId: 's' });
       await mongo.db(other.dbName).collection('things').insertOne({ spaceId: 's' });
       await jsm.streams.add({
         name: `${mine.subjectPrefix.toUpperCase()}_X`,
@@ -37,6 +38,7 @@ describe('isolated infrastructure for a test file', () => {
         (d) => d.name,
       );
       expect(databases).not.toContain(mine.dbName);
+      expect(databases).not.toContain(mine.databaseFor('persona'));
       expect(databases).toContain(other.dbName);
       const streams: string[] = [];
       for await (const s of jsm.streams.list()) streams.push(s.config.name);

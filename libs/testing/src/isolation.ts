@@ -8,9 +8,11 @@ export interface IsolatedInfra {
   mongoUrl: string;
   /** A database name no other test file uses. */
   dbName: string;
+  /** Another database of this namespace, e.g. one per service as in production; dropped by cleanup too. */
+  databaseFor(owner: string): string;
   /** A subject prefix (and stream-name prefix) no other test file uses, e.g. `t3f9a1c`. */
   subjectPrefix: string;
-  /** Drops the database and every stream created under the prefix. */
+  /** Drops the databases and every stream created under the prefix. */
   cleanup(): Promise<void>;
 }
 
@@ -23,21 +25,28 @@ export function isolatedInfra(): IsolatedInfra {
   const mongoUrl = inject('mongoUrl');
   const suffix = randomBytes(4).toString('hex');
   const subjectPrefix = `t${suffix}`;
+  const dbName = `test_${suffix}`;
+  const databases = new Set([dbName]);
   return {
     natsUrl,
     mongoUrl,
-    dbName: `test_${suffix}`,
+    dbName,
     subjectPrefix,
+    databaseFor(owner) {
+      const name = `${dbName}_${owner}`;
+      databases.add(name);
+      return name;
+    },
     async cleanup() {
-      await Promise.all([dropDatabase(mongoUrl, `test_${suffix}`), deleteStreams(natsUrl, subjectPrefix)]);
+      await Promise.all([dropDatabases(mongoUrl, [...databases]), deleteStreams(natsUrl, subjectPrefix)]);
     },
   };
 }
 
-async function dropDatabase(mongoUrl: string, dbName: string) {
+async function dropDatabases(mongoUrl: string, names: string[]) {
   const client = await MongoClient.connect(mongoUrl);
   try {
-    await client.db(dbName).dropDatabase();
+    for (const name of names) await client.db(name).dropDatabase();
   } finally {
     await client.close();
   }
