@@ -25,7 +25,7 @@ export const personaSpec = (strategyId: string, overrides: Partial<PersonaSpec> 
 });
 
 /** The two services' APIs as the tests use them, each call made with a space's key. */
-export function apiOf(h: PersonaHarness) {
+export function apiOf(h: Pick<PersonaHarness, 'personaClient' | 'strategyClient'>) {
   const p = h.personaClient;
   const s = h.strategyClient;
   return {

@@ -1,27 +1,23 @@
-import { credentials, type Metadata, type ServiceError } from '@grpc/grpc-js';
-import { type Bus, connectBus, createEvent } from '@prism/bus';
+import type { Metadata } from '@grpc/grpc-js';
+import { type Bus, createEvent } from '@prism/bus';
 import { apiKeyMetadata, callUnary, type UnaryMethod } from '@prism/grpc';
-import { createLogger } from '@prism/log';
 import { PersonaChanged, PersonaDeleted } from '@prism/proto/prism/events/v1/persona_events';
-import { StrategyServiceClient } from '@prism/proto/prism/strategy/v1/strategy';
-import { failureOf as failureOfAny, type IsolatedInfra, isolatedInfra } from '@prism/testing';
+import type { StrategyServiceClient } from '@prism/proto/prism/strategy/v1/strategy';
+import { keyOf as keyOfSpace, startWorld, TEST_API_KEYS } from '@prism/testing/world';
 import { expect, vi } from 'vitest';
-import { type RunningStrategyService, startStrategyService } from '../app.js';
-import { strategyConfigSchema } from '../config.js';
+import { strategyStarter } from './starter.js';
 
-export const API_KEYS = { acme: 'acme-key-0001', globex: 'globex-key-0002' } as const;
+export { rpcFailureOf as failureOf } from '@prism/testing/world';
 
 let currentClient: StrategyServiceClient;
 
 export interface StrategyHarness {
-  infra: IsolatedInfra;
-  service: RunningStrategyService;
   client: StrategyServiceClient;
   /** Connection for publishing what other services would (persona events) and watching events. */
   bus: Bus;
   /** Publishes persona events as the persona service would and waits until the strategy counts them. */
   personaEvent(
-    space: keyof typeof API_KEYS,
+    space: keyof typeof TEST_API_KEYS,
     kind: 'created' | 'deleted',
     strategyId: string,
     personaId: string,
@@ -31,32 +27,12 @@ export interface StrategyHarness {
 
 /** Starts a real strategy service on a free port against this test file's own database and subjects. */
 export async function startStrategyHarness(): Promise<StrategyHarness> {
-  const infra = isolatedInfra();
-  const config = strategyConfigSchema.parse({
-    NATS_URL: infra.natsUrl,
-    MONGO_URL: infra.mongoUrl,
-    PRISM_SUBJECT_PREFIX: infra.subjectPrefix,
-    PRISM_API_KEYS: `acme:${API_KEYS.acme},globex:${API_KEYS.globex}`,
-    STRATEGY_GRPC_PORT: '0',
-    STRATEGY_DB: infra.dbName,
-    LOG_LEVEL: 'silent',
-  });
-  const service = await startStrategyService(
-    config,
-    createLogger('strategy', { level: (process.env.TEST_LOG_LEVEL ?? 'silent') as 'silent' }),
-  );
-  const client = new StrategyServiceClient(`127.0.0.1:${service.port}`, credentials.createInsecure());
+  const world = await startWorld({ strategy: strategyStarter });
+  const { strategy: client } = world.clients;
   currentClient = client;
-  const bus = await connectBus({
-    servers: infra.natsUrl,
-    name: 'strategy-harness',
-    prefix: infra.subjectPrefix,
-  });
   return {
-    infra,
-    service,
     client,
-    bus,
+    bus: world.bus,
     async personaEvent(space, kind, strategyId, personaId) {
       const count = async () =>
         (await callUnary(client, client.getStrategy, keyOf(space), { strategyId })).strategy?.personaCount;
@@ -65,23 +41,18 @@ export async function startStrategyHarness(): Promise<StrategyHarness> {
         kind === 'created'
           ? PersonaChanged.toJSON({ personaId, strategyId, name: personaId, version: 1 })
           : PersonaDeleted.toJSON({ personaId, strategyId, version: 2 });
-      await bus.publisher.publish(
+      await world.bus.publisher.publish(
         createEvent({ source: 'prism/persona', kind: `persona.${kind}`, space, subject: personaId, data }),
       );
       await vi.waitFor(async () => expect(await count()).not.toBe(before), { timeout: 10_000, interval: 20 });
     },
-    async stop() {
-      client.close();
-      await bus.close();
-      await service.stop();
-      await infra.cleanup();
-    },
+    stop: () => world.stop(),
   };
 }
 
 /** Metadata with the key of a known test space, or with `space` itself as a (wrong) key. */
-export function keyOf(space: keyof typeof API_KEYS | string): Metadata {
-  return apiKeyMetadata(space in API_KEYS ? API_KEYS[space as keyof typeof API_KEYS] : space);
+export function keyOf(space: keyof typeof TEST_API_KEYS | string): Metadata {
+  return space in TEST_API_KEYS ? keyOfSpace(space as keyof typeof TEST_API_KEYS) : apiKeyMetadata(space);
 }
 
 /** Promise form of a generated client's unary method, bound to the harness's client. */
@@ -92,6 +63,3 @@ export function callAs<Req, Res>(
 ): Promise<Res> {
   return callUnary(currentClient, method, metadata, request);
 }
-
-/** The gRPC error a call that must fail ends with. */
-export const failureOf = (pending: Promise<unknown>) => failureOfAny<ServiceError>(pending);
