@@ -10,7 +10,7 @@ import { AudienceApproach, type Campaign } from '@prism/proto/prism/strategy/v1/
 import { approachCodec } from '@prism/proto/vocabulary';
 import { expect, vi } from 'vitest';
 import { type CampaignClient, getCampaign } from './clicks.js';
-import { consumerIdle, SPACE } from './harness.js';
+import { type ConvergenceWorld, SPACE } from './harness.js';
 import type { World } from './world.js';
 
 /** ARCHITECTURE §2's agreement, checked once the system is quiet after a scenario. */
@@ -29,8 +29,8 @@ const SELECTION_CONSUMERS = [
   ['segments', 'strategy_segment_selections'],
 ] as const;
 
-const idle = async (bus: Bus, consumers: readonly (readonly [OwningService, string])[]) =>
-  (await Promise.all(consumers.map(([owner, durable]) => consumerIdle(bus, owner, durable)))).every(Boolean);
+const idle = async (world: ConvergenceWorld, consumers: readonly (readonly [OwningService, string])[]) =>
+  (await Promise.all(consumers.map(([owner, durable]) => world.consumerIdle(owner, durable)))).every(Boolean);
 
 /**
  * Quiet: both followers' projections hold every campaign's last epoch, their campaign consumers
@@ -53,11 +53,11 @@ async function settled(world: World, campaigns: CampaignClient[]): Promise<void>
       expected,
     );
   }
-  expect(await idle(h.bus, CAMPAIGN_CONSUMERS), 'campaign consumers idle').toBe(true);
+  expect(await idle(h.world, CAMPAIGN_CONSUMERS), 'campaign consumers idle').toBe(true);
   for (const { repos } of [h.persona, h.segments]) {
     expect(await repos.storage.pending.oldest(1), 'unpublished outboxes').toEqual([]);
   }
-  expect(await idle(h.bus, SELECTION_CONSUMERS), 'read model consumers idle').toBe(true);
+  expect(await idle(h.world, SELECTION_CONSUMERS), 'read model consumers idle').toBe(true);
 }
 
 /**

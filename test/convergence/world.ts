@@ -66,8 +66,7 @@ export async function restart(world: World, { service, replay }: Restart): Promi
     if (replay)
       await h.bus.jsm.consumers.delete(streamName(h.bus.prefix, 'strategy'), CAMPAIGN_DURABLES[service]);
   };
-  if (service === 'persona') await h.restartPersona(dropDurable);
-  else await h.restartSegments(dropDurable);
+  await h.world.restart(service === 'persona' ? 'persona' : 'segments', dropDurable);
   // The persona API's client is new after its restart.
   world.api = apiOf(h);
 }
