@@ -27,13 +27,6 @@ const PEOPLE = 80;
 const { AUDIENCE_APPROACH_AI_SEGMENTS: AI, AUDIENCE_APPROACH_STRATEGY_PERSONAS: PERSONAS } = AudienceApproach;
 
 const infra = isolatedInfra();
-// Each service its own database, as in production; each extra infra drops its database on cleanup.
-const databases = {
-  strategy: infra,
-  persona: isolatedInfra(),
-  segments: isolatedInfra(),
-  profile: isolatedInfra(),
-};
 const processes: ServiceProcess[] = [];
 const acme: Metadata = apiKeyMetadata(KEY);
 let clients: {
@@ -60,23 +53,23 @@ beforeAll(async () => {
     startServiceProcess('strategy', {
       ...common,
       STRATEGY_GRPC_PORT: `${strategyPort}`,
-      STRATEGY_DB: databases.strategy.dbName,
+      STRATEGY_DB: infra.databaseFor('strategy'),
     }),
     startServiceProcess('persona', {
       ...common,
       PERSONA_GRPC_PORT: `${personaPort}`,
-      PERSONA_DB: databases.persona.dbName,
+      PERSONA_DB: infra.databaseFor('persona'),
     }),
     startServiceProcess('segment-generation', {
       ...common,
       SEGMENTS_GRPC_PORT: `${segmentsPort}`,
-      SEGMENTS_DB: databases.segments.dbName,
+      SEGMENTS_DB: infra.databaseFor('segments'),
     }),
     startServiceProcess('profile', {
       ...common,
       PROFILE_GRPC_PORT: `${profilePort}`,
       PROFILE_HTTP_PORT: `${httpPort}`,
-      PROFILE_DB: databases.profile.dbName,
+      PROFILE_DB: infra.databaseFor('profile'),
       PRISM_ADMIN_KEY: ADMIN_KEY,
     }),
   );
@@ -113,7 +106,7 @@ afterAll(async () => {
   for (const client of Object.values(clients ?? {})) client.close();
   for (const service of processes) service.child.kill('SIGTERM');
   const exits = await Promise.all(processes.map((service) => service.exited));
-  for (const each of Object.values(databases)) await each.cleanup();
+  await infra.cleanup();
   expect(exits).toEqual([0, 0, 0, 0]);
 }, 60_000);
 
