@@ -49,18 +49,39 @@ function findPnpm() {
   return [process.execPath, [local]];
 }
 
-function run([command, baseArgs], args, { allowFailure = false } = {}) {
-  const result = spawnSync(command, [...baseArgs, ...args], { env, stdio: 'inherit', cwd: root });
+/**
+ * Runs a command to its end. `output: 'stderr'` keeps stdout for what the command is asked for
+ * (`npm start | jq` reads logs only); `output: 'on-failure'` shows it only when the command fails.
+ */
+function run([command, baseArgs], args, { allowFailure = false, output = 'inherit' } = {}) {
+  const stdio = { inherit: 'inherit', stderr: ['inherit', 2, 2], 'on-failure': ['inherit', 'pipe', 'pipe'] };
+  const result = spawnSync(command, [...baseArgs, ...args], {
+    env,
+    stdio: stdio[output],
+    cwd: root,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.status !== 0 && output === 'on-failure') {
+    process.stderr.write(result.stdout ?? '');
+    process.stderr.write(result.stderr ?? '');
+  }
   if (result.status !== 0 && !allowFailure) process.exit(result.status ?? 1);
   return result.status ?? 1;
 }
 
 function install(pnpm) {
   const frozen = process.env.CI ? ['--frozen-lockfile'] : [];
-  run(pnpm, ['install', '--prefer-offline', ...frozen]);
+  // The first install downloads for minutes: show its progress. Later ones mostly find nothing to
+  // do: quiet unless they fail. Its output is hidden, so pnpm must not stop to ask before it
+  // rebuilds node_modules (after a setting that needs it changed).
+  const first = !existsSync(join(root, 'node_modules/.modules.yaml'));
+  log(first ? 'installing dependencies (the first time takes a few minutes)' : 'checking dependencies');
+  run(pnpm, ['install', '--prefer-offline', '--config.confirm-modules-purge=false', ...frozen], {
+    output: first ? 'stderr' : 'on-failure',
+  });
   // proto/'s postinstall generates code; a skipped install (nothing changed) may still lack it.
   if (!existsSync(join(root, 'proto/gen/descriptors.binpb')))
-    run(['sh', []], [join(root, 'proto/generate.sh')]);
+    run(['sh', []], [join(root, 'proto/generate.sh')], { output: 'stderr' });
 }
 
 /** Prints vitest's JSON report as the plain closing line CI reads. */

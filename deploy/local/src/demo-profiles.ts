@@ -3,6 +3,7 @@ import { apiKeyMetadata, callUnary } from '@prism/grpc';
 import { generatePopulation, messagesOf, type Person } from '@prism/population';
 import { ProfileServiceClient } from '@prism/proto/prism/profile/v1/profile';
 import { KeyKind, SpaceServiceClient } from '@prism/proto/prism/profile/v1/space';
+import { say } from './say.js';
 
 /** Fixed, so every `npm start` loads the same people and a reload can tell they are there. */
 export const DEMO_POPULATION_SEED = 20_240_601;
@@ -17,7 +18,6 @@ const PROGRESS_EVERY_MS = 5000;
 // The ingest queue may push back (503) while it is busy; SDKs retry those, and so does this.
 const RETRIES = 5;
 
-const say = (message: string) => console.log(`[prism] ${message}`);
 const count = (n: number) => n.toLocaleString('en-US');
 
 /**

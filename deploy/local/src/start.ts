@@ -5,7 +5,9 @@ import { resolveInfrastructure, stopLocalServers, waitForPort } from '@prism/inf
 import { aiSegmentsCampaignId, loadDemoData } from './demo-data.js';
 import { demoWriteKey, exampleLookup, loadDemoProfiles } from './demo-profiles.js';
 import { defineDemoComputedTraits } from './demo-traits.js';
-import { grpcAddress, portOf, services } from './services.js';
+import { say } from './say.js';
+import { ServiceLogs } from './service-logs.js';
+import { grpcAddress, portOf, type ServiceProcess, services } from './services.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const DEMO_SPACE = 'demo';
@@ -16,13 +18,16 @@ const ADMIN_KEY = process.env.PRISM_ADMIN_KEY ?? LOCAL_ADMIN_KEY;
 const DEMO_PROFILES = Number(process.env.PRISM_DEMO_PROFILES ?? 10_000);
 const PROFILE_HTTP_URL = `http://127.0.0.1:${portOf('PROFILE_HTTP_PORT')}`;
 
-const say = (message: string) => console.log(`[prism] ${message}`);
-
-/** `npm start`: infrastructure, every service as its own process, demo data, then wait for Ctrl-C. */
+/**
+ * `npm start`: infrastructure, every service as its own process, demo data, then wait for Ctrl-C.
+ * The terminal shows a line per service once it listens, then the banner, then the logs.
+ */
 async function main() {
   if (!Number.isInteger(DEMO_PROFILES) || DEMO_PROFILES < 0) {
     throw new Error(`PRISM_DEMO_PROFILES must be a whole number, got ${process.env.PRISM_DEMO_PROFILES}`);
   }
+  // Before the infrastructure: a LOG_FORMAT it refuses leaves nothing running.
+  const logs = new ServiceLogs(resolve(repoRoot, '.prism/logs'), repoRoot);
   const infra = await resolveInfrastructure();
   say(`NATS ${infra.natsUrl} · Mongo-wire ${infra.mongoUrl} (${infra.source})`);
 
@@ -33,6 +38,8 @@ async function main() {
     PRISM_API_KEYS: process.env.PRISM_API_KEYS ?? `${DEMO_SPACE}:${DEMO_KEY}`,
     // Only the profile service reads it; the others ignore variables they do not know.
     PRISM_ADMIN_KEY: ADMIN_KEY,
+    // JSON into the files whatever the terminal wants; ServiceLogs prints them pretty if asked.
+    LOG_FORMAT: 'json',
   };
   const portsEnv = (service: (typeof services)[number]) =>
     Object.fromEntries(service.ports.map((p) => [p.variable, String(p.port)]));
@@ -40,10 +47,14 @@ async function main() {
     const child = spawn(process.execPath, ['--import', 'tsx', resolve(repoRoot, service.entry)], {
       cwd: repoRoot,
       env: { ...env, ...portsEnv(service) },
-      stdio: ['ignore', 'inherit', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    logs.follow(service.name, child);
     child.on('exit', (code, signal) => {
-      if (!stopping) say(`${service.name} exited (${signal ?? code}); stopping everything`);
+      if (!stopping)
+        say(
+          `${service.name} exited (${signal ?? code}), see ${logs.fileOf(service.name)}; stopping everything`,
+        );
       void shutdown(code ?? 1);
     });
     return child;
@@ -58,6 +69,7 @@ async function main() {
     loading.abort();
     say('stopping services…');
     await Promise.all(children.map(stopChild));
+    logs.close();
     await infra.release();
     if (infra.startedLocally.length > 0) {
       say(`stopping ${infra.startedLocally.join(' and ')} (started by this run)`);
@@ -67,8 +79,28 @@ async function main() {
   }
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void shutdown(0));
 
-  const ports = services.flatMap((service) => service.ports);
-  await Promise.all(ports.map(({ port }) => waitForPort(port, 60_000)));
+  try {
+    const writeKey = await prepareDemo(infra.natsUrl, logs);
+    logs.showAll();
+    // In the background: the services are usable while the profiles arrive.
+    loadDemoProfiles({
+      address: grpcAddress('profile'),
+      apiKey: DEMO_KEY,
+      httpUrl: PROFILE_HTTP_URL,
+      writeKey,
+      size: DEMO_PROFILES,
+      signal: loading.signal,
+    }).catch((error) => console.error('[prism] loading demo profiles failed:', error));
+  } catch (error) {
+    // Stop the services too: nothing may outlive a failed start.
+    console.error(`[prism] start failed (service logs: ${logs.fileOf('<service>')}):`, error);
+    await shutdown(1);
+  }
+}
+
+/** Waits for every service, loads the demo space and prints the banner; the demo write key. */
+async function prepareDemo(natsUrl: string, logs: ServiceLogs): Promise<string> {
+  await Promise.all(services.map(announceWhenListening));
   const demo = await loadDemoData(
     { strategy: grpcAddress('strategy'), persona: grpcAddress('persona') },
     DEMO_KEY,
@@ -78,17 +110,16 @@ async function main() {
   say(`profile space "${DEMO_SPACE}" ${profileSpace.created ? 'created' : 'exists; issued a new write key'}`);
   await defineDemoComputedTraits(grpcAddress('profile'), DEMO_KEY);
   const aiCampaign = await aiSegmentsCampaignId(grpcAddress('strategy'), DEMO_KEY);
-  printHowToCall(infra.natsUrl, profileSpace.writeKey, aiCampaign ?? '<campaign id>');
+  printHowToCall(natsUrl, profileSpace.writeKey, aiCampaign ?? '<campaign id>', logs);
   if (ADMIN_KEY === LOCAL_ADMIN_KEY) say(`operator key (PRISM_ADMIN_KEY): ${ADMIN_KEY}`);
-  // In the background: the services are usable while the profiles arrive.
-  loadDemoProfiles({
-    address: grpcAddress('profile'),
-    apiKey: DEMO_KEY,
-    httpUrl: PROFILE_HTTP_URL,
-    writeKey: profileSpace.writeKey,
-    size: DEMO_PROFILES,
-    signal: loading.signal,
-  }).catch((error) => console.error('[prism] loading demo profiles failed:', error));
+  return profileSpace.writeKey;
+}
+
+/** `✓ profile  gRPC 127.0.0.1:50054 · HTTP 127.0.0.1:8088` once all of the service's ports are open. */
+async function announceWhenListening(service: ServiceProcess): Promise<void> {
+  await Promise.all(service.ports.map(({ port }) => waitForPort(port, 60_000)));
+  const ports = service.ports.map((p) => `${p.protocol} 127.0.0.1:${p.port}`).join(' · ');
+  process.stderr.write(`  ✓ ${service.name.padEnd(20)}${ports}\n`);
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
@@ -103,13 +134,10 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-function printHowToCall(natsUrl: string, writeKey: string, aiCampaignId: string) {
-  const ports = services
-    .flatMap((s) => s.ports.map((p) => `  ${`${s.name} ${p.protocol}`.padEnd(20)} 127.0.0.1:${p.port}`))
-    .join('\n');
-  console.log(`
+function printHowToCall(natsUrl: string, writeKey: string, aiCampaignId: string, logs: ServiceLogs) {
+  process.stderr.write(`
 Prism is running (Ctrl-C stops everything this command started).
-${ports}
+Full logs of each service: ${logs.fileOf('<service>')}; from here on they also show below.
 
 Call it (API key of the demo space: ${DEMO_KEY}):
   grpcurl -plaintext 127.0.0.1:50051 list
@@ -130,6 +158,7 @@ Send events (write key of the demo space: ${writeKey}):
 
 Watch events:
   nats --server ${natsUrl} sub 'prism.demo.>'
+
 `);
 }
 

@@ -7,6 +7,6 @@
  * @module
  */
 export { type RequestContext, runInContext } from './context.js';
+export { chooseLogFormat, type LogFormat, prettyLogLine } from './format.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export { newTraceId, newTraceparent, parseTraceparent } from './trace.js';
-export { chooseLogFormat, type LogFormat, prettyDestination, prettyLogLine } from './format.js';

@@ -1,6 +1,8 @@
+import { stripVTControlCharacters } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runInContext } from './context.js';
+import { chooseLogFormat, prettyLogLine } from './format.js';
 import { createLogger } from './logger.js';
 import { newTraceparent, parseTraceparent } from './trace.js';
 
@@ -56,6 +58,53 @@ describe('createLogger', () => {
     logger.info('hidden');
     logger.error('shown');
     expect(lines.map((line) => JSON.parse(line).msg)).toEqual(['shown']);
+  });
+});
+
+describe('chooseLogFormat', () => {
+  const terminal = { isTTY: true };
+  const pipe = { isTTY: undefined };
+
+  it('prints pretty lines for a person at a terminal and JSON into a pipe or file', () => {
+    expect(chooseLogFormat({}, terminal)).toBe('pretty');
+    expect(chooseLogFormat({}, pipe)).toBe('json');
+  });
+
+  it('lets LOG_FORMAT override what the output is', () => {
+    expect(chooseLogFormat({ LOG_FORMAT: 'json' }, terminal)).toBe('json');
+    expect(chooseLogFormat({ LOG_FORMAT: 'pretty' }, pipe)).toBe('pretty');
+    expect(chooseLogFormat({ LOG_FORMAT: '' }, terminal)).toBe('pretty');
+  });
+
+  it('refuses a LOG_FORMAT it does not know', () => {
+    expect(() => chooseLogFormat({ LOG_FORMAT: 'yaml' }, terminal)).toThrow(/json or pretty/);
+  });
+});
+
+describe('pretty log lines', () => {
+  it('show time, level, service and message on one line, without pid and hostname', () => {
+    const lines: string[] = [];
+    const logger = createLogger('strategy', {
+      format: 'pretty',
+      destination: { write: (line: string) => lines.push(line) },
+    });
+    logger.info({ port: 50051 }, 'strategy service listening');
+    // Colours follow the terminal (FORCE_COLOR, NO_COLOR); the text is what matters here.
+    expect(lines).toHaveLength(1);
+    expect(stripVTControlCharacters(lines[0] ?? '')).toMatch(
+      /^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: strategy · strategy service listening \{"port":50051\}\n$/,
+    );
+  });
+
+  it('turn a JSON line from another process into the same form', () => {
+    const json = JSON.stringify({
+      level: 'warn',
+      time: '2026-01-01T00:00:00.000Z',
+      service: 'persona',
+      pid: 7,
+      msg: 'slow',
+    });
+    expect(prettyLogLine({ colorize: false })(json)).toMatch(/^\[[\d:.]+\] WARN: persona · slow\n$/);
   });
 });
 

@@ -1,17 +1,29 @@
 import { hostname } from 'node:os';
 import { type DestinationStream, type LevelWithSilent, type Logger, pino } from 'pino';
 import { requestContext } from './context.js';
+import { chooseLogFormat, type LogFormat, prettyDestination } from './format.js';
 
 export type { Logger } from 'pino';
 
 export interface LoggerOptions {
   level?: LevelWithSilent;
-  /** Where JSON lines go; stdout when omitted. Tests pass a stream to read them back. */
+  /** Where lines go; stdout when omitted. Tests pass a stream to read them back. */
   destination?: DestinationStream;
+  /**
+   * On stdout: pretty on a terminal, JSON otherwise, unless LOG_FORMAT says (chooseLogFormat).
+   * A given destination gets JSON: it is read by code, not a person.
+   */
+  format?: LogFormat;
 }
 
-/** A JSON logger whose lines carry `service` and, inside a request context, `traceId` and `spaceId`. */
-export function createLogger(service: string, { level = 'info', destination }: LoggerOptions = {}): Logger {
+/**
+ * A logger whose lines carry `service` and, inside a request context, `traceId` and `spaceId`:
+ * JSON lines, or their one-line human form when a person reads stdout.
+ */
+export function createLogger(
+  service: string,
+  { level = 'info', destination, format = destination ? 'json' : chooseLogFormat() }: LoggerOptions = {},
+): Logger {
   const options: pino.LoggerOptions = {
     level,
     base: { service, pid: process.pid, hostname: hostname() },
@@ -26,5 +38,6 @@ export function createLogger(service: string, { level = 'info', destination }: L
         : { traceId: context.traceId, spaceId: context.spaceId };
     },
   };
+  if (format === 'pretty') return pino(options, prettyDestination(destination ?? process.stdout));
   return destination ? pino(options, destination) : pino(options);
 }
