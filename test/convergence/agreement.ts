@@ -55,7 +55,7 @@ async function settled(world: World, campaigns: CampaignClient[]): Promise<void>
   }
   expect(await idle(h.world, CAMPAIGN_CONSUMERS), 'campaign consumers idle').toBe(true);
   for (const { repos } of [h.persona, h.segments]) {
-    expect(await repos.storage.pending.oldest(1), 'unpublished outboxes').toEqual([]);
+    expect(await repos.storage.unpublished(), 'unpublished outboxes').toEqual([]);
   }
   expect(await idle(h.world, SELECTION_CONSUMERS), 'read model consumers idle').toBe(true);
 }

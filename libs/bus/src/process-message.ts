@@ -1,7 +1,7 @@
 import type { JetStreamClient, JsMsg } from 'nats';
 import type { z } from 'zod';
 import { type DeadLetterReason, errorText, publishDeadLetter } from './dead-letter.js';
-import { decodeEvent, type PrismEvent } from './envelope.js';
+import { decodeEvent, type EventContext, type PrismEvent } from './envelope.js';
 import type { BusLogger } from './logger.js';
 
 export interface Delivery {
@@ -10,6 +10,8 @@ export interface Delivery {
   redelivered: boolean;
   subject: string;
   streamSeq: number;
+  /** What the events this one causes carry over from it: its space and its trace. */
+  cause: EventContext;
 }
 
 export type EventHandler<T = unknown> = (event: PrismEvent<T>, delivery: Delivery) => Promise<void>;
@@ -120,6 +122,7 @@ export function messageProcessor<T>(cfg: ProcessorConfig<T>): (msg: JsMsg) => Pr
         redelivered: msg.redelivered,
         subject: msg.subject,
         streamSeq: msg.info.streamSequence,
+        cause: { space: event.prismspace, traceparent: event.traceparent },
       });
     } catch (err) {
       if (attempt < maxDeliver) {

@@ -1,4 +1,4 @@
-import { type EventHandler, kindOf, type PrismEvent } from '@prism/bus';
+import { type EventContext, type EventHandler, kindOf, type PrismEvent } from '@prism/bus';
 import type { CampaignEventData } from './campaign-events.js';
 import { campaignEventOf } from './campaign-events.js';
 import type { CampaignStates } from './campaign-state-store.js';
@@ -16,7 +16,7 @@ export interface CampaignFollower<Held> {
   startAt(space: string, campaignId: string, epoch: number): Promise<void>;
   advance(space: string, held: Held, epoch: number): Promise<void>;
   /** Empties the selection at `epoch` and queues the `...cleared` event in the same write. */
-  clear(event: PrismEvent, held: Held, cleared: { epoch: number; reason: ClearReason }): Promise<void>;
+  clear(cause: EventContext, held: Held, cleared: { epoch: number; reason: ClearReason }): Promise<void>;
 }
 
 /**
@@ -29,7 +29,7 @@ export function followCampaigns<Held>(
   campaignStates: CampaignStates,
   follower: CampaignFollower<Held>,
 ): EventHandler<CampaignEventData> {
-  return async (event) => {
+  return async (event, delivery) => {
     const change = campaignEventOf(kindOf(event), event.data);
     if (!change) return;
     const space = event.prismspace;
@@ -42,6 +42,6 @@ export function followCampaigns<Held>(
     // A duplicate key on start means a command created it meanwhile: the retry sees that one.
     if (!held) return follower.startAt(space, campaignId, decision.epoch);
     if (decision.kind === 'advance') return follower.advance(space, held, decision.epoch);
-    return follower.clear(event, held, decision);
+    return follower.clear(delivery.cause, held, decision);
   };
 }

@@ -24,6 +24,8 @@ export interface CallContext {
   spaceId: string;
   /** This call's span in the caller's trace (or a new trace), to propagate into events and outgoing calls. */
   traceparent: string;
+  /** What the events this call causes carry over from it: its space and its trace. */
+  cause: { space: string; traceparent: string };
   logger: Logger;
   deadline?: Date;
   metadata: Metadata;
@@ -104,6 +106,7 @@ async function inCallContext<T>(call: IncomingCall, work: (ctx: CallContext) => 
       return await work({
         spaceId: context.spaceId,
         traceparent,
+        cause: { space: context.spaceId, traceparent },
         logger,
         deadline: deadlineOf(call),
         metadata: call.metadata,

@@ -9,7 +9,7 @@ import {
 import { createGrpcServer, startMetricsServer, staticApiKeys } from '@prism/grpc';
 import type { Logger } from '@prism/log';
 import { descriptorSet } from '@prism/proto';
-import { type AggregateStorage, connectMongo, type OutboxDocumentRef, OutboxRelay } from '@prism/store';
+import { type AggregateStorage, connectMongo, OutboxRelay } from '@prism/store';
 import type { Db } from 'mongodb';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 
@@ -44,8 +44,6 @@ export interface ServiceParts {
 export interface RuntimeParts<Repos> {
   repos: Repos;
   bus: Bus;
-  /** Called after a write queued events on a document, so the relay publishes them now. */
-  eventsQueued: (document: OutboxDocumentRef) => void;
 }
 
 export interface RunningOutboxService<Repos> {
@@ -76,7 +74,7 @@ export async function startOutboxService<Repos extends { storage: AggregateStora
   collectDefaultMetrics({ register: metrics });
   const relay = new OutboxRelay({ storage: repos.storage, metrics, publisher: bus.publisher, logger });
   relay.start();
-  const parts = await mount({ repos, bus, eventsQueued: (document) => relay.kick(document) });
+  const parts = await mount({ repos, bus });
 
   const server = createGrpcServer({
     service: name,

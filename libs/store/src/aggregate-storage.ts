@@ -1,6 +1,4 @@
 import type { Collection, Db } from 'mongodb';
-import { DocumentLocks, type DocumentLocksOptions } from './document-locks.js';
-import { insertIfAbsent } from './insert-if-absent.js';
 
 /** A document a write queued events on. */
 export interface OutboxDocumentRef {
@@ -9,52 +7,101 @@ export interface OutboxDocumentRef {
   id: string;
 }
 
-interface PendingMarker extends OutboxDocumentRef {
-  _id: string;
+/** A marker as the relay reads it: `since` is the time of the last write that queued events. */
+export interface PendingMarker extends OutboxDocumentRef {
   since: Date;
 }
 
-const markerId = (ref: OutboxDocumentRef) => `${ref.collection}/${ref.spaceId}/${ref.id}`;
+interface MarkerDocument extends PendingMarker {
+  _id: string;
+}
+
+export const refKey = (ref: OutboxDocumentRef) => `${ref.collection}/${ref.spaceId}/${ref.id}`;
 
 /**
- * Which documents may hold unpublished events, so the relay reads those and never scans
- * whole collections (FerretDB cannot index `outbox.0`: a scan of 200 documents took 13 ms).
- * A marker is written before the write that queues events and removed, under the document's
- * lock, only once its outbox is empty: a crash in between leaves a marker, never an event
- * without one.
+ * Which documents may hold unpublished events, so the relay reads those and never scans whole
+ * collections (FerretDB indexes nothing but `_id`). A writer marks a document before the write
+ * that queues events on it, so a crash in between leaves a marker, never an event without one.
+ *
+ * A marker is a lease, not a flag: it is removed only once its document's outbox is empty and
+ * nobody marked it for `leaseMs` (the removal is conditioned on the `since` it read). A writer
+ * marks, then writes within the same command, in milliseconds; the lease makes sure a marker is
+ * never removed between those two steps, which a plain "delete when empty" could not promise
+ * without a transaction.
  */
 export class PendingOutboxes {
-  private readonly markers: Collection<PendingMarker>;
+  private readonly markers: Collection<MarkerDocument>;
 
-  constructor(db: Db) {
-    this.markers = db.collection<PendingMarker>('_outbox_pending');
+  constructor(
+    db: Db,
+    readonly leaseMs = 10_000,
+  ) {
+    this.markers = db.collection<MarkerDocument>('_outbox_pending');
   }
 
   async mark(ref: OutboxDocumentRef): Promise<void> {
-    await insertIfAbsent(this.markers, { _id: markerId(ref), ...ref, since: new Date() });
+    const { collection, spaceId, id } = ref;
+    await this.markers.updateOne(
+      { _id: refKey(ref), spaceId },
+      { $set: { collection, spaceId, id, since: new Date() } },
+      { upsert: true },
+    );
   }
 
-  /** Oldest first, so a busy document cannot starve the others. */
-  async oldest(limit: number): Promise<OutboxDocumentRef[]> {
-    const markers = await this.markers.find({}).sort({ since: 1 }).limit(limit).toArray();
-    return markers.map(({ collection, spaceId, id }) => ({ collection, spaceId, id }));
+  /** Markers not refreshed for `quietMs`, oldest first (a busy document cannot starve the others). */
+  async quietFor(quietMs: number, limit: number): Promise<PendingMarker[]> {
+    const markers = await this.markers
+      .find({ since: { $lt: new Date(Date.now() - quietMs) } })
+      .sort({ since: 1 })
+      .limit(limit)
+      .toArray();
+    return markers.map(({ collection, spaceId, id, since }) => ({ collection, spaceId, id, since }));
   }
 
-  async unmark(ref: OutboxDocumentRef): Promise<void> {
-    await this.markers.deleteOne({ _id: markerId(ref), spaceId: ref.spaceId });
+  /** Removes a marker whose document is clean, unless a writer marked it again since it was read. */
+  async release(marker: PendingMarker): Promise<void> {
+    if (Date.now() - marker.since.getTime() < this.leaseMs) return;
+    await this.markers.deleteOne({ _id: refKey(marker), spaceId: marker.spaceId, since: marker.since });
   }
 }
 
-/** What every aggregate writer and the outbox relay of one database share. */
+/**
+ * What every aggregate writer and the outbox relay of one database share: the pending markers,
+ * and the wake-up a write gives the relay, so no caller has to tell the relay it wrote events.
+ */
 export class AggregateStorage {
-  readonly locks: DocumentLocks;
   readonly pending: PendingOutboxes;
+  private readonly listeners = new Set<(ref: OutboxDocumentRef) => void>();
 
   constructor(
     readonly db: Db,
-    lockOptions?: DocumentLocksOptions,
+    options: { leaseMs?: number } = {},
   ) {
-    this.locks = new DocumentLocks(db, lockOptions);
-    this.pending = new PendingOutboxes(db);
+    this.pending = new PendingOutboxes(db, options.leaseMs);
+  }
+
+  /** The relay listens here; returns the function that stops listening. */
+  onQueued(listener: (ref: OutboxDocumentRef) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Documents whose outbox still holds events: what the relay has yet to publish. */
+  async unpublished(limit = 100): Promise<OutboxDocumentRef[]> {
+    const markers = await this.pending.quietFor(-1, limit);
+    const held = await Promise.all(
+      markers.map(async ({ collection, spaceId, id }) => {
+        const doc = await this.db
+          .collection<{ _id: string; outbox?: unknown[] }>(collection)
+          .findOne({ _id: id, spaceId });
+        return (doc?.outbox?.length ?? 0) > 0 ? [{ collection, spaceId, id }] : [];
+      }),
+    );
+    return held.flat();
+  }
+
+  /** Called by writers once a write that queued events is stored. */
+  queued(ref: OutboxDocumentRef): void {
+    for (const listener of this.listeners) listener(ref);
   }
 }

@@ -1,10 +1,14 @@
-export { AggregateStorage, type OutboxDocumentRef, PendingOutboxes } from './aggregate-storage.js';
+/**
+ * @prism/store — MongoDB (or FerretDB) storage every service shares: aggregates behind
+ * `SpaceScopedCollection` (space id in every query, versioned conditional writes, events queued in
+ * the same write), the `OutboxRelay` that publishes them, and `reviseDocument` for projections.
+ * No locks and no transactions: every write that decides a race is one atomic document write.
+ */
+export { AggregateStorage, type OutboxDocumentRef } from './aggregate-storage.js';
 export { connectMongo, type MongoConnection } from './connection.js';
-export { DocumentLocks, type DocumentLocksOptions } from './document-locks.js';
-export { Inbox, type InboxOutcome } from './inbox.js';
 export { insertIfAbsent, isDuplicateKey } from './insert-if-absent.js';
-export { type OutboxEntry, outboxEntriesOf } from './outbox.js';
 export { OutboxRelay, type OutboxRelayOptions } from './relay.js';
+export { type Revised, type RevisedContent, reviseDocument } from './revisions.js';
 export {
   type AggregateDocument,
   type NewAggregate,

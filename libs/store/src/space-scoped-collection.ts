@@ -78,15 +78,19 @@ export class SpaceScopedCollection<T extends AggregateDocument> {
 
   async insert(spaceId: string, doc: NewAggregate<T>, events: readonly PrismEvent[]): Promise<T> {
     const full = { ...doc, spaceId, version: 1, outbox: outboxEntriesOf(events) } as unknown as T;
-    if (events.length > 0) await this.storage.pending.mark(this.ref(spaceId, doc._id));
+    const ref = this.ref(spaceId, doc._id);
+    if (events.length > 0) await this.storage.pending.mark(ref);
     const inserted = await insertIfAbsent(this.collection, full as Parameters<Collection<T>['insertOne']>[0]);
     if (!inserted) throw new AlreadyExists(this.resource, doc._id);
+    if (events.length > 0) this.storage.queued(ref);
     return full;
   }
 
   /**
-   * Applies `set` if the document is still at `expectedVersion`, raising the version and
-   * queueing `events` in the same single-document write. ABORTED when someone else won.
+   * Applies `set` if the document is still at `expectedVersion`, raising the version and queueing
+   * `events` in the same single-document write. ABORTED when someone else won. The condition and
+   * the write are one atomic update on MongoDB and on our FerretDB build (whose launcher patches
+   * FerretDB 1.x, which applied them as a read and a separate write: see atomic-update.test.ts).
    */
   async update(
     spaceId: string,
@@ -99,16 +103,16 @@ export class SpaceScopedCollection<T extends AggregateDocument> {
       $set: { ...set, version: expectedVersion + 1 },
       ...(events.length > 0 ? { $push: { outbox: { $each: outboxEntriesOf(events) } } } : {}),
     } as unknown as UpdateFilter<T>;
-    const after = await this.storage.locks.withLock(this.collection.collectionName, spaceId, id, async () => {
-      if (events.length > 0) await this.storage.pending.mark(this.ref(spaceId, id));
-      return this.collection.findOneAndUpdate(
-        this.live(spaceId, { _id: id, version: expectedVersion } as unknown as ScopedFilter<T>),
-        update,
-        { returnDocument: 'after' },
-      );
-    });
-    if (after) return after as T;
-    return this.conflictOrMissing(spaceId, id, expectedVersion);
+    const ref = this.ref(spaceId, id);
+    if (events.length > 0) await this.storage.pending.mark(ref);
+    const after = await this.collection.findOneAndUpdate(
+      this.live(spaceId, { _id: id, version: expectedVersion } as unknown as ScopedFilter<T>),
+      update,
+      { returnDocument: 'after' },
+    );
+    if (!after) return this.conflictOrMissing(spaceId, id, expectedVersion);
+    if (events.length > 0) this.storage.queued(ref);
+    return after as T;
   }
 
   /** Soft-deletes with the delete's events; the relay removes the document after publishing. */

@@ -25,7 +25,7 @@ export function startPersonaService(config: PersonaConfig, logger: Logger): Prom
       openRepositories,
       logger,
     },
-    async ({ repos, bus, eventsQueued }) => {
+    async ({ repos, bus }) => {
       const strategyClient = new StrategyServiceClient(
         config.STRATEGY_GRPC_ADDR,
         credentials.createInsecure(),
@@ -33,11 +33,10 @@ export function startPersonaService(config: PersonaConfig, logger: Logger): Prom
       const implementation = personaService({
         repos,
         strategy: strategyLookups(strategyClient),
-        eventsQueued,
       });
       return {
         service: [PersonaServiceService, implementation],
-        consumers: await startConsumers({ bus, repos, eventsQueued, logger }),
+        consumers: await startConsumers({ bus, repos, logger }),
         close: () => strategyClient.close(),
       };
     },

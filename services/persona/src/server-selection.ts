@@ -61,11 +61,9 @@ export function selectionHandlers(deps: PersonaServiceDeps): SelectionHandlers {
       if (membership.length > 0) throw new InvalidArgument(membership);
 
       const state = { strategyId, personaIds, epoch: expectedEpoch, updatedAt: now() };
-      const ctx = { space: call.spaceId, traceparent: call.traceparent };
       await writeSelection(call.spaceId, campaignId, state, [
-        personasSelected(ctx, { campaignId, ...state }),
+        personasSelected(call.cause, { campaignId, ...state }),
       ]);
-      deps.eventsQueued({ collection: 'campaign_selections', spaceId: call.spaceId, id: campaignId });
       return { selection: selectionToProto(campaignId, chosen, expectedEpoch) };
     }),
 

@@ -8,14 +8,10 @@ import * as requests from './requests.js';
 import { selectionHandlers } from './server-selection.js';
 import type { PersonaServiceDeps } from './service-deps.js';
 
-const ctxOf = (call: CallContext) => ({ space: call.spaceId, traceparent: call.traceparent });
-
 /** gRPC handlers: validate → load → domain rule → one document write (state + events). */
 export function personaService(deps: PersonaServiceDeps): PersonaServiceServer {
   const { personas, strategyRefs } = deps.repos;
   const now = deps.clock ?? (() => new Date());
-  const queuedOnPersona = (call: CallContext, id: string) =>
-    deps.eventsQueued({ collection: 'personas', spaceId: call.spaceId, id });
 
   /**
    * The strategy projection answers for strategies whose events arrived; one created a moment
@@ -38,9 +34,8 @@ export function personaService(deps: PersonaServiceDeps): PersonaServiceServer {
       const at = now();
       const doc = { _id: `persona_${uuidv7()}`, ...spec, createdAt: at, updatedAt: at };
       const created = await personas.insert(call.spaceId, doc, [
-        personaChanged(ctxOf(call), 'persona.created', { ...doc, version: 1 }),
+        personaChanged(call.cause, 'persona.created', { ...doc, version: 1 }),
       ]);
-      queuedOnPersona(call, doc._id);
       return { persona: personaToProto(created) };
     }),
 
@@ -68,7 +63,7 @@ export function personaService(deps: PersonaServiceDeps): PersonaServiceServer {
         ]);
       }
       const version = expectedVersion || current.version;
-      const event = personaChanged(ctxOf(call), 'persona.updated', {
+      const event = personaChanged(call.cause, 'persona.updated', {
         _id: personaId,
         ...spec,
         version: version + 1,
@@ -76,7 +71,6 @@ export function personaService(deps: PersonaServiceDeps): PersonaServiceServer {
       const updated = await personas.update(call.spaceId, personaId, version, { ...spec, updatedAt: now() }, [
         event,
       ]);
-      queuedOnPersona(call, personaId);
       return { persona: personaToProto(updated) };
     }),
 
@@ -86,9 +80,8 @@ export function personaService(deps: PersonaServiceDeps): PersonaServiceServer {
       const current = await personas.get(call.spaceId, personaId);
       const version = expectedVersion || current.version;
       await personas.remove(call.spaceId, personaId, version, [
-        personaDeleted(ctxOf(call), { _id: personaId, strategyId: current.strategyId, version: version + 1 }),
+        personaDeleted(call.cause, { _id: personaId, strategyId: current.strategyId, version: version + 1 }),
       ]);
-      queuedOnPersona(call, personaId);
       return {};
     }),
 

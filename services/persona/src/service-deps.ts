@@ -1,5 +1,4 @@
 import type { StrategyLookups } from '@prism/campaign';
-import type { OutboxDocumentRef } from '@prism/store';
 import type { PersonaRepositories } from './store/repositories.js';
 
 /**
@@ -9,7 +8,5 @@ import type { PersonaRepositories } from './store/repositories.js';
 export interface PersonaServiceDeps {
   repos: PersonaRepositories;
   strategy: StrategyLookups;
-  /** Called after a write queued events on a document, so the outbox relay publishes them now. */
-  eventsQueued: (document: OutboxDocumentRef) => void;
   clock?: () => Date;
 }

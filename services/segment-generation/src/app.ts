@@ -30,7 +30,7 @@ export function startSegmentsService(
       openRepositories,
       logger,
     },
-    async ({ repos, bus, eventsQueued }) => {
+    async ({ repos, bus }) => {
       const strategyClient = new StrategyServiceClient(
         config.STRATEGY_GRPC_ADDR,
         credentials.createInsecure(),
@@ -46,11 +46,10 @@ export function startSegmentsService(
         strategy: strategyLookups(strategyClient),
         readProfiles: profileReader(profileClient),
         ...(languageModel && { languageModel }),
-        eventsQueued,
       });
       return {
         service: [SegmentGenerationServiceService, implementation],
-        consumers: await startConsumers({ bus, repos, eventsQueued, logger }),
+        consumers: await startConsumers({ bus, repos, logger }),
         close() {
           strategyClient.close();
           profileClient.close();

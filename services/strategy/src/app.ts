@@ -26,8 +26,8 @@ export function startStrategyService(
       openRepositories,
       logger,
     },
-    async ({ repos, bus, eventsQueued }) => ({
-      service: [StrategyServiceService, strategyService({ repos, eventsQueued })],
+    async ({ repos, bus }) => ({
+      service: [StrategyServiceService, strategyService({ repos })],
       consumers: [
         await consumePersonaEvents(bus, repos.personas, logger),
         ...(await consumeSelectionEvents(bus, repos.selections, logger)),

@@ -1,7 +1,6 @@
 import { FailedPrecondition, type StrategyFailure } from '@prism/errors';
 import { type CallContext, pageTokenAfter, parseRequest, unary } from '@prism/grpc';
 import type { StrategyServiceServer } from '@prism/proto/prism/strategy/v1/strategy';
-import type { OutboxDocumentRef } from '@prism/store';
 import { v7 as uuidv7 } from 'uuid';
 import { currentSelection } from './domain/audience-selection.js';
 import { type CampaignChange, type StrategyFacts, selectStrategy, setApproach } from './domain/campaign.js';
@@ -19,8 +18,6 @@ import type { StrategyRepositories } from './store/repositories.js';
 
 export interface StrategyServiceDeps {
   repos: StrategyRepositories;
-  /** Called after a write queued events on a document, so the outbox relay publishes them now. */
-  eventsQueued: (document: OutboxDocumentRef) => void;
   clock?: () => Date;
 }
 
@@ -28,7 +25,6 @@ export interface StrategyServiceDeps {
 export function strategyService(deps: StrategyServiceDeps): StrategyServiceServer {
   const { strategies, campaigns, personas } = deps.repos;
   const now = deps.clock ?? (() => new Date());
-  const ctxOf = (call: CallContext) => ({ space: call.spaceId, traceparent: call.traceparent });
 
   async function strategyFacts(spaceId: string, strategyId?: string): Promise<StrategyFacts | undefined> {
     if (!strategyId) return undefined;
@@ -43,11 +39,6 @@ export function strategyService(deps: StrategyServiceDeps): StrategyServiceServe
     return campaignToProto(doc, facts ?? (await strategyFacts(spaceId, doc.strategyId)));
   }
 
-  const queuedOnStrategy = (call: CallContext, id: string) =>
-    deps.eventsQueued({ collection: 'strategies', spaceId: call.spaceId, id });
-  const queuedOnCampaign = (call: CallContext, id: string) =>
-    deps.eventsQueued({ collection: 'campaigns', spaceId: call.spaceId, id });
-
   async function applyCampaignChange(
     call: CallContext,
     doc: CampaignDocument,
@@ -55,7 +46,7 @@ export function strategyService(deps: StrategyServiceDeps): StrategyServiceServe
     facts: StrategyFacts | undefined,
   ) {
     if (change.events.length === 0) return presentCampaign(call.spaceId, doc, facts);
-    const events = campaignChangeEvents(ctxOf(call), doc._id, change.state.strategyId, change.events);
+    const events = campaignChangeEvents(call.cause, doc._id, change.state.strategyId, change.events);
     const { strategyId, approach, epoch } = change.state;
     const updated = await campaigns.update(
       call.spaceId,
@@ -64,7 +55,6 @@ export function strategyService(deps: StrategyServiceDeps): StrategyServiceServe
       { strategyId, approach, epoch, updatedAt: now() },
       events,
     );
-    queuedOnCampaign(call, doc._id);
     return presentCampaign(call.spaceId, updated, facts);
   }
 
@@ -74,9 +64,8 @@ export function strategyService(deps: StrategyServiceDeps): StrategyServiceServe
       const at = now();
       const doc = { _id: `strat_${uuidv7()}`, ...spec, createdAt: at, updatedAt: at };
       const created = await strategies.insert(call.spaceId, doc, [
-        strategyChanged(ctxOf(call), 'strategy.created', { ...doc, version: 1 }),
+        strategyChanged(call.cause, 'strategy.created', { ...doc, version: 1 }),
       ]);
-      queuedOnStrategy(call, doc._id);
       return { strategy: strategyToProto(created, 0) };
     }),
 
@@ -100,7 +89,7 @@ export function strategyService(deps: StrategyServiceDeps): StrategyServiceServe
       const { strategyId, spec, expectedVersion } = parseRequest(requests.updateStrategyRequest, request);
       const current = await strategies.get(call.spaceId, strategyId);
       const version = expectedVersion || current.version;
-      const event = strategyChanged(ctxOf(call), 'strategy.updated', {
+      const event = strategyChanged(call.cause, 'strategy.updated', {
         _id: strategyId,
         ...spec,
         version: version + 1,
@@ -112,7 +101,6 @@ export function strategyService(deps: StrategyServiceDeps): StrategyServiceServe
         { ...spec, updatedAt: now() },
         [event],
       );
-      queuedOnStrategy(call, strategyId);
       return { strategy: await presentStrategy(call.spaceId, updated) };
     }),
 
@@ -128,9 +116,8 @@ export function strategyService(deps: StrategyServiceDeps): StrategyServiceServe
       }
       const version = expectedVersion || current.version;
       await strategies.remove(call.spaceId, strategyId, version, [
-        strategyDeleted(ctxOf(call), strategyId, version + 1),
+        strategyDeleted(call.cause, strategyId, version + 1),
       ]);
-      queuedOnStrategy(call, strategyId);
       return {};
     }),
 
@@ -145,8 +132,7 @@ export function strategyService(deps: StrategyServiceDeps): StrategyServiceServe
         createdAt: at,
         updatedAt: at,
       };
-      const created = await campaigns.insert(call.spaceId, doc, [campaignCreated(ctxOf(call), doc)]);
-      queuedOnCampaign(call, doc._id);
+      const created = await campaigns.insert(call.spaceId, doc, [campaignCreated(call.cause, doc)]);
       return { campaign: await presentCampaign(call.spaceId, created) };
     }),
 
@@ -193,9 +179,8 @@ export function strategyService(deps: StrategyServiceDeps): StrategyServiceServe
       const { campaignId, expectedVersion } = parseRequest(requests.deleteCampaignRequest, request);
       const current = await campaigns.get(call.spaceId, campaignId);
       await campaigns.remove(call.spaceId, campaignId, expectedVersion || current.version, [
-        campaignDeleted(ctxOf(call), campaignId, current.epoch),
+        campaignDeleted(call.cause, campaignId, current.epoch),
       ]);
-      queuedOnCampaign(call, campaignId);
       return {};
     }),
 

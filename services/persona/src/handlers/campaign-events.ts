@@ -1,13 +1,11 @@
 import type { EventHandler } from '@prism/bus';
 import { type CampaignEventData, followCampaigns } from '@prism/campaign';
-import type { OutboxDocumentRef } from '@prism/store';
 import { personasCleared } from '../events/persona-events.js';
 import type { SelectionDocument } from '../store/documents.js';
 import type { PersonaRepositories } from '../store/repositories.js';
 
 export interface CampaignHandlerDeps {
   repos: PersonaRepositories;
-  eventsQueued: (document: OutboxDocumentRef) => void;
   clock?: () => Date;
 }
 
@@ -24,14 +22,11 @@ export function campaignEventHandler(deps: CampaignHandlerDeps): EventHandler<Ca
     async advance(space, selection, epoch) {
       await selections.update(space, selection._id, selection.version, { epoch, updatedAt: now() }, []);
     },
-    async clear(event, selection, { epoch, reason }) {
-      const space = event.prismspace;
+    async clear(cause, selection, { epoch, reason }) {
       const campaignId = selection._id;
-      const ctx = { space, traceparent: event.traceparent };
-      const cleared = personasCleared(ctx, { campaignId, epoch, reason });
+      const cleared = personasCleared(cause, { campaignId, epoch, reason });
       const set = { personaIds: [], epoch, updatedAt: now() };
-      await selections.update(space, campaignId, selection.version, set, [cleared]);
-      deps.eventsQueued({ collection: 'campaign_selections', spaceId: space, id: campaignId });
+      await selections.update(cause.space, campaignId, selection.version, set, [cleared]);
     },
   });
 }

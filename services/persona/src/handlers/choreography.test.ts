@@ -89,11 +89,9 @@ describe('selection choreography', () => {
       (e) => e.subject === campaign.id && (e.data as { to: string }).to === 'AUDIENCE_APPROACH_AI_SEGMENTS',
     );
     const redelivered = decodeEvent(encodeEvent(changed!), campaignEventData);
-    const handle = campaignEventHandler({
-      repos: h.persona.repos,
-      eventsQueued: () => h.persona.relay.kick(),
-    });
-    const delivery = { attempt: 2, redelivered: true, subject: '', streamSeq: 0 };
+    const handle = campaignEventHandler({ repos: h.persona.repos });
+    const cause = { space: redelivered.prismspace, traceparent: redelivered.traceparent };
+    const delivery = { attempt: 2, redelivered: true, subject: '', streamSeq: 0, cause };
     await handle(redelivered, delivery);
     await handle(redelivered, delivery);
     await h.persona.relay.drainOnce();

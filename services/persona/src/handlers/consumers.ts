@@ -1,7 +1,6 @@
 import { type Bus, type ConsumerHandle, startConsumer, streamName, subjectOf } from '@prism/bus';
 import { campaignEventData } from '@prism/campaign';
 import type { Logger } from '@prism/log';
-import type { OutboxDocumentRef } from '@prism/store';
 import type { PersonaRepositories } from '../store/repositories.js';
 import { campaignEventHandler } from './campaign-events.js';
 import { personaDeletedData, personaDeletedHandler } from './persona-deletions.js';
@@ -10,7 +9,6 @@ import { strategyEventData, strategyEventHandler } from './strategy-events.js';
 export interface ConsumerDeps {
   bus: Bus;
   repos: PersonaRepositories;
-  eventsQueued: (document: OutboxDocumentRef) => void;
   logger: Logger;
 }
 

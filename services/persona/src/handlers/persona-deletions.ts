@@ -1,5 +1,4 @@
 import type { EventHandler } from '@prism/bus';
-import type { OutboxDocumentRef } from '@prism/store';
 import { z } from 'zod';
 import { withoutPersona } from '../domain/selection.js';
 import { personasCleared, personasSelected } from '../events/persona-events.js';
@@ -16,15 +15,13 @@ const PAGE = 100;
  */
 export function personaDeletedHandler(deps: {
   repos: PersonaRepositories;
-  eventsQueued: (document: OutboxDocumentRef) => void;
   clock?: () => Date;
 }): EventHandler<PersonaDeletedData> {
   const { selections } = deps.repos;
   const now = deps.clock ?? (() => new Date());
-  return async (event) => {
-    const space = event.prismspace;
+  return async (event, { cause: ctx }) => {
+    const { space } = ctx;
     const { personaId } = event.data;
-    const ctx = { space, traceparent: event.traceparent };
     let after: string | undefined;
     do {
       const page = await selections.list(space, { personaIds: personaId }, PAGE, after);
@@ -44,7 +41,6 @@ export function personaDeletedHandler(deps: {
           { personaIds: next.personaIds, updatedAt: now() },
           [published],
         );
-        deps.eventsQueued({ collection: 'campaign_selections', spaceId: space, id: campaignId });
       }
     } while (after);
   };

@@ -27,7 +27,7 @@ export async function openRepositories(db: Db): Promise<PersonaRepositories> {
   return {
     personas,
     selections,
-    campaignStates: new CampaignStates(db, storage.locks),
+    campaignStates: new CampaignStates(db),
     strategyRefs: new StrategyRefs(db),
     storage,
   };

@@ -1,7 +1,6 @@
 import { type CampaignStates, requireEpoch, type StrategyLookups } from '@prism/campaign';
 import { FailedPrecondition, NotFound, type SegmentGenerationFailure } from '@prism/errors';
 import type { CallContext } from '@prism/grpc';
-import type { OutboxDocumentRef } from '@prism/store';
 import { v7 as uuidv7 } from 'uuid';
 import {
   type LanguageModelConfig,
@@ -23,7 +22,6 @@ export interface GenerationJobDeps {
   readProfiles: ProfileReader;
   /** Rewrites names and copy when configured; the statistical description stands without one. */
   languageModel?: LanguageModelConfig;
-  eventsQueued: (document: OutboxDocumentRef) => void;
   clock?: () => Date;
 }
 
@@ -155,11 +153,7 @@ async function store(
     generatedAt: now,
     updatedAt: now,
   };
-  const event = segmentsGenerated(
-    { space: call.spaceId, traceparent: call.traceparent },
-    { campaignId: request.campaignId, ...fields },
-  );
+  const event = segmentsGenerated(call.cause, { campaignId: request.campaignId, ...fields });
   await replaceGeneration(deps.repos, call.spaceId, request.campaignId, fields, [event]);
-  deps.eventsQueued({ collection: 'campaign_segments', spaceId: call.spaceId, id: request.campaignId });
   return fields;
 }

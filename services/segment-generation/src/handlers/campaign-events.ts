@@ -1,13 +1,11 @@
 import type { EventHandler } from '@prism/bus';
 import { type CampaignEventData, followCampaigns } from '@prism/campaign';
-import type { OutboxDocumentRef } from '@prism/store';
 import { segmentsCleared } from '../events/segment-events.js';
 import type { CampaignSegmentsDocument } from '../store/documents.js';
 import type { SegmentRepositories } from '../store/repositories.js';
 
 export interface CampaignHandlerDeps {
   repos: SegmentRepositories;
-  eventsQueued: (document: OutboxDocumentRef) => void;
   clock?: () => Date;
 }
 
@@ -27,16 +25,11 @@ export function campaignEventHandler(deps: CampaignHandlerDeps): EventHandler<Ca
     async advance(space, held, epoch) {
       await campaignSegments.update(space, held._id, held.version, { epoch, updatedAt: now() }, []);
     },
-    async clear(event, held, { epoch, reason }) {
-      const space = event.prismspace;
+    async clear(cause, held, { epoch, reason }) {
       const campaignId = held._id;
-      const cleared = segmentsCleared(
-        { space, traceparent: event.traceparent },
-        { campaignId, epoch, reason },
-      );
+      const cleared = segmentsCleared(cause, { campaignId, epoch, reason });
       const set = { ...NOTHING_GENERATED, strategyId: held.strategyId, epoch, updatedAt: now() };
-      await campaignSegments.update(space, campaignId, held.version, set, [cleared]);
-      deps.eventsQueued({ collection: 'campaign_segments', spaceId: space, id: campaignId });
+      await campaignSegments.update(cause.space, campaignId, held.version, set, [cleared]);
     },
   });
 }

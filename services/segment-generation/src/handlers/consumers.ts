@@ -1,14 +1,12 @@
 import { type Bus, type ConsumerHandle, startConsumer, streamName, subjectOf } from '@prism/bus';
 import { campaignEventData } from '@prism/campaign';
 import type { Logger } from '@prism/log';
-import type { OutboxDocumentRef } from '@prism/store';
 import type { SegmentRepositories } from '../store/repositories.js';
 import { campaignEventHandler } from './campaign-events.js';
 
 export interface ConsumerDeps {
   bus: Bus;
   repos: SegmentRepositories;
-  eventsQueued: (document: OutboxDocumentRef) => void;
   logger: Logger;
 }
 

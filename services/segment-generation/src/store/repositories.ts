@@ -22,7 +22,7 @@ export async function openRepositories(db: Db): Promise<SegmentRepositories> {
   return {
     campaignSegments,
     segmentRefs: db.collection<SegmentRefDocument>('segment_refs'),
-    campaignStates: new CampaignStates(db, storage.locks),
+    campaignStates: new CampaignStates(db),
     storage,
   };
 }

@@ -1,4 +1,4 @@
-import type { DocumentLocks } from '@prism/store';
+import { reviseDocument } from '@prism/store';
 import type { Collection, Db } from 'mongodb';
 import {
   type AudienceSelection,
@@ -9,6 +9,7 @@ import {
 interface AudienceSelectionDocument extends AudienceSelection {
   _id: string;
   spaceId: string;
+  revision?: number;
 }
 
 const COLLECTION = 'campaign_audience_selections';
@@ -17,27 +18,25 @@ const COLLECTION = 'campaign_audience_selections';
 export class AudienceSelectionProjection {
   private readonly docs: Collection<AudienceSelectionDocument>;
 
-  constructor(
-    db: Db,
-    private readonly locks: DocumentLocks,
-  ) {
+  constructor(db: Db) {
     this.docs = db.collection<AudienceSelectionDocument>(COLLECTION);
   }
 
-  /** Under the document's lock: the two consumers (personas, segments) write the same document. */
+  /** A conditional write: the two consumers (personas, segments) write the same document. */
   async apply(spaceId: string, campaignId: string, event: AudienceSelectionEvent): Promise<void> {
-    await this.locks.withLock(COLLECTION, spaceId, campaignId, async () => {
-      const next = applySelectionEvent(await this.of(spaceId, campaignId), event);
-      if (next)
-        await this.docs.replaceOne({ _id: campaignId, spaceId }, { ...next, spaceId }, { upsert: true });
-    });
+    await reviseDocument(this.docs, spaceId, campaignId, (current) =>
+      applySelectionEvent(selectionOf(current), event),
+    );
   }
 
   async of(spaceId: string, campaignId: string): Promise<AudienceSelection> {
-    const doc = await this.docs.findOne({ _id: campaignId, spaceId });
-    return {
-      ...(doc?.personas && { personas: doc.personas }),
-      ...(doc?.segments && { segments: doc.segments }),
-    };
+    return selectionOf((await this.docs.findOne({ _id: campaignId, spaceId })) ?? undefined);
   }
+}
+
+function selectionOf(doc: AudienceSelectionDocument | undefined): AudienceSelection {
+  return {
+    ...(doc?.personas && { personas: doc.personas }),
+    ...(doc?.segments && { segments: doc.segments }),
+  };
 }

@@ -29,7 +29,7 @@ export async function openRepositories(db: Db): Promise<StrategyRepositories> {
   );
   await strategies.ensureIndexes();
   await campaigns.ensureIndexes([{ strategyId: 1 }]);
-  const personas = new StrategyPersonaProjection(db, storage.locks);
-  const selections = new AudienceSelectionProjection(db, storage.locks);
+  const personas = new StrategyPersonaProjection(db);
+  const selections = new AudienceSelectionProjection(db);
   return { strategies, campaigns, personas, selections, storage };
 }

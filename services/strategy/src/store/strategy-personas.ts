@@ -1,4 +1,4 @@
-import type { DocumentLocks } from '@prism/store';
+import { reviseDocument } from '@prism/store';
 import type { Collection, Db } from 'mongodb';
 import {
   applyPersonaEvent,
@@ -10,6 +10,7 @@ import {
 interface StrategyPersonasDocument extends StrategyPersonas {
   _id: string;
   spaceId: string;
+  revision?: number;
 }
 
 const COLLECTION = 'strategy_personas';
@@ -21,19 +22,14 @@ const COLLECTION = 'strategy_personas';
 export class StrategyPersonaProjection {
   private readonly docs: Collection<StrategyPersonasDocument>;
 
-  constructor(
-    db: Db,
-    private readonly locks: DocumentLocks,
-  ) {
+  constructor(db: Db) {
     this.docs = db.collection<StrategyPersonasDocument>(COLLECTION);
   }
 
   async apply(spaceId: string, strategyId: string, event: PersonaMembershipEvent): Promise<void> {
-    await this.locks.withLock(COLLECTION, spaceId, strategyId, async () => {
-      const current = await this.docs.findOne({ _id: strategyId, spaceId });
-      const next = applyPersonaEvent(current ?? noPersonas, event);
-      await this.docs.replaceOne({ _id: strategyId, spaceId }, { ...next, spaceId }, { upsert: true });
-    });
+    await reviseDocument(this.docs, spaceId, strategyId, (current) =>
+      applyPersonaEvent(current ?? noPersonas, event),
+    );
   }
 
   async countOf(spaceId: string, strategyId: string): Promise<number> {
