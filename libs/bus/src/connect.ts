@@ -1,6 +1,9 @@
 import { connect, type JetStreamClient, type JetStreamManager, type NatsConnection } from 'nats';
+import type { ConsumerHandle } from './consume.js';
+import { type BusLogger, stderrLogger } from './logger.js';
 import { type EventPublisher, jetStreamPublisher } from './publish.js';
 import { assertPrefix } from './streams.js';
+import { type Subscription, subscriber } from './subscription.js';
 
 export interface BusOptions {
   servers: string | string[];
@@ -8,6 +11,8 @@ export interface BusOptions {
   name: string;
   /** Subject prefix, `prism` in production; tests use a random one to stay isolated. */
   prefix: string;
+  /** Where its consumers log; stderr by default. */
+  logger?: BusLogger;
 }
 
 export interface Bus {
@@ -16,6 +21,8 @@ export interface Bus {
   jsm: JetStreamManager;
   prefix: string;
   publisher: EventPublisher;
+  /** Starts a durable consumer of `subscription.kinds` from the stream of the service that owns them. */
+  subscribe<T>(subscription: Subscription<T>): Promise<ConsumerHandle>;
   /** Drains: lets in-flight publishes and acks flush before the connection closes. */
   close(): Promise<void>;
 }
@@ -37,6 +44,7 @@ export async function connectBus(opts: BusOptions): Promise<Bus> {
       jsm,
       prefix: opts.prefix,
       publisher: jetStreamPublisher(js, opts.prefix),
+      subscribe: subscriber({ js, jsm, prefix: opts.prefix }, opts.logger ?? stderrLogger),
       async close() {
         if (!nc.isClosed()) await nc.drain();
       },

@@ -1,45 +1,37 @@
-export { type Bus, type BusOptions, connectBus } from './connect.js';
-export {
-  type ConsumerHandle,
-  type ConsumerOptions,
-  type Delivery,
-  type EventHandler,
-  startConsumer,
-} from './consume.js';
-export { type DeadLetterReason, DLQ_HEADERS, publishDeadLetter } from './dead-letter.js';
-export { type DurableSpec, ensureDurableConsumer, serverMaxDeliver } from './durable.js';
+/**
+ * Prism's event bus on NATS JetStream: CloudEvents envelopes, a stream per owning service,
+ * durable consumers that ack once the effect is stored and dead-letter what keeps failing.
+ *
+ * Main entry points: `connectBus` (a `Bus`: its `publisher` and `subscribe({ stream, durable,
+ * kinds, data, handler })`), `ensureServiceStreams` for the topology, `createEvent` /
+ * `eventProducer` to make events, and `streamName` / `subjectOf` for tests and tools that read
+ * streams directly. `startConsumer` is the lower-level consumer `subscribe` is built on.
+ *
+ * @module
+ */
+export { type Bus, connectBus } from './connect.js';
+export { type ConsumerHandle, type Delivery, type EventHandler, startConsumer } from './consume.js';
+export { DLQ_HEADERS, publishDeadLetter } from './dead-letter.js';
+export { ensureDurableConsumer } from './durable.js';
 export {
   createEvent,
   decodeEvent,
-  EVENT_KIND_PATTERN,
   type EventContext,
   encodeEvent,
   eventProducer,
   kindOf,
-  type NewEvent,
-  natsSubjectOf,
-  PREFIX_PATTERN,
   type PrismEvent,
-  prismEventSchema,
-  SPACE_ID_PATTERN,
   subjectOf,
 } from './envelope.js';
-export { InvalidEvent, PoisonMessage, type PoisonReason } from './errors.js';
 export { type BusLogger, silentLogger } from './logger.js';
-export {
-  type EventPublisher,
-  jetStreamPublisher,
-  type PublishOptions,
-  type PublishResult,
-  publishEvent,
-} from './publish.js';
+export { type EventPublisher, jetStreamPublisher } from './publish.js';
 export {
   deadLetterStreamName,
-  deadLetterStreamSubjects,
   deadLetterSubjectOf,
   ensureDeadLetterStream,
   ensureStream,
   type StreamSpec,
   streamName,
 } from './streams.js';
-export { ensureServiceStreams, type OwningService, streamSpecOf } from './topology.js';
+export type { Subscription } from './subscription.js';
+export { ensureServiceStreams, type OwningService } from './topology.js';
