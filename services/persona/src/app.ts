@@ -3,42 +3,34 @@ import { strategyLookups } from '@prism/campaign';
 import type { Logger } from '@prism/log';
 import { PersonaServiceService } from '@prism/proto/prism/persona/v1/persona';
 import { StrategyServiceClient } from '@prism/proto/prism/strategy/v1/strategy';
-import { type RunningOutboxService, startOutboxService } from '@prism/runtime';
-import type { PersonaConfig } from './config.js';
+import { type RunningOutboxService, type ServiceModule, startService } from '@prism/runtime';
+import { type PersonaConfig, personaConfigSchema } from './config.js';
 import { startConsumers } from './handlers/consumers.js';
-import { personaService } from './server.js';
+import { personaService as personaApi } from './server.js';
 import { openRepositories, type PersonaRepositories } from './store/repositories.js';
+
+/** The persona service: personas per strategy and each campaign's persona selection. */
+export const personaService = {
+  name: 'persona',
+  config: personaConfigSchema,
+  database: (config) => config.PERSONA_DB,
+  listen: (config) => ({ host: config.PERSONA_GRPC_HOST, port: config.PERSONA_GRPC_PORT }),
+  // The strategy stream too: this service consumes it, whichever service starts first.
+  streams: ['persona', 'strategy'],
+  openRepositories,
+  outbox: (repos) => repos.storage,
+  async parts({ config, repos, bus }) {
+    const strategyClient = new StrategyServiceClient(config.STRATEGY_GRPC_ADDR, credentials.createInsecure());
+    return {
+      grpc: [[PersonaServiceService, personaApi({ repos, strategy: strategyLookups(strategyClient) })]],
+      consumers: await startConsumers(bus, repos),
+      close: () => strategyClient.close(),
+    };
+  },
+} satisfies ServiceModule<typeof personaConfigSchema, PersonaRepositories>;
 
 export type RunningPersonaService = RunningOutboxService<PersonaRepositories>;
 
-/** Wires the persona service's parts together and starts serving. */
 export function startPersonaService(config: PersonaConfig, logger: Logger): Promise<RunningPersonaService> {
-  return startOutboxService(
-    {
-      name: 'persona',
-      env: config,
-      database: config.PERSONA_DB,
-      host: config.PERSONA_GRPC_HOST,
-      port: config.PERSONA_GRPC_PORT,
-      // The strategy stream too: this service consumes it, whichever service starts first.
-      streams: ['persona', 'strategy'],
-      openRepositories,
-      logger,
-    },
-    async ({ repos, bus }) => {
-      const strategyClient = new StrategyServiceClient(
-        config.STRATEGY_GRPC_ADDR,
-        credentials.createInsecure(),
-      );
-      const implementation = personaService({
-        repos,
-        strategy: strategyLookups(strategyClient),
-      });
-      return {
-        service: [PersonaServiceService, implementation],
-        consumers: await startConsumers({ bus, repos, logger }),
-        close: () => strategyClient.close(),
-      };
-    },
-  );
+  return startService(personaService, config, logger);
 }

@@ -1,11 +1,4 @@
-import { exitOnConfigError, loadConfig } from '@prism/config';
-import { stopOnSignals } from '@prism/grpc';
-import { createLogger } from '@prism/log';
-import { startPersonaService } from './app.js';
-import { personaConfigSchema } from './config.js';
+import { runService } from '@prism/runtime';
+import { personaService } from './app.js';
 
-const config = exitOnConfigError(() => loadConfig(personaConfigSchema));
-const logger = createLogger('persona', { level: config.LOG_LEVEL });
-const service = await startPersonaService(config, logger);
-
-stopOnSignals(service, logger);
+await runService(personaService);

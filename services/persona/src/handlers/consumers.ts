@@ -1,50 +1,36 @@
-import { type Bus, type ConsumerHandle, startConsumer, streamName, subjectOf } from '@prism/bus';
+import type { Bus, ConsumerHandle } from '@prism/bus';
 import { campaignEventData } from '@prism/campaign';
-import type { Logger } from '@prism/log';
 import type { PersonaRepositories } from '../store/repositories.js';
 import { campaignEventHandler } from './campaign-events.js';
 import { personaDeletedData, personaDeletedHandler } from './persona-deletions.js';
 import { strategyEventData, strategyEventHandler } from './strategy-events.js';
 
-export interface ConsumerDeps {
-  bus: Bus;
-  repos: PersonaRepositories;
-  logger: Logger;
-}
-
 /**
- * The service's durable consumers: strategy and campaign projections, persona deletions.
- * The streams must exist (app.ts ensures both through the shared topology).
+ * Every event this service follows, one durable consumer each: the strategy and campaign
+ * projections, and persona deletions. The streams are the ones app.ts declares.
  */
-export async function startConsumers(deps: ConsumerDeps): Promise<ConsumerHandle[]> {
-  const { bus, repos, logger } = deps;
-  const { js, jsm, prefix } = bus;
-  const strategyStream = streamName(prefix, 'strategy');
-  const common = { js, jsm, prefix, logger };
+export function startConsumers(bus: Bus, repos: PersonaRepositories): Promise<ConsumerHandle[]> {
   return Promise.all([
-    startConsumer({
-      ...common,
-      stream: strategyStream,
+    bus.subscribe({
+      stream: 'strategy',
       durable: 'persona_strategies',
-      filterSubject: subjectOf(prefix, '*', 'strategy.*'),
-      dataSchema: strategyEventData,
+      kinds: 'strategy.*',
+      data: strategyEventData,
       handler: strategyEventHandler(repos.strategyRefs),
     }),
-    startConsumer({
-      ...common,
-      stream: strategyStream,
+    bus.subscribe({
+      stream: 'strategy',
       durable: 'persona_campaigns',
-      filterSubject: subjectOf(prefix, '*', 'campaign.*'),
-      dataSchema: campaignEventData,
-      handler: campaignEventHandler(deps),
+      kinds: 'campaign.*',
+      data: campaignEventData,
+      handler: campaignEventHandler({ repos }),
     }),
-    startConsumer({
-      ...common,
-      stream: streamName(prefix, 'persona'),
+    bus.subscribe({
+      stream: 'persona',
       durable: 'persona_deletions',
-      filterSubject: subjectOf(prefix, '*', 'persona.deleted'),
-      dataSchema: personaDeletedData,
-      handler: personaDeletedHandler(deps),
+      kinds: 'persona.deleted',
+      data: personaDeletedData,
+      handler: personaDeletedHandler({ repos }),
     }),
   ]);
 }

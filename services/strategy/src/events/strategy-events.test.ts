@@ -1,4 +1,4 @@
-import { type PrismEvent, silentLogger, startConsumer, streamName, subjectOf } from '@prism/bus';
+import type { PrismEvent } from '@prism/bus';
 import { AudienceApproach, Gender } from '@prism/proto/prism/strategy/v1/strategy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callAs, keyOf, type StrategyHarness, startStrategyHarness } from '../testing/harness.js';
@@ -9,17 +9,12 @@ let stopConsumer: () => Promise<void>;
 
 beforeAll(async () => {
   h = await startStrategyHarness();
-  const { bus } = h;
   const consumers = await Promise.all(
     ['strategy.*', 'campaign.*'].map((kinds, i) =>
-      startConsumer({
-        js: bus.js,
-        jsm: bus.jsm,
-        prefix: bus.prefix,
-        stream: streamName(bus.prefix, 'strategy'),
+      h.bus.subscribe({
+        stream: 'strategy',
         durable: `watcher_${i}`,
-        filterSubject: subjectOf(bus.prefix, '*', kinds),
-        logger: silentLogger,
+        kinds,
         handler: async (event) => {
           received.push(event);
         },

@@ -1,18 +1,10 @@
-import {
-  type Bus,
-  type BusLogger,
-  type ConsumerHandle,
-  kindOf,
-  startConsumer,
-  streamName,
-  subjectOf,
-} from '@prism/bus';
+import { type EventHandler, kindOf } from '@prism/bus';
 import { z } from 'zod';
 import type { AudienceSelectionEvent } from '../domain/audience-selection.js';
 import type { AudienceSelectionProjection } from '../store/audience-selections.js';
 
 /** The fields of campaign.personas.* and campaign.segments.* payloads (prism.events.v1) read here. */
-const selectionData = z.object({
+export const selectionData = z.object({
   campaignId: z.string().min(1),
   epoch: z.coerce.number().int().min(1),
   personaIds: z.array(z.string()).optional(),
@@ -48,28 +40,9 @@ function selectionEventOf(kind: string, data: SelectionData): AudienceSelectionE
  * Follows what the persona and segment-generation services hold for each campaign, for
  * GetCampaignAudienceSelection. Idempotent by epoch (see domain/audience-selection.ts).
  */
-export function consumeSelectionEvents(
-  bus: Bus,
-  projection: AudienceSelectionProjection,
-  logger: BusLogger,
-): Promise<ConsumerHandle[]> {
-  const follow = (owner: 'persona' | 'segments', subject: string, durable: string) =>
-    startConsumer({
-      js: bus.js,
-      jsm: bus.jsm,
-      prefix: bus.prefix,
-      stream: streamName(bus.prefix, owner),
-      durable,
-      filterSubject: subjectOf(bus.prefix, '*', subject),
-      dataSchema: selectionData,
-      logger,
-      handler: async (event) => {
-        const change = selectionEventOf(kindOf(event), event.data);
-        if (change) await projection.apply(event.prismspace, event.data.campaignId, change);
-      },
-    });
-  return Promise.all([
-    follow('persona', 'campaign.personas.*', 'strategy_persona_selections'),
-    follow('segments', 'campaign.segments.*', 'strategy_segment_selections'),
-  ]);
+export function selectionHandler(projection: AudienceSelectionProjection): EventHandler<SelectionData> {
+  return async (event) => {
+    const change = selectionEventOf(kindOf(event), event.data);
+    if (change) await projection.apply(event.prismspace, event.data.campaignId, change);
+  };
 }

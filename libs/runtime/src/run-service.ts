@@ -1,0 +1,40 @@
+import { exitOnConfigError, loadConfig } from '@prism/config';
+import { createLogger, type Logger } from '@prism/log';
+import type { ConfigSchema, ServiceModule } from './service-module.js';
+import { startService } from './start-service.js';
+
+/**
+ * A service's main: its config from the environment (a readable list of what is wrong, exit 1),
+ * its logger, its start, and a graceful stop on SIGINT or SIGTERM.
+ */
+export async function runService<Schema extends ConfigSchema, Repos, Exposed>(
+  module: ServiceModule<Schema, Repos, Exposed>,
+): Promise<void> {
+  const config = exitOnConfigError(() => loadConfig(module.config));
+  const logger = createLogger(module.name, { level: config.LOG_LEVEL });
+  const service = await startService(module, config, logger);
+  stopOnSignals(service, logger);
+}
+
+/**
+ * Keeps the process alive until SIGINT or SIGTERM, then stops the service gracefully and exits.
+ * Ctrl-C in a terminal signals the whole process group and `npm start` then also sends
+ * SIGTERM: the first signal starts the shutdown, later ones are ignored.
+ */
+function stopOnSignals(service: { stop(): Promise<void> }, logger: Logger): void {
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal }, 'shutting down');
+      service.stop().then(
+        () => process.exit(0),
+        (err) => {
+          logger.error({ err }, 'unclean shutdown');
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
