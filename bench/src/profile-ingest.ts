@@ -57,7 +57,7 @@ export async function benchProfileService(infra: Infrastructure): Promise<Figure
     const logger = createLogger('profile', { level: 'warn', destination: logs });
     service = await startProfileService(config, logger);
     const stages = timePipelineStages(service);
-    const keys = await createSpace(`127.0.0.1:${service.grpcPort}`);
+    const keys = await createSpace(`127.0.0.1:${service.port}`);
     const cpuBefore = process.cpuUsage();
     const url = `http://127.0.0.1:${service.httpPort}`;
     const http = await load.run<IngestLoad>({ kind: 'ingest', url, writeKey: keys.writeKey, people: PEOPLE });
@@ -77,7 +77,7 @@ export async function benchProfileService(infra: Infrastructure): Promise<Figure
     const api = await load
       .run<{ runs: ProfileApiRun[]; peerRuns: ProfileApiRun[] }>({
         kind: 'api',
-        address: `127.0.0.1:${service.grpcPort}`,
+        address: `127.0.0.1:${service.port}`,
         apiKey: keys.apiKey,
         userIds: http.userIds,
         echoAddress: echo.address,

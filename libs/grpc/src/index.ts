@@ -5,7 +5,7 @@
  *
  * Main entry points: `createGrpcServer`, `unary` / `serverStream` with `parseRequest` for
  * handlers, the zod fields of request-fields (`resourceId`, `expectedEpoch`, `pageRequest`, …),
- * `callUnary` with `apiKeyMetadata` / `forwardedMetadata` for clients, and `stopOnSignals`.
+ * and `callUnary` with `apiKeyMetadata` / `forwardedMetadata` for clients.
  *
  * @module
  */
@@ -34,7 +34,6 @@ export {
   textList,
   trimmed,
 } from './request-fields.js';
-export { stopOnSignals } from './run-service.js';
 export { createGrpcServer, type GrpcServer, type GrpcServerOptions } from './server.js';
 export {
   type CallContext,

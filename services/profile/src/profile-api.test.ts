@@ -5,7 +5,7 @@ import { failureOf as failureOfAny } from '@prism/testing';
 import RudderAnalytics from '@rudderstack/rudder-sdk-node';
 import { headers as natsHeaders } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestSubjectOf } from './events/ingest-queue.js';
+import { ingestSubjectOf } from './pipeline/ingest-queue.js';
 import { ADMIN_KEY, type ProfileHarness, startProfileHarness } from './testing/harness.js';
 
 const failureOf = (pending: Promise<unknown>) => failureOfAny<ServiceError>(pending);

@@ -11,7 +11,7 @@ import type { ProfileServiceServer } from '@prism/proto/prism/profile/v1/profile
 import { matchesCondition } from '@prism/rules';
 import { PROFILE_ID, parseIdentifier } from './domain/identity/index.js';
 import { type ProfileState, traitValues } from './domain/profile-state.js';
-import type { IngestQueue } from './events/ingest-queue.js';
+import type { IngestQueue } from './pipeline/ingest-queue.js';
 import { parseTrackingRequest } from './http/parse.js';
 import { computedTraitToProto, keyFilter, profileEventToProto, profileToProto } from './mapping.js';
 import type { ProfileMaintenance } from './pipeline/maintenance.js';

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { connectBus } from '@prism/bus';
 import { createLogger, type LoggerOptions } from '@prism/log';
-import { openIngestQueue } from '../events/ingest-queue.js';
+import { openIngestQueue } from '../pipeline/ingest-queue.js';
 import { createTrackingHttpServer } from './server.js';
 
 /**

@@ -27,7 +27,7 @@ export function profileStarter(
         }),
         logger,
       ),
-    grpcPort: (service) => service.grpcPort,
+    grpcPort: (service) => service.port,
     connect: (address) => new ProfileServiceClient(address, credentials.createInsecure()),
   };
 }

@@ -8,7 +8,7 @@ import {
 import type { JetStreamClient, JetStreamManager, JsMsg } from 'nats';
 import type { TrackingMessage } from '../domain/tracking-message.js';
 import { parseTrackingRequest } from '../http/parse.js';
-import { ingestStreamSpec } from './ingest-queue.js';
+import { ingestStreamSpec } from '../pipeline/ingest-queue.js';
 
 export interface IngestApplier {
   /** Applies one space's messages in order; resolves once they are stored. */

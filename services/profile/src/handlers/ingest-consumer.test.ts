@@ -3,8 +3,8 @@ import { createLogger } from '@prism/log';
 import { eventually, isolatedInfra } from '@prism/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrackingMessage } from '../domain/tracking-message.js';
+import { ingestSubjectOf, openIngestQueue } from '../pipeline/ingest-queue.js';
 import { type IngestConsumer, startIngestConsumer } from './ingest-consumer.js';
-import { ingestSubjectOf, openIngestQueue } from './ingest-queue.js';
 
 const infra = isolatedInfra();
 const prefix = infra.subjectPrefix;
