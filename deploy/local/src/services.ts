@@ -1,3 +1,5 @@
+import { connect } from 'node:net';
+
 /** A port a service listens on, set through its environment variable (README: "Ports"). */
 export interface ServicePort {
   variable: string;
@@ -51,4 +53,21 @@ export function portOf(variable: string): number {
   const port = services.flatMap((s) => s.ports).find((p) => p.variable === variable);
   if (!port) throw new Error(`no port ${variable}`);
   return port.port;
+}
+
+/** The service ports something already listens on (another `npm start`, say): ours would fail. */
+export async function portsInUse(): Promise<string[]> {
+  const all = services.flatMap((s) =>
+    s.ports.map((p) => ({ name: `${s.name} ${p.protocol}`, port: p.port })),
+  );
+  const taken = await Promise.all(all.map(({ port }) => listening(port)));
+  return all.filter((_, i) => taken[i]).map(({ name, port }) => `${port} (${name})`);
+}
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => done(socket.end() !== undefined));
+    socket.once('error', () => done(false));
+  });
 }

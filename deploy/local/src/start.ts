@@ -7,7 +7,7 @@ import { demoWriteKey, exampleLookup, loadDemoProfiles } from './demo-profiles.j
 import { defineDemoComputedTraits } from './demo-traits.js';
 import { say } from './say.js';
 import { ServiceLogs } from './service-logs.js';
-import { grpcAddress, portOf, type ServiceProcess, services } from './services.js';
+import { grpcAddress, portOf, portsInUse, type ServiceProcess, services } from './services.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const DEMO_SPACE = 'demo';
@@ -28,6 +28,11 @@ async function main() {
   }
   // Before the infrastructure: a LOG_FORMAT it refuses leaves nothing running.
   const logs = new ServiceLogs(resolve(repoRoot, '.prism/logs'), repoRoot);
+  const busy = await portsInUse();
+  if (busy.length > 0) {
+    say(`already in use: port ${busy.join(', ')}; is another npm start running?`);
+    process.exit(1);
+  }
   const infra = await resolveInfrastructure();
   say(`NATS ${infra.natsUrl} · Mongo-wire ${infra.mongoUrl} (${infra.source})`);
 
