@@ -31,6 +31,6 @@ export const personaService = {
 
 export type RunningPersonaService = RunningOutboxService<PersonaRepositories>;
 
-export function startPersonaService(config: PersonaConfig, logger: Logger): Promise<RunningPersonaService> {
-  return startService(personaService, config, logger);
-}
+/** Starts it in this process: tests and benchmarks. */
+export const startPersonaService = (config: PersonaConfig, logger: Logger) =>
+  startService(personaService, config, logger);

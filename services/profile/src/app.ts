@@ -96,6 +96,6 @@ function sweepEvery(intervalMs: number, maintenance: ProfileMaintenance, logger:
 
 export type RunningProfileService = RunningService<ProfileRepositories, ProfileParts>;
 
-export function startProfileService(config: ProfileConfig, logger: Logger): Promise<RunningProfileService> {
-  return startService(profileService, config, logger);
-}
+/** Starts it in this process: tests and benchmarks. */
+export const startProfileService = (config: ProfileConfig, logger: Logger) =>
+  startService(profileService, config, logger);

@@ -48,9 +48,6 @@ export const segmentsService = {
 
 export type RunningSegmentsService = RunningOutboxService<SegmentRepositories>;
 
-export function startSegmentsService(
-  config: SegmentsConfig,
-  logger: Logger,
-): Promise<RunningSegmentsService> {
-  return startService(segmentsService, config, logger);
-}
+/** Starts it in this process: tests and benchmarks. */
+export const startSegmentsService = (config: SegmentsConfig, logger: Logger) =>
+  startService(segmentsService, config, logger);

@@ -24,9 +24,6 @@ export const strategyService = {
 
 export type RunningStrategyService = RunningOutboxService<StrategyRepositories>;
 
-export function startStrategyService(
-  config: StrategyConfig,
-  logger: Logger,
-): Promise<RunningStrategyService> {
-  return startService(strategyService, config, logger);
-}
+/** Starts it in this process: tests and benchmarks. */
+export const startStrategyService = (config: StrategyConfig, logger: Logger) =>
+  startService(strategyService, config, logger);
