@@ -12,7 +12,7 @@ import { type Group, type Restart, type Scenario, scenarioArb } from './converge
 import { restart, startWorld, type World } from './convergence/world.js';
 
 /**
- * ARCHITECTURE §2, property-based: random racing step-3 clicks (approach switches, strategy
+ * docs/architecture.md §3, property-based: random racing step-3 clicks (approach switches, strategy
  * switches, persona selections, segment generations, stale epochs included) with persona and
  * segment-generation restarts in between, then every service agrees on each campaign's last epoch,
  * nothing made under an older epoch survives and no clear or generation was applied twice.
@@ -102,7 +102,7 @@ async function runScenario(scenario: Scenario, tally: Tally): Promise<void> {
   }
 }
 
-describe('campaign approach switch (ARCHITECTURE §2)', () => {
+describe('campaign approach switch (docs/architecture.md §3)', () => {
   it(
     'converges on the last epoch after racing clicks, generations, stale epochs and follower restarts',
     async () => {

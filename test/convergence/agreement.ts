@@ -13,7 +13,7 @@ import { type CampaignClient, getCampaign } from './clicks.js';
 import { type ConvergenceWorld, SPACE } from './harness.js';
 import type { World } from './world.js';
 
-/** ARCHITECTURE §2's agreement, checked once the system is quiet after a scenario. */
+/** The agreement of docs/architecture.md §3, checked once the system is quiet after a scenario. */
 
 const CONVERGENCE_TIMEOUT_MS = 15_000;
 const REPLAY_MS_PER_EVENT = 50;

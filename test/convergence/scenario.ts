@@ -1,7 +1,7 @@
 import { AudienceApproach } from '@prism/proto/prism/strategy/v1/strategy';
 import fc from 'fast-check';
 
-/** The generated scenarios of the §2 convergence test: racing step-3 clicks, generations and restarts. */
+/** Scenarios of the convergence test (docs/architecture.md §3): racing clicks, generations, restarts. */
 
 export const CAMPAIGNS = 3;
 export const STRATEGIES = 2;

@@ -121,7 +121,7 @@ export function encodeEvent(event: PrismEvent): Uint8Array {
 
 /**
  * Parses and validates an envelope (and, given a schema, its payload: the consumer boundary of
- * §3). Anything unusable throws PoisonMessage, which no amount of redelivery can fix.
+ * docs/architecture.md §2). Anything unusable throws PoisonMessage, which no amount of redelivery can fix.
  */
 export function decodeEvent<T = unknown>(bytes: Uint8Array, dataSchema?: z.ZodType<T>): PrismEvent<T> {
   let text: string;

@@ -21,7 +21,7 @@ export interface CampaignFollower<Held> {
 
 /**
  * The consumer of the strategy service's campaign.* events every follower runs: it keeps the
- * campaign projection current and clears what the campaign has left behind (ARCHITECTURE §2).
+ * campaign projection current and clears what the campaign has left behind (docs/architecture.md §3).
  * Idempotent by epoch: a redelivered event finds the selection already at its epoch, so it
  * neither clears nor publishes twice (no Inbox needed, and none could cover the two writes).
  */

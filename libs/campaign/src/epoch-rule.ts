@@ -35,7 +35,7 @@ export type CampaignEvent =
 export type ClearReason = 'APPROACH_CHANGED' | 'STRATEGY_CHANGED' | 'PERSONAS_DELETED' | 'CAMPAIGN_DELETED';
 
 /**
- * The epoch rule of ARCHITECTURE §2: an event older than the stored epoch is ignored. Equal
+ * The epoch rule (docs/architecture.md §3): an event older than the stored epoch is ignored. Equal
  * epochs are applied, because strategy_selected and approach_changed→NONE share one and
  * produce the same state (and a crash after storing must be able to finish on redelivery).
  * A deletion is final; only the deletion itself may be applied again. Undefined = ignore.

@@ -7,7 +7,7 @@ import type { CampaignView } from './epoch-rule.js';
 
 /**
  * Synchronous reads of the strategy service, for when the event projections may lag a change
- * the caller has just made (ARCHITECTURE §1). Each call carries the caller's own credentials.
+ * the caller has just made (docs/architecture.md §1). Each call carries the caller's own credentials.
  */
 export interface StrategyLookups {
   strategyExists(call: CallContext, strategyId: string): Promise<boolean>;

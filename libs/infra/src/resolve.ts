@@ -23,7 +23,7 @@ export type LocalServer = 'nats' | 'ferretdb';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /**
- * A real NATS (JetStream) and a real Mongo-wire server, in ARCHITECTURE §7's order:
+ * A real NATS (JetStream) and a real Mongo-wire server, in the order of docs/architecture.md §5:
  * URLs from the environment, testcontainers when a Docker engine answers, otherwise
  * the local binaries deploy/local installs and starts.
  */

@@ -1,7 +1,7 @@
 import type { PrismEvent } from '@prism/bus';
 
 /**
- * One pending event in an aggregate's `outbox` array (ARCHITECTURE §4). The envelope is
+ * One pending event in an aggregate's `outbox` array (docs/architecture.md §4). The envelope is
  * kept as its JSON text so the relay can `$pullAll` the exact value it read back, which
  * both MongoDB and FerretDB match by equality.
  */

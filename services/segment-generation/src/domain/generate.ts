@@ -57,10 +57,11 @@ export type StageReporter = (
 ) => void;
 
 /**
- * ARCHITECTURE §6 as one pipeline: narrow the profiles (declared audience, then context),
- * engineer features, cluster (k-prototypes, k by silhouette), describe each cluster by what is
- * over-represented in it, and derive a rule reproducing it. Deterministic for a given seed.
- * Between stages it yields to the event loop, so progress reaches the caller as it happens.
+ * Segment generation (docs/architecture.md §1) as one pipeline: narrow the profiles (declared
+ * audience, then context), engineer features, cluster (k-prototypes, k by silhouette), describe
+ * each cluster by what is over-represented in it, and derive a rule reproducing it. Deterministic
+ * for a given seed. Between stages it yields to the event loop, so progress reaches the caller as
+ * it happens.
  */
 export async function generateSegments(input: GenerationInput, report: StageReporter): Promise<Generation> {
   report('ENGINEERING_FEATURES', 0, `${input.profiles.length} profiles`);

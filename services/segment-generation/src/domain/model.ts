@@ -11,7 +11,7 @@ export interface AudienceProfile {
   traits: Readonly<Record<string, unknown>>;
 }
 
-/** Which part of a segment's description a feature speaks to (ARCHITECTURE §6). */
+/** Which part of a segment's description a feature speaks to (docs/architecture.md §1). */
 export type FeatureGroup = 'demographic' | 'geographic' | 'psychographic' | 'behavioural';
 
 /** A numeric trait, standardised as (value − center) / scale; a missing value becomes 0 (the center). */

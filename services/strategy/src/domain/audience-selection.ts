@@ -23,7 +23,7 @@ export type AudienceSelectionEvent =
   | { kind: 'segments.cleared'; epoch: number };
 
 /**
- * The epoch rule (ARCHITECTURE §2) per part: an event older than what the part holds is ignored.
+ * The epoch rule (docs/architecture.md §3) per part: an event older than what the part holds is ignored.
  * An equal epoch is applied, because a selection may be replaced (or emptied by a persona's
  * deletion) without the campaign moving on. Undefined = nothing to store.
  */

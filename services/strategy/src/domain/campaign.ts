@@ -8,7 +8,7 @@ export type Approach = ApproachName;
 export interface CampaignState {
   strategyId?: string;
   approach: Approach;
-  /** Raised on every approach or strategy change (ARCHITECTURE §2). */
+  /** Raised on every approach or strategy change (docs/architecture.md §3). */
   epoch: number;
 }
 
