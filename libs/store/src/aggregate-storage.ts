@@ -1,10 +1,19 @@
 import type { Collection, Db } from 'mongodb';
+import type { OutboxEntry } from './outbox.js';
 
 /** A document a write queued events on. */
 export interface OutboxDocumentRef {
   collection: string;
   spaceId: string;
   id: string;
+}
+
+/** What a write tells the relay: where it queued events, and the document's whole outbox after it. */
+export interface QueuedEvents {
+  ref: OutboxDocumentRef;
+  outbox: OutboxEntry[];
+  /** The write deleted the document: it goes for good once these events are out. */
+  deleted: boolean;
 }
 
 /** A marker as the relay reads it: `since` is the time of the last write that queued events. */
@@ -31,6 +40,8 @@ export const refKey = (ref: OutboxDocumentRef) => `${ref.collection}/${ref.space
  */
 export class PendingOutboxes {
   private readonly markers: Collection<MarkerDocument>;
+  /** When this process last sent a mark per document: a lease it holds need not be renewed yet. */
+  private readonly markedAt = new Map<string, number>();
 
   constructor(
     db: Db,
@@ -39,13 +50,29 @@ export class PendingOutboxes {
     this.markers = db.collection<MarkerDocument>('_outbox_pending');
   }
 
+  /**
+   * Makes sure the document is marked for at least half a lease from now. A mark this process sent
+   * less than half a lease ago still stands (a marker outlives its last mark by a whole lease), so
+   * a busy document costs one marker write per half lease, not one per command.
+   */
   async mark(ref: OutboxDocumentRef): Promise<void> {
+    const key = refKey(ref);
+    const sentAt = Date.now();
+    if (sentAt - (this.markedAt.get(key) ?? Number.NEGATIVE_INFINITY) < this.leaseMs / 2) return;
     const { collection, spaceId, id } = ref;
     await this.markers.updateOne(
-      { _id: refKey(ref), spaceId },
-      { $set: { collection, spaceId, id, since: new Date() } },
+      { _id: key, spaceId },
+      { $set: { collection, spaceId, id, since: new Date(sentAt) } },
       { upsert: true },
     );
+    this.markedAt.set(key, sentAt);
+    this.forgetExpiredMarks(sentAt);
+  }
+
+  /** Bounded memory: marks older than half a lease are worth nothing, drop them now and then. */
+  private forgetExpiredMarks(now: number): void {
+    if (this.markedAt.size < 10_000) return;
+    for (const [key, at] of this.markedAt) if (now - at >= this.leaseMs / 2) this.markedAt.delete(key);
   }
 
   /** Markers not refreshed for `quietMs`, oldest first (a busy document cannot starve the others). */
@@ -71,7 +98,7 @@ export class PendingOutboxes {
  */
 export class AggregateStorage {
   readonly pending: PendingOutboxes;
-  private readonly listeners = new Set<(ref: OutboxDocumentRef) => void>();
+  private readonly listeners = new Set<(queued: QueuedEvents) => void>();
 
   constructor(
     readonly db: Db,
@@ -81,7 +108,7 @@ export class AggregateStorage {
   }
 
   /** The relay listens here; returns the function that stops listening. */
-  onQueued(listener: (ref: OutboxDocumentRef) => void): () => void {
+  onQueued(listener: (queued: QueuedEvents) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -101,7 +128,7 @@ export class AggregateStorage {
   }
 
   /** Called by writers once a write that queued events is stored. */
-  queued(ref: OutboxDocumentRef): void {
-    for (const listener of this.listeners) listener(ref);
+  queued(queued: QueuedEvents): void {
+    for (const listener of this.listeners) listener(queued);
   }
 }

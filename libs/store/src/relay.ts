@@ -5,6 +5,7 @@ import {
   type AggregateStorage,
   type OutboxDocumentRef,
   type PendingMarker,
+  type QueuedEvents,
   refKey,
 } from './aggregate-storage.js';
 import { eventOf, type OutboxEntry } from './outbox.js';
@@ -38,6 +39,19 @@ export interface OutboxRelayOptions {
   afterPublish?: (entry: OutboxEntry) => Promise<void> | void;
 }
 
+/** Published events of one document that its outbox still holds. */
+interface Clearing {
+  ref: OutboxDocumentRef;
+  entries: OutboxEntry[];
+  deleted: boolean;
+}
+
+/** A document to drain, with its outbox as a write left it when that is known. */
+interface Target {
+  ref: OutboxDocumentRef;
+  snapshot?: OutboxDocument;
+}
+
 /** `_id: {$in}` lists stay at or under what the patched FerretDB looks up by index. */
 const ID_LIST_MAX = 500;
 
@@ -57,14 +71,19 @@ export class OutboxRelay {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = true;
-  /** Documents woken by writes, drained before the next look at the markers. */
-  private readonly targets = new Map<string, OutboxDocumentRef>();
+  /** Documents woken by writes (with the outbox the write left, when known), drained before the markers. */
+  private readonly targets = new Map<string, Target>();
   private readonly metrics: RelayMetrics | undefined;
   private readonly stopListening: () => void;
+  /** Events published and not yet removed from their documents: passes skip them. */
+  private readonly publishedIds = new Set<string>();
+  /** What the next clearing write removes, per document. */
+  private readonly toClear = new Map<string, Clearing>();
+  private clearing: Promise<void> | undefined;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.metrics = options.metrics && new RelayMetrics(options.metrics);
-    this.stopListening = options.storage.onQueued((ref) => this.kick(ref));
+    this.stopListening = options.storage.onQueued((queued) => this.wake(queued));
   }
 
   start(): void {
@@ -72,12 +91,36 @@ export class OutboxRelay {
     this.schedule(0);
   }
 
-  /** Asks for a pass now; writes through the storage call it themselves. */
-  kick(target?: OutboxDocumentRef): void {
+  /** Asks for a pass now (over the markers, unless writes woke it for their documents). */
+  kick(): void {
     if (this.stopped) return;
-    if (target) this.targets.set(refKey(target), target);
     if (this.running) this.again = true;
     else this.schedule(0);
+  }
+
+  /**
+   * A write's wake-up. Its outbox snapshot spares the pass a read: it lists, in order, every event
+   * still queued on the document after that write. Two snapshots of one document before a pass
+   * may have arrived out of order, so then the pass reads the document instead.
+   */
+  private wake({ ref, outbox, deleted }: QueuedEvents): void {
+    const key = refKey(ref);
+    const known = this.targets.has(key);
+    this.targets.set(
+      key,
+      known
+        ? { ref }
+        : {
+            ref,
+            snapshot: {
+              _id: ref.id,
+              spaceId: ref.spaceId,
+              outbox,
+              ...(deleted && { deletedAt: new Date() }),
+            },
+          },
+    );
+    this.kick();
   }
 
   async stop(): Promise<void> {
@@ -85,16 +128,19 @@ export class OutboxRelay {
     this.stopListening();
     clearTimeout(this.timer);
     await this.running;
+    await this.flushClearing();
   }
 
   /** One pass over the pending documents (every marker, however young); returns events published. */
   async drainOnce(): Promise<number> {
     const markers = await this.options.storage.pending.quietFor(-1, this.options.batchSize ?? 100);
-    return this.drainMarked(markers);
+    const published = await this.drainMarked(markers);
+    await this.flushClearing();
+    return published;
   }
 
   private async drainMarked(markers: PendingMarker[]): Promise<number> {
-    const published = await this.drain(markers);
+    const published = await this.drain(markers.map((ref) => ({ ref })));
     // Released only after the pass: a marker whose document still holds events stays.
     await Promise.all(
       markers
@@ -106,7 +152,9 @@ export class OutboxRelay {
 
   private schedule(delayMs: number): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.pass(), delayMs);
+    // setTimeout(0) waits a millisecond or more: on the hot path that is a fifth of a command.
+    if (delayMs === 0) setImmediate(() => void this.pass());
+    else this.timer = setTimeout(() => void this.pass(), delayMs);
   }
 
   private async pass(): Promise<void> {
@@ -139,11 +187,13 @@ export class OutboxRelay {
     }
   }
 
-  /** Publishes and clears the outboxes of `refs`; says how many events went out and which are clean. */
-  private async drain(refs: OutboxDocumentRef[]): Promise<{ count: number; clean: Set<string> }> {
-    const byCollection = new Map<string, OutboxDocumentRef[]>();
-    for (const ref of refs)
-      byCollection.set(ref.collection, [...(byCollection.get(ref.collection) ?? []), ref]);
+  /** Publishes and clears the outboxes of `targets`; says how many events went out and which are clean. */
+  private async drain(targets: Target[]): Promise<{ count: number; clean: Set<string> }> {
+    const byCollection = new Map<string, Target[]>();
+    for (const target of targets) {
+      const name = target.ref.collection;
+      byCollection.set(name, [...(byCollection.get(name) ?? []), target]);
+    }
     const results = await Promise.all(
       [...byCollection].flatMap(([name, group]) =>
         chunks(group, ID_LIST_MAX).map((chunk) => this.drainCollection(name, chunk)),
@@ -155,23 +205,23 @@ export class OutboxRelay {
     };
   }
 
-  private async drainCollection(name: string, refs: OutboxDocumentRef[]) {
+  private async drainCollection(name: string, targets: Target[]) {
     const collection = this.options.storage.db.collection<OutboxDocument>(name);
     const clean = new Set<string>();
-    let docs: OutboxDocument[];
+    const unread = targets.filter((target) => !target.snapshot).map(({ ref }) => ref.id);
+    let docs: OutboxDocument[] = [];
     try {
-      docs = await collection.find({ _id: { $in: refs.map((ref) => ref.id) } }).toArray();
+      if (unread.length > 0) docs = await collection.find({ _id: { $in: unread } }).toArray();
     } catch (error) {
       this.options.logger.error({ err: error, collection: name }, 'outbox relay could not read; will retry');
       return { count: 0, clean };
     }
     const bySpaceAndId = new Map(docs.map((doc) => [`${doc.spaceId}/${doc._id}`, doc]));
-    const cleared: AnyBulkWriteOperation<OutboxDocument>[] = [];
     let count = 0;
     await Promise.all(
-      refs.map(async (ref) => {
-        const doc = bySpaceAndId.get(`${ref.spaceId}/${ref.id}`);
-        const entries = doc?.outbox ?? [];
+      targets.map(async ({ ref, snapshot }) => {
+        const doc = snapshot ?? bySpaceAndId.get(`${ref.spaceId}/${ref.id}`);
+        const entries = (doc?.outbox ?? []).filter((entry) => !this.publishedIds.has(entry.id));
         try {
           await this.publishInOrder(name, entries);
         } catch (error) {
@@ -185,15 +235,69 @@ export class OutboxRelay {
         }
         count += entries.length;
         clean.add(refKey(ref));
-        const key = { _id: ref.id, spaceId: ref.spaceId };
-        if (entries.length > 0)
-          cleared.push({ updateOne: { filter: key, update: { $pullAll: { outbox: entries } } } });
-        // A tombstone whose last events are out goes for good (the condition re-checks it atomically).
-        if (doc?.deletedAt) cleared.push({ deleteOne: { filter: { ...key, outbox: { $size: 0 } } } });
+        if (entries.length > 0 || doc?.deletedAt) this.queueClearing(ref, entries, Boolean(doc?.deletedAt));
       }),
     );
-    if (cleared.length > 0) await collection.bulkWrite(cleared, { ordered: true });
+    this.clearSoon();
     return { count, clean };
+  }
+
+  private queueClearing(ref: OutboxDocumentRef, entries: OutboxEntry[], deleted: boolean): void {
+    for (const entry of entries) this.publishedIds.add(entry.id);
+    const key = refKey(ref);
+    const queued = this.toClear.get(key);
+    this.toClear.set(key, { ref, entries: [...(queued?.entries ?? []), ...entries], deleted });
+  }
+
+  /**
+   * Clearing runs beside publishing, not in its way: a pass that published goes on to the next
+   * wake-ups while one bulk write per collection removes what it published (and removes
+   * tombstones whose last events are out). What fails to clear is retried; until then the
+   * published ids keep later passes from publishing those events again.
+   */
+  private clearSoon(): void {
+    if (this.clearing || this.toClear.size === 0) return;
+    this.clearing = this.clearPublished().finally(() => {
+      this.clearing = undefined;
+      if (this.toClear.size > 0 && !this.stopped) setTimeout(() => this.clearSoon(), 0).unref();
+    });
+  }
+
+  private async flushClearing(): Promise<void> {
+    await this.clearing;
+    this.clearSoon();
+    await this.clearing;
+  }
+
+  private async clearPublished(): Promise<void> {
+    const batch = [...this.toClear.values()];
+    this.toClear.clear();
+    const byCollection = new Map<string, Clearing[]>();
+    for (const item of batch)
+      byCollection.set(item.ref.collection, [...(byCollection.get(item.ref.collection) ?? []), item]);
+    await Promise.all(
+      [...byCollection].map(async ([name, items]) => {
+        const writes = items.flatMap(({ ref, entries, deleted }) => {
+          const key = { _id: ref.id, spaceId: ref.spaceId };
+          const ops: AnyBulkWriteOperation<OutboxDocument>[] = [];
+          if (entries.length > 0)
+            ops.push({ updateOne: { filter: key, update: { $pullAll: { outbox: entries } } } });
+          // The condition re-checks it in the same atomic step: only an empty tombstone goes.
+          if (deleted) ops.push({ deleteOne: { filter: { ...key, outbox: { $size: 0 } } } });
+          return ops;
+        });
+        try {
+          await this.options.storage.db.collection<OutboxDocument>(name).bulkWrite(writes, { ordered: true });
+          for (const { entries } of items) for (const entry of entries) this.publishedIds.delete(entry.id);
+        } catch (error) {
+          this.options.logger.warn(
+            { err: error, collection: name },
+            'outbox relay could not clear; will retry',
+          );
+          for (const { ref, entries, deleted } of items) this.queueClearing(ref, entries, deleted);
+        }
+      }),
+    );
   }
 
   /** Sends a document's events back to back and waits for all acks: order on one connection holds. */

@@ -84,4 +84,29 @@ describe('space-scoped collection', () => {
     expect(await notes.find('acme', 'n5')).toBeNull();
     expect(await notes.count('acme', { tag: 'gone' })).toBe(0);
   });
+
+  it('decides a command again on a fresh read when the copy this process kept went stale', async () => {
+    const elsewhere = new SpaceScopedCollection(
+      mongo.db.collection<Note>('notes'),
+      'note',
+      new AggregateStorage(mongo.db),
+    );
+    await notes.insert('acme', { _id: 'n6', text: 'a' }, []);
+    await elsewhere.update('acme', 'n6', 1, { text: 'b' }, []); // another replica's write
+    const seen: string[] = [];
+    const after = await notes.change('acme', 'n6', (current) => {
+      seen.push(current.text);
+      if (current.text === 'a') throw new Aborted('decided on the stale copy');
+      return { set: { text: `${current.text}+c` }, events: [] };
+    });
+    expect(seen).toEqual(['a', 'b']);
+    expect(after).toMatchObject({ text: 'b+c', version: 3 });
+    // Its own write is the copy the next command starts from: no read, one decision.
+    seen.length = 0;
+    await notes.change('acme', 'n6', (current) => {
+      seen.push(current.text);
+      return { set: { text: 'd' }, events: [] };
+    });
+    expect(seen).toEqual(['b+c']);
+  });
 });

@@ -1,5 +1,6 @@
 import type { PrismEvent } from '@prism/bus';
 import { Aborted, AlreadyExists, NotFound } from '@prism/errors';
+import { LRUCache } from 'lru-cache';
 import type { Collection, Filter, Sort, UpdateFilter } from 'mongodb';
 import type { AggregateStorage } from './aggregate-storage.js';
 import { insertIfAbsent } from './insert-if-absent.js';
@@ -20,6 +21,15 @@ export type NewAggregate<T extends AggregateDocument> = Omit<T, keyof AggregateD
 /** A query on the aggregate's own fields; the space id is not part of it and cannot be. */
 export type ScopedFilter<T> = Omit<Filter<T>, 'spaceId'>;
 
+/** What a command decided to write: new field values and the events they cause. */
+export interface AggregateChange<T extends AggregateDocument> {
+  set: Partial<Omit<T, keyof AggregateDocument>>;
+  events: readonly PrismEvent[];
+}
+
+/** Documents a process keeps its last copy of, for commands to start from. */
+const RECENT_DOCUMENTS = 10_000;
+
 export interface Page<T> {
   items: T[];
   /** The last item's id when more may follow. */
@@ -32,6 +42,9 @@ export interface Page<T> {
  * `version` (optimistic concurrency) and push their events onto the outbox in the same update.
  */
 export class SpaceScopedCollection<T extends AggregateDocument> {
+  /** The copy of each document this process last read or wrote (see `change`). */
+  private readonly recent = new LRUCache<string, T>({ max: RECENT_DOCUMENTS });
+
   constructor(
     private readonly collection: Collection<T>,
     private readonly resource: string,
@@ -47,7 +60,43 @@ export class SpaceScopedCollection<T extends AggregateDocument> {
   async get(spaceId: string, id: string): Promise<T> {
     const doc = await this.find(spaceId, id);
     if (!doc) throw new NotFound(this.resource, id);
+    this.recent.set(this.key(spaceId, id), doc);
     return doc;
+  }
+
+  /**
+   * A command: decide on the document, then write the decision if the document is still the one
+   * decided on. It starts from this process's last copy when there is one, which saves the read on
+   * a busy document; a copy someone else made stale fails its conditional write (or its decision),
+   * and the command is decided again on a fresh read. So `decide` runs once or twice, and only the
+   * decision taken on the current document is ever written or thrown. Undefined: nothing to write.
+   */
+  async change(
+    spaceId: string,
+    id: string,
+    decide: (current: T) => Promise<AggregateChange<T> | undefined> | AggregateChange<T> | undefined,
+  ): Promise<T> {
+    const copy = this.recent.get(this.key(spaceId, id));
+    if (copy) {
+      const written = await this.writeDecision(spaceId, copy, decide).catch(() => undefined);
+      if (written) return written;
+    }
+    const current = await this.get(spaceId, id);
+    const written = await this.writeDecision(spaceId, current, decide);
+    return written ?? this.conflictOrMissing(spaceId, id, current.version);
+  }
+
+  /** The document after the decision (itself when nothing changes); undefined when it lost a race. */
+  private async writeDecision(
+    spaceId: string,
+    current: T,
+    decide: (current: T) => Promise<AggregateChange<T> | undefined> | AggregateChange<T> | undefined,
+  ): Promise<T | undefined> {
+    const decision = await decide(current);
+    if (!decision) return current;
+    const written = await this.conditionalWrite(spaceId, current._id, current.version, decision);
+    if (!written) this.recent.delete(this.key(spaceId, current._id));
+    return written ?? undefined;
   }
 
   async find(spaceId: string, id: string): Promise<T | null> {
@@ -82,7 +131,8 @@ export class SpaceScopedCollection<T extends AggregateDocument> {
     if (events.length > 0) await this.storage.pending.mark(ref);
     const inserted = await insertIfAbsent(this.collection, full as Parameters<Collection<T>['insertOne']>[0]);
     if (!inserted) throw new AlreadyExists(this.resource, doc._id);
-    if (events.length > 0) this.storage.queued(ref);
+    this.recent.set(this.key(spaceId, doc._id), full);
+    if (events.length > 0) this.storage.queued({ ref, outbox: full.outbox, deleted: false });
     return full;
   }
 
@@ -99,20 +149,33 @@ export class SpaceScopedCollection<T extends AggregateDocument> {
     set: Partial<Omit<T, keyof AggregateDocument>>,
     events: readonly PrismEvent[],
   ): Promise<T> {
+    const after = await this.conditionalWrite(spaceId, id, expectedVersion, { set, events });
+    return after ?? this.conflictOrMissing(spaceId, id, expectedVersion);
+  }
+
+  /** The write behind `update` and `change`: the document after it, or null when it was not at that version. */
+  private async conditionalWrite(
+    spaceId: string,
+    id: string,
+    expectedVersion: number,
+    { set, events }: AggregateChange<T>,
+  ): Promise<T | null> {
     const update = {
       $set: { ...set, version: expectedVersion + 1 },
       ...(events.length > 0 ? { $push: { outbox: { $each: outboxEntriesOf(events) } } } : {}),
     } as unknown as UpdateFilter<T>;
     const ref = this.ref(spaceId, id);
     if (events.length > 0) await this.storage.pending.mark(ref);
-    const after = await this.collection.findOneAndUpdate(
+    const after = (await this.collection.findOneAndUpdate(
       this.live(spaceId, { _id: id, version: expectedVersion } as unknown as ScopedFilter<T>),
       update,
       { returnDocument: 'after' },
-    );
-    if (!after) return this.conflictOrMissing(spaceId, id, expectedVersion);
-    if (events.length > 0) this.storage.queued(ref);
-    return after as T;
+    )) as T | null;
+    if (!after) return null;
+    this.recent.set(this.key(spaceId, id), after);
+    if (events.length > 0)
+      this.storage.queued({ ref, outbox: after.outbox, deleted: Boolean(after.deletedAt) });
+    return after;
   }
 
   /** Soft-deletes with the delete's events; the relay removes the document after publishing. */
@@ -126,6 +189,10 @@ export class SpaceScopedCollection<T extends AggregateDocument> {
     throw new Aborted(
       `${this.resource} ${id} changed concurrently (version ${current.version}, expected ${expectedVersion}); read it again and retry`,
     );
+  }
+
+  private key(spaceId: string, id: string): string {
+    return `${spaceId}/${id}`;
   }
 
   private ref(spaceId: string, id: string) {

@@ -39,23 +39,31 @@ export function strategyService(deps: StrategyServiceDeps): StrategyServiceServe
     return campaignToProto(doc, facts ?? (await strategyFacts(spaceId, doc.strategyId)));
   }
 
-  async function applyCampaignChange(
+  /**
+   * A campaign command: `decide` runs on the current campaign (once, or twice when this process's
+   * copy was stale) and its change is written with its events in one conditional write.
+   */
+  function changeCampaign(
     call: CallContext,
-    doc: CampaignDocument,
-    change: CampaignChange,
-    facts: StrategyFacts | undefined,
-  ) {
-    if (change.events.length === 0) return presentCampaign(call.spaceId, doc, facts);
-    const events = campaignChangeEvents(call.cause, doc._id, change.state.strategyId, change.events);
-    const { strategyId, approach, epoch } = change.state;
-    const updated = await campaigns.update(
-      call.spaceId,
-      doc._id,
-      doc.version,
-      { strategyId, approach, epoch, updatedAt: now() },
-      events,
-    );
-    return presentCampaign(call.spaceId, updated, facts);
+    campaignId: string,
+    decide: (campaign: CampaignDocument) => Promise<CampaignChange> | CampaignChange,
+  ): Promise<CampaignDocument> {
+    return campaigns.change(call.spaceId, campaignId, async (doc) => {
+      const change = await decide(doc);
+      if (change.events.length === 0) return undefined;
+      const { strategyId, approach, epoch } = change.state;
+      return {
+        set: { strategyId, approach, epoch, updatedAt: now() },
+        events: campaignChangeEvents(call.cause, doc._id, strategyId, change.events),
+      };
+    });
+  }
+
+  /** The strategy's facts, read while the command writes; a failed read surfaces where it is awaited. */
+  function factsInFlight(spaceId: string, strategyId?: string): Promise<StrategyFacts | undefined> {
+    const read = strategyFacts(spaceId, strategyId);
+    read.catch(() => undefined);
+    return read;
   }
 
   return {
@@ -186,17 +194,12 @@ export function strategyService(deps: StrategyServiceDeps): StrategyServiceServe
 
     selectStrategy: unary(async (call, request) => {
       const { campaignId, strategyId, expectedEpoch } = parseRequest(requests.selectStrategyRequest, request);
-      const campaign = await campaigns.get(call.spaceId, campaignId);
-      const strategy = await strategies.get(call.spaceId, strategyId);
-      const change = selectStrategy(campaign, strategyId, expectedEpoch);
-      return {
-        campaign: await applyCampaignChange(
-          call,
-          campaign,
-          change,
-          await strategyFacts(call.spaceId, strategy._id),
-        ),
-      };
+      const facts = factsInFlight(call.spaceId, strategyId);
+      await strategies.get(call.spaceId, strategyId);
+      const updated = await changeCampaign(call, campaignId, (campaign) =>
+        selectStrategy(campaign, strategyId, expectedEpoch),
+      );
+      return { campaign: await presentCampaign(call.spaceId, updated, await facts) };
     }),
 
     setAudienceApproach: unary(async (call, request) => {
@@ -204,10 +207,18 @@ export function strategyService(deps: StrategyServiceDeps): StrategyServiceServe
         requests.setAudienceApproachRequest,
         request,
       );
-      const campaign = await campaigns.get(call.spaceId, campaignId);
-      const facts = await strategyFacts(call.spaceId, campaign.strategyId);
-      const change = setApproach(campaign, approach, expectedEpoch, facts);
-      return { campaign: await applyCampaignChange(call, campaign, change, facts) };
+      let facts: Promise<StrategyFacts | undefined> = Promise.resolve(undefined);
+      const updated = await changeCampaign(call, campaignId, async (campaign) => {
+        facts = factsInFlight(call.spaceId, campaign.strategyId);
+        // Only a switch to personas waits for the facts; the others are decided at once.
+        return setApproach(
+          campaign,
+          approach,
+          expectedEpoch,
+          approach === 'STRATEGY_PERSONAS' ? await facts : undefined,
+        );
+      });
+      return { campaign: await presentCampaign(call.spaceId, updated, await facts) };
     }),
   };
 }

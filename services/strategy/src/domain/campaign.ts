@@ -50,24 +50,22 @@ export function approachOptions(
 
 /**
  * Step 3. NONE is always accepted once a strategy is selected (it clears the choice);
- * choosing the current approach again changes nothing and raises no epoch.
+ * choosing the current approach again changes nothing and raises no epoch. The strategy's facts
+ * matter only for a switch to personas (the one approach they can lock), so only that switch
+ * needs them: the others are decided without waiting for a read.
  */
 export function setApproach(
   campaign: CampaignState,
   to: Approach,
   expectedEpoch: number,
-  strategy: StrategyFacts | undefined,
+  strategy?: StrategyFacts,
 ): CampaignChange {
   requireEpoch(campaign, expectedEpoch);
-  const options = approachOptions(campaign, strategy);
   if (!campaign.strategyId) {
     throw new FailedPrecondition<StrategyFailure>('STRATEGY_NOT_SELECTED', LOCKED_WITHOUT_STRATEGY);
   }
-  if (to !== 'NONE' && !options.available.includes(to)) {
-    throw new FailedPrecondition<StrategyFailure>(
-      'APPROACH_UNAVAILABLE',
-      options.lockedReason ?? `${to} is not available`,
-    );
+  if (to === 'STRATEGY_PERSONAS' && (strategy?.personaCount ?? 0) === 0) {
+    throw new FailedPrecondition<StrategyFailure>('APPROACH_UNAVAILABLE', LOCKED_WITHOUT_PERSONAS);
   }
   if (to === campaign.approach) return { state: campaign, events: [] };
   const epoch = campaign.epoch + 1;
