@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Collection, Db } from 'mongodb';
 import type { OutboxEntry } from './outbox.js';
 
@@ -98,6 +99,12 @@ export class PendingOutboxes {
  */
 export class AggregateStorage {
   readonly pending: PendingOutboxes;
+  /**
+   * Ids of events this process's relay published (JetStream acked them). A command that rewrites a
+   * document drops them from its outbox in the same write, which spares the relay a clearing write
+   * on a busy document; a forgotten id only costs a duplicate publish that JetStream discards.
+   */
+  readonly published = new LRUCache<string, true>({ max: 100_000, ttl: 120_000 });
   private readonly listeners = new Set<(queued: QueuedEvents) => void>();
 
   constructor(

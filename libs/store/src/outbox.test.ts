@@ -238,4 +238,29 @@ describe('outbox without transactions', () => {
       await relay.stop();
     }
   });
+
+  it('lets the next command carry away what the relay published, so the relay need not clear it', async () => {
+    const relay = new OutboxRelay({
+      storage,
+      publisher: bus.publisher,
+      logger: silentLogger,
+      clearAfterMs: 60_000,
+    });
+    relay.start();
+    try {
+      const first = incremented('c8', 1);
+      await counters.insert('acme', { _id: 'c8', value: 0 }, [first]);
+      await expect.poll(() => storage.published.has(first.id), { timeout: 5_000 }).toBe(true);
+      const second = incremented('c8', 2);
+      await counters.change('acme', 'c8', (current) => ({
+        set: { value: current.value + 2 },
+        events: [second],
+      }));
+      const stored = await raw.findOne({ _id: 'c8' });
+      expect(stored?.outbox.map((e) => e.id)).not.toContain(first.id);
+    } finally {
+      await relay.stop();
+    }
+    expect((await raw.findOne({ _id: 'c8' }))?.outbox).toEqual([]);
+  });
 });

@@ -35,6 +35,8 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Where `prism_outbox_*` metrics go; none are recorded without it. */
   metrics?: Registry;
+  /** How long published entries wait for a command's write to drop them before the relay does. */
+  clearAfterMs?: number;
   /** Runs after an event is published and before its outbox entry is removed (fault tests). */
   afterPublish?: (entry: OutboxEntry) => Promise<void> | void;
 }
@@ -75,11 +77,10 @@ export class OutboxRelay {
   private readonly targets = new Map<string, Target>();
   private readonly metrics: RelayMetrics | undefined;
   private readonly stopListening: () => void;
-  /** Events published and not yet removed from their documents: passes skip them. */
-  private readonly publishedIds = new Set<string>();
-  /** What the next clearing write removes, per document. */
+  /** What the next clearing write removes, per document (unless a command's write removes it first). */
   private readonly toClear = new Map<string, Clearing>();
   private clearing: Promise<void> | undefined;
+  private clearTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.metrics = options.metrics && new RelayMetrics(options.metrics);
@@ -105,6 +106,7 @@ export class OutboxRelay {
    */
   private wake({ ref, outbox, deleted }: QueuedEvents): void {
     const key = refKey(ref);
+    this.forgetCleared(key, outbox);
     const known = this.targets.has(key);
     this.targets.set(
       key,
@@ -207,6 +209,7 @@ export class OutboxRelay {
 
   private async drainCollection(name: string, targets: Target[]) {
     const collection = this.options.storage.db.collection<OutboxDocument>(name);
+    const { published } = this.options.storage;
     const clean = new Set<string>();
     const unread = targets.filter((target) => !target.snapshot).map(({ ref }) => ref.id);
     let docs: OutboxDocument[] = [];
@@ -221,7 +224,7 @@ export class OutboxRelay {
     await Promise.all(
       targets.map(async ({ ref, snapshot }) => {
         const doc = snapshot ?? bySpaceAndId.get(`${ref.spaceId}/${ref.id}`);
-        const entries = (doc?.outbox ?? []).filter((entry) => !this.publishedIds.has(entry.id));
+        const entries = (doc?.outbox ?? []).filter((entry) => !published.has(entry.id));
         try {
           await this.publishInOrder(name, entries);
         } catch (error) {
@@ -243,7 +246,7 @@ export class OutboxRelay {
   }
 
   private queueClearing(ref: OutboxDocumentRef, entries: OutboxEntry[], deleted: boolean): void {
-    for (const entry of entries) this.publishedIds.add(entry.id);
+    for (const entry of entries) this.options.storage.published.set(entry.id, true);
     const key = refKey(ref);
     const queued = this.toClear.get(key);
     this.toClear.set(key, { ref, entries: [...(queued?.entries ?? []), ...entries], deleted });
@@ -255,18 +258,38 @@ export class OutboxRelay {
    * tombstones whose last events are out). What fails to clear is retried; until then the
    * published ids keep later passes from publishing those events again.
    */
-  private clearSoon(): void {
-    if (this.clearing || this.toClear.size === 0) return;
-    this.clearing = this.clearPublished().finally(() => {
-      this.clearing = undefined;
-      if (this.toClear.size > 0 && !this.stopped) setTimeout(() => this.clearSoon(), 0).unref();
-    });
+  /** A write left `outbox` on the document: entries queued for clearing that it no longer holds are gone. */
+  private forgetCleared(key: string, outbox: OutboxEntry[]): void {
+    const queued = this.toClear.get(key);
+    if (!queued) return;
+    const held = new Set(outbox.map((entry) => entry.id));
+    const entries = queued.entries.filter((entry) => held.has(entry.id));
+    if (entries.length === 0 && !queued.deleted) this.toClear.delete(key);
+    else this.toClear.set(key, { ...queued, entries });
   }
 
+  /**
+   * Clearing waits a moment (`clearAfterMs`): on a busy document the next command's write drops
+   * the published entries itself, and this write never happens.
+   */
+  private clearSoon(): void {
+    if (this.clearing || this.clearTimer || this.toClear.size === 0) return;
+    this.clearTimer = setTimeout(() => {
+      this.clearTimer = undefined;
+      this.clearing = this.clearPublished().finally(() => {
+        this.clearing = undefined;
+        if (!this.stopped) this.clearSoon();
+      });
+    }, this.options.clearAfterMs ?? 200);
+    this.clearTimer.unref();
+  }
+
+  /** Clears now whatever is published and still held (stop, drainOnce). */
   private async flushClearing(): Promise<void> {
+    clearTimeout(this.clearTimer);
+    this.clearTimer = undefined;
     await this.clearing;
-    this.clearSoon();
-    await this.clearing;
+    if (this.toClear.size > 0) await this.clearPublished();
   }
 
   private async clearPublished(): Promise<void> {
@@ -288,7 +311,6 @@ export class OutboxRelay {
         });
         try {
           await this.options.storage.db.collection<OutboxDocument>(name).bulkWrite(writes, { ordered: true });
-          for (const { entries } of items) for (const entry of entries) this.publishedIds.delete(entry.id);
         } catch (error) {
           this.options.logger.warn(
             { err: error, collection: name },

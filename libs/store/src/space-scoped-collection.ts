@@ -27,8 +27,12 @@ export interface AggregateChange<T extends AggregateDocument> {
   events: readonly PrismEvent[];
 }
 
-/** Documents a process keeps its last copy of, for commands to start from. */
-const RECENT_DOCUMENTS = 10_000;
+/**
+ * Documents a process keeps its last copy of, for commands to start from, and for how long: well
+ * inside JetStream's two-minute duplicate window, so an outbox entry another replica published
+ * and this copy still holds can only come back as a duplicate that JetStream drops.
+ */
+const RECENT_DOCUMENTS = { max: 10_000, ttl: 30_000 };
 
 export interface Page<T> {
   items: T[];
@@ -43,7 +47,7 @@ export interface Page<T> {
  */
 export class SpaceScopedCollection<T extends AggregateDocument> {
   /** The copy of each document this process last read or wrote (see `change`). */
-  private readonly recent = new LRUCache<string, T>({ max: RECENT_DOCUMENTS });
+  private readonly recent = new LRUCache<string, T>(RECENT_DOCUMENTS);
 
   constructor(
     private readonly collection: Collection<T>,
@@ -94,7 +98,7 @@ export class SpaceScopedCollection<T extends AggregateDocument> {
   ): Promise<T | undefined> {
     const decision = await decide(current);
     if (!decision) return current;
-    const written = await this.conditionalWrite(spaceId, current._id, current.version, decision);
+    const written = await this.conditionalWrite(spaceId, current._id, current.version, decision, current);
     if (!written) this.recent.delete(this.key(spaceId, current._id));
     return written ?? undefined;
   }
@@ -153,17 +157,31 @@ export class SpaceScopedCollection<T extends AggregateDocument> {
     return after ?? this.conflictOrMissing(spaceId, id, expectedVersion);
   }
 
-  /** The write behind `update` and `change`: the document after it, or null when it was not at that version. */
+  /**
+   * The write behind `update` and `change`: the document after it, or null when it was not at that
+   * version. Knowing the document at that version (`current`), it rewrites the outbox whole, without
+   * what the relay already published; otherwise it appends.
+   */
   private async conditionalWrite(
     spaceId: string,
     id: string,
     expectedVersion: number,
     { set, events }: AggregateChange<T>,
+    current?: T,
   ): Promise<T | null> {
-    const update = {
-      $set: { ...set, version: expectedVersion + 1 },
-      ...(events.length > 0 ? { $push: { outbox: { $each: outboxEntriesOf(events) } } } : {}),
-    } as unknown as UpdateFilter<T>;
+    const queued = outboxEntriesOf(events);
+    const update = (current
+      ? {
+          $set: {
+            ...set,
+            version: expectedVersion + 1,
+            outbox: [...current.outbox.filter((entry) => !this.storage.published.has(entry.id)), ...queued],
+          },
+        }
+      : {
+          $set: { ...set, version: expectedVersion + 1 },
+          ...(queued.length > 0 ? { $push: { outbox: { $each: queued } } } : {}),
+        }) as unknown as UpdateFilter<T>;
     const ref = this.ref(spaceId, id);
     if (events.length > 0) await this.storage.pending.mark(ref);
     const after = (await this.collection.findOneAndUpdate(

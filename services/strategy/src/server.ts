@@ -35,8 +35,10 @@ export function strategyService(deps: StrategyServiceDeps): StrategyServiceServe
     return strategyToProto(doc, await personas.countOf(spaceId, doc._id));
   }
 
-  async function presentCampaign(spaceId: string, doc: CampaignDocument, facts?: StrategyFacts) {
-    return campaignToProto(doc, facts ?? (await strategyFacts(spaceId, doc.strategyId)));
+  /** A campaign as frontends see it: its approaches offered from a persona count at most a second old. */
+  async function presentCampaign(spaceId: string, doc: CampaignDocument) {
+    const offered = doc.strategyId && { personaCount: await personas.recentCountOf(spaceId, doc.strategyId) };
+    return campaignToProto(doc, offered || undefined);
   }
 
   /**
@@ -57,13 +59,6 @@ export function strategyService(deps: StrategyServiceDeps): StrategyServiceServe
         events: campaignChangeEvents(call.cause, doc._id, strategyId, change.events),
       };
     });
-  }
-
-  /** The strategy's facts, read while the command writes; a failed read surfaces where it is awaited. */
-  function factsInFlight(spaceId: string, strategyId?: string): Promise<StrategyFacts | undefined> {
-    const read = strategyFacts(spaceId, strategyId);
-    read.catch(() => undefined);
-    return read;
   }
 
   return {
@@ -194,12 +189,11 @@ export function strategyService(deps: StrategyServiceDeps): StrategyServiceServe
 
     selectStrategy: unary(async (call, request) => {
       const { campaignId, strategyId, expectedEpoch } = parseRequest(requests.selectStrategyRequest, request);
-      const facts = factsInFlight(call.spaceId, strategyId);
       await strategies.get(call.spaceId, strategyId);
       const updated = await changeCampaign(call, campaignId, (campaign) =>
         selectStrategy(campaign, strategyId, expectedEpoch),
       );
-      return { campaign: await presentCampaign(call.spaceId, updated, await facts) };
+      return { campaign: await presentCampaign(call.spaceId, updated) };
     }),
 
     setAudienceApproach: unary(async (call, request) => {
@@ -207,18 +201,18 @@ export function strategyService(deps: StrategyServiceDeps): StrategyServiceServe
         requests.setAudienceApproachRequest,
         request,
       );
-      let facts: Promise<StrategyFacts | undefined> = Promise.resolve(undefined);
-      const updated = await changeCampaign(call, campaignId, async (campaign) => {
-        facts = factsInFlight(call.spaceId, campaign.strategyId);
-        // Only a switch to personas waits for the facts; the others are decided at once.
-        return setApproach(
+      const updated = await changeCampaign(call, campaignId, async (campaign) =>
+        // Only a switch to personas depends on the strategy's facts: the others are decided at once.
+        setApproach(
           campaign,
           approach,
           expectedEpoch,
-          approach === 'STRATEGY_PERSONAS' ? await facts : undefined,
-        );
-      });
-      return { campaign: await presentCampaign(call.spaceId, updated, await facts) };
+          approach === 'STRATEGY_PERSONAS'
+            ? await strategyFacts(call.spaceId, campaign.strategyId)
+            : undefined,
+        ),
+      );
+      return { campaign: await presentCampaign(call.spaceId, updated) };
     }),
   };
 }
