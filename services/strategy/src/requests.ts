@@ -12,8 +12,8 @@ import {
   textList,
   trimmed,
 } from '@prism/grpc';
+import { APPROACH_NAMES } from '@prism/proto/vocabulary';
 import { z } from 'zod';
-import { APPROACHES } from './domain/campaign.js';
 import { approachFromProto } from './mapping.js';
 
 /** Request schemas: the first thing every handler does is parse its request with one of these. */
@@ -80,7 +80,7 @@ export const selectStrategyRequest = z.object({
 });
 export const setAudienceApproachRequest = z.object({
   campaignId: resourceId,
-  approach: protoEnum(approachFromProto, APPROACHES.join(', ')),
+  approach: protoEnum(approachFromProto, APPROACH_NAMES.join(', ')),
   expectedEpoch,
 });
 

@@ -1,8 +1,8 @@
 import { Aborted, FailedPrecondition } from '@prism/errors';
+import { APPROACH_NAMES, type ApproachName } from '@prism/proto/vocabulary';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  APPROACHES,
   approachOptions,
   type CampaignState,
   LOCKED_WITHOUT_PERSONAS,
@@ -15,9 +15,9 @@ const fresh: CampaignState = { approach: 'NONE', epoch: 1 };
 const withStrategy: CampaignState = { strategyId: 'strat_a', approach: 'NONE', epoch: 2 };
 const withPersonas = { personaCount: 2 };
 
-type Command = { type: 'approach'; to: (typeof APPROACHES)[number] } | { type: 'strategy'; id: string };
+type Command = { type: 'approach'; to: ApproachName } | { type: 'strategy'; id: string };
 const command: fc.Arbitrary<Command> = fc.oneof(
-  fc.constantFrom(...APPROACHES).map((to) => ({ type: 'approach' as const, to })),
+  fc.constantFrom(...APPROACH_NAMES).map((to) => ({ type: 'approach' as const, to })),
   fc.constantFrom('strat_a', 'strat_b', 'strat_c').map((id) => ({ type: 'strategy' as const, id })),
 );
 

@@ -1,16 +1,9 @@
-import { Aborted, FailedPrecondition, type StrategyFailure } from '@prism/errors';
-import { APPROACH_NAMES, type ApproachName } from '@prism/proto/vocabulary';
+import { type CampaignView, requireEpoch } from '@prism/campaign';
+import { FailedPrecondition, type StrategyFailure } from '@prism/errors';
+import type { ApproachName as Approach } from '@prism/proto/vocabulary';
 
-export const APPROACHES = APPROACH_NAMES;
-export type Approach = ApproachName;
-
-/** A campaign's wizard state as the rules see it. */
-export interface CampaignState {
-  strategyId?: string;
-  approach: Approach;
-  /** Raised on every approach or strategy change (docs/architecture.md §3). */
-  epoch: number;
-}
+/** A campaign's wizard state as the rules see it: the view every service shares (epoch rule in @prism/campaign). */
+export type CampaignState = CampaignView;
 
 /** What the rules need to know about the selected strategy. */
 export interface StrategyFacts {
@@ -60,7 +53,7 @@ export function setApproach(
   expectedEpoch: number,
   strategy?: StrategyFacts,
 ): CampaignChange {
-  requireEpoch(campaign, expectedEpoch);
+  requireEpoch(campaign.epoch, expectedEpoch);
   if (!campaign.strategyId) {
     throw new FailedPrecondition<StrategyFailure>('STRATEGY_NOT_SELECTED', LOCKED_WITHOUT_STRATEGY);
   }
@@ -84,7 +77,7 @@ export function selectStrategy(
   strategyId: string,
   expectedEpoch: number,
 ): CampaignChange {
-  requireEpoch(campaign, expectedEpoch);
+  requireEpoch(campaign.epoch, expectedEpoch);
   if (campaign.strategyId === strategyId) return { state: campaign, events: [] };
   const epoch = campaign.epoch + 1;
   const events: CampaignEventDraft[] = [
@@ -94,12 +87,4 @@ export function selectStrategy(
     events.push({ kind: 'campaign.approach_changed', from: campaign.approach, to: 'NONE', epoch });
   }
   return { state: { strategyId, approach: 'NONE', epoch }, events };
-}
-
-function requireEpoch(campaign: CampaignState, expectedEpoch: number): void {
-  if (campaign.epoch !== expectedEpoch) {
-    throw new Aborted(
-      `The campaign moved on to epoch ${campaign.epoch} (you sent ${expectedEpoch}); reload it and choose again.`,
-    );
-  }
 }

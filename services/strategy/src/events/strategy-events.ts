@@ -1,4 +1,4 @@
-import { createEvent, type PrismEvent } from '@prism/bus';
+import { createEvent, type EventContext, type PrismEvent } from '@prism/bus';
 import {
   CampaignApproachChanged,
   CampaignCreated,
@@ -13,22 +13,7 @@ import type { CampaignDocument, StrategyDocument } from '../store/documents.js';
 
 const source = 'prism/strategy';
 
-/** Every event this service publishes; payloads are the proto messages of prism.events.v1 as JSON. */
-export const STRATEGY_EVENT_KINDS = [
-  'strategy.created',
-  'strategy.updated',
-  'strategy.deleted',
-  'campaign.created',
-  'campaign.deleted',
-  'campaign.strategy_selected',
-  'campaign.approach_changed',
-] as const;
-
-interface EventContext {
-  space: string;
-  traceparent?: string;
-}
-
+/** The events this service publishes; payloads are the proto messages of prism.events.v1 as JSON. */
 export function strategyChanged(
   ctx: EventContext,
   kind: 'strategy.created' | 'strategy.updated',

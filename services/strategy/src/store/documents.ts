@@ -1,6 +1,5 @@
-import type { GenderName } from '@prism/proto/vocabulary';
+import type { ApproachName as Approach, GenderName } from '@prism/proto/vocabulary';
 import type { AggregateDocument } from '@prism/store';
-import type { Approach } from '../domain/campaign.js';
 
 export type { GenderName };
 
