@@ -72,6 +72,7 @@ export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
+  private pollDue = false;
   private stopped = true;
   /** Documents woken by writes (with the outbox the write left, when known), drained before the markers. */
   private readonly targets = new Map<string, Target>();
@@ -89,14 +90,13 @@ export class OutboxRelay {
 
   start(): void {
     this.stopped = false;
-    this.schedule(0);
+    this.kick();
   }
 
-  /** Asks for a pass now (over the markers, unless writes woke it for their documents). */
+  /** Asks for a look at the markers now, besides the documents writes woke it for. */
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) this.again = true;
-    else this.schedule(0);
+    this.pollDue = true;
+    this.passSoon();
   }
 
   /**
@@ -122,7 +122,7 @@ export class OutboxRelay {
             },
           },
     );
-    this.kick();
+    this.passSoon();
   }
 
   async stop(): Promise<void> {
@@ -152,32 +152,48 @@ export class OutboxRelay {
     return published.count;
   }
 
-  private schedule(delayMs: number): void {
-    clearTimeout(this.timer);
-    // setTimeout(0) waits a millisecond or more: on the hot path that is a fifth of a command.
-    if (delayMs === 0) setImmediate(() => void this.pass());
-    else this.timer = setTimeout(() => void this.pass(), delayMs);
+  /** setImmediate, not setTimeout(0), which waits a millisecond or more: a fifth of a command. */
+  private passSoon(): void {
+    if (this.stopped) return;
+    if (this.running) this.again = true;
+    else setImmediate(() => void this.pass());
   }
 
+  /**
+   * Woken documents are drained at once; the markers only on the poll's own clock (or a kick), so
+   * a busy relay does not read them after every wake-up, and a steady stream of wake-ups never
+   * postpones the poll that finds other replicas' and crashed processes' events.
+   */
   private async pass(): Promise<void> {
-    if (this.stopped || this.running) return;
-    this.running = this.drainUntilIdle();
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    const poll = this.pollDue;
+    this.pollDue = false;
+    this.running = this.drainUntilIdle(poll);
     await this.running;
     this.running = undefined;
-    if (!this.stopped) this.schedule(this.again ? 0 : (this.options.pollIntervalMs ?? 1000));
-    this.again = false;
+    if (this.stopped) return;
+    if (poll) {
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.kick(), this.options.pollIntervalMs ?? 1000);
+    }
+    if (this.again || this.pollDue || this.targets.size > 0) {
+      this.again = false;
+      this.passSoon();
+    }
   }
 
-  private async drainUntilIdle(): Promise<void> {
+  private async drainUntilIdle(poll: boolean): Promise<void> {
     try {
-      if (this.targets.size > 0) {
-        while (!this.stopped && this.targets.size > 0) {
-          const targets = [...this.targets.values()];
-          this.targets.clear();
-          await this.drain(targets);
-        }
-        return;
+      while (!this.stopped && this.targets.size > 0) {
+        const targets = [...this.targets.values()];
+        this.targets.clear();
+        await this.drain(targets);
       }
+      if (!poll) return;
       const quietMs = this.options.quietMs ?? 1000;
       const batch = this.options.batchSize ?? 100;
       while (!this.stopped) {
