@@ -3,7 +3,7 @@ import { ProfileServiceService } from '@prism/proto/prism/profile/v1/profile';
 import { SpaceServiceService } from '@prism/proto/prism/profile/v1/space';
 import { type RunningService, type ServiceModule, startService } from '@prism/runtime';
 import { type ProfileConfig, profileConfigSchema } from './config.js';
-import { startIngestConsumer } from './handlers/ingest-consumer.js';
+import { startConsumers } from './handlers/consumers.js';
 import { startIngestThread } from './http/ingest-thread.js';
 import { openIngestQueue } from './pipeline/ingest-queue.js';
 import { ProfileMaintenance } from './pipeline/maintenance.js';
@@ -51,15 +51,6 @@ export const profileService = {
       logger,
     });
     const maintenance = new ProfileMaintenance(pipeline);
-    const ingestion = await startIngestConsumer({
-      js: bus.js,
-      jsm: bus.jsm,
-      prefix: bus.prefix,
-      dedupeWindowMs,
-      pipeline,
-      logger,
-      inFlight: config.INGEST_IN_FLIGHT,
-    });
     const http = await startIngestThread(
       {
         natsUrl: config.NATS_URL,
@@ -78,7 +69,7 @@ export const profileService = {
         [SpaceServiceService, spaceService({ store: repos.spaces, directory })],
       ],
       apiKeys: directory.apiKeys,
-      consumers: [ingestion],
+      consumers: await startConsumers(bus, pipeline, config, logger),
       background: [http, sweepEvery(config.PROFILE_SWEEP_INTERVAL_S * 1000, maintenance, logger), directory],
       exposes: { httpPort: http.port, pipeline, maintenance, directory },
     };
