@@ -1,4 +1,4 @@
-import { type EventContext, type EventHandler, kindOf, type PrismEvent } from '@prism/bus';
+import { type EventContext, type EventHandler, kindOf } from '@prism/bus';
 import type { CampaignEventData } from './campaign-events.js';
 import { campaignEventOf } from './campaign-events.js';
 import type { CampaignStates } from './campaign-state-store.js';

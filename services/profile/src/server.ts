@@ -11,9 +11,9 @@ import type { ProfileServiceServer } from '@prism/proto/prism/profile/v1/profile
 import { matchesCondition } from '@prism/rules';
 import { PROFILE_ID, parseIdentifier } from './domain/identity/index.js';
 import { type ProfileState, traitValues } from './domain/profile-state.js';
-import type { IngestQueue } from './pipeline/ingest-queue.js';
 import { parseTrackingRequest } from './http/parse.js';
 import { computedTraitToProto, keyFilter, profileEventToProto, profileToProto } from './mapping.js';
+import type { IngestQueue } from './pipeline/ingest-queue.js';
 import type { ProfileMaintenance } from './pipeline/maintenance.js';
 import type { ProfilePipeline } from './pipeline/profile-pipeline.js';
 import * as requests from './requests.js';
