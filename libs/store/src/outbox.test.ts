@@ -263,4 +263,18 @@ describe('outbox without transactions', () => {
     }
     expect((await raw.findOne({ _id: 'c8' }))?.outbox).toEqual([]);
   });
+
+  it('keeps a marker younger than its lease, even on a clean document, so a writer between mark and write loses nothing', async () => {
+    const leased = new AggregateStorage(mongo.db, { leaseMs: 60_000 });
+    const ref = { collection: 'counters', spaceId: 'acme', id: 'c9' };
+    await leased.pending.mark(ref); // a writer marked and has not written yet
+    await new OutboxRelay({ storage: leased, publisher: bus.publisher, logger: silentLogger }).drainOnce();
+    expect(await leased.pending.quietFor(-1, 100)).toContainEqual(expect.objectContaining(ref));
+    const leasedCounters = new SpaceScopedCollection(raw, 'counter', leased);
+    const late = incremented('c9', 9);
+    await leasedCounters.insert('acme', { _id: 'c9', value: 9 }, [late]); // its write lands now
+    expect(
+      await new OutboxRelay({ storage: leased, publisher: bus.publisher, logger: silentLogger }).drainOnce(),
+    ).toBe(1);
+  });
 });

@@ -1,5 +1,4 @@
 import type { EventPublisher } from '@prism/bus';
-import type { AnyBulkWriteOperation } from 'mongodb';
 import type { Registry } from 'prom-client';
 import {
   type AggregateStorage,
@@ -9,14 +8,8 @@ import {
   refKey,
 } from './aggregate-storage.js';
 import { eventOf, type OutboxEntry } from './outbox.js';
+import { byCollection, OutboxClearing, type OutboxDocument } from './outbox-clearing.js';
 import { RelayMetrics } from './relay-metrics.js';
-
-interface OutboxDocument {
-  _id: string;
-  spaceId: string;
-  outbox: OutboxEntry[];
-  deletedAt?: Date;
-}
 
 interface RelayLogger {
   warn(obj: object, msg?: string): void;
@@ -41,13 +34,6 @@ export interface OutboxRelayOptions {
   afterPublish?: (entry: OutboxEntry) => Promise<void> | void;
 }
 
-/** Published events of one document that its outbox still holds. */
-interface Clearing {
-  ref: OutboxDocumentRef;
-  entries: OutboxEntry[];
-  deleted: boolean;
-}
-
 /** A document to drain, with its outbox as a write left it when that is known. */
 interface Target {
   ref: OutboxDocumentRef;
@@ -62,9 +48,10 @@ const ID_LIST_MAX = 500;
  * entries. A crash between the two re-publishes on the next pass; the event id is the
  * Nats-Msg-Id, so JetStream's duplicate window drops the copy (docs/architecture.md, "Outbox").
  *
- * It works in batches: the documents woken since the last pass are read with one query per
- * collection, their events published together (in order within a document) and cleared with
- * one bulk write per collection, so sixteen commands in flight cost two round trips, not sixteen.
+ * It works in batches: the documents woken since the last pass are published together (from the
+ * outbox each write left, or read with one query per collection), in order within a document, and
+ * what they published is cleared beside the publishing (`OutboxClearing`), mostly by the next
+ * command's own write.
  * The relay is the one reader that spans spaces: it returns nothing to callers and publishes
  * each event on its own space's subject.
  */
@@ -78,13 +65,11 @@ export class OutboxRelay {
   private readonly targets = new Map<string, Target>();
   private readonly metrics: RelayMetrics | undefined;
   private readonly stopListening: () => void;
-  /** What the next clearing write removes, per document (unless a command's write removes it first). */
-  private readonly toClear = new Map<string, Clearing>();
-  private clearing: Promise<void> | undefined;
-  private clearTimer: NodeJS.Timeout | undefined;
+  private readonly clearing: OutboxClearing;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.metrics = options.metrics && new RelayMetrics(options.metrics);
+    this.clearing = new OutboxClearing(options);
     this.stopListening = options.storage.onQueued((queued) => this.wake(queued));
   }
 
@@ -106,7 +91,7 @@ export class OutboxRelay {
    */
   private wake({ ref, outbox, deleted }: QueuedEvents): void {
     const key = refKey(ref);
-    this.forgetCleared(key, outbox);
+    this.clearing.writtenWith(ref, outbox);
     const known = this.targets.has(key);
     this.targets.set(
       key,
@@ -130,14 +115,14 @@ export class OutboxRelay {
     this.stopListening();
     clearTimeout(this.timer);
     await this.running;
-    await this.flushClearing();
+    await this.clearing.stop();
   }
 
   /** One pass over the pending documents (every marker, however young); returns events published. */
   async drainOnce(): Promise<number> {
     const markers = await this.options.storage.pending.quietFor(-1, this.options.batchSize ?? 100);
     const published = await this.drainMarked(markers);
-    await this.flushClearing();
+    await this.clearing.flush();
     return published;
   }
 
@@ -207,13 +192,8 @@ export class OutboxRelay {
 
   /** Publishes and clears the outboxes of `targets`; says how many events went out and which are clean. */
   private async drain(targets: Target[]): Promise<{ count: number; clean: Set<string> }> {
-    const byCollection = new Map<string, Target[]>();
-    for (const target of targets) {
-      const name = target.ref.collection;
-      byCollection.set(name, [...(byCollection.get(name) ?? []), target]);
-    }
     const results = await Promise.all(
-      [...byCollection].flatMap(([name, group]) =>
+      [...byCollection(targets)].flatMap(([name, group]) =>
         chunks(group, ID_LIST_MAX).map((chunk) => this.drainCollection(name, chunk)),
       ),
     );
@@ -254,88 +234,11 @@ export class OutboxRelay {
         }
         count += entries.length;
         clean.add(refKey(ref));
-        if (entries.length > 0 || doc?.deletedAt) this.queueClearing(ref, entries, Boolean(doc?.deletedAt));
+        if (entries.length > 0 || doc?.deletedAt) this.clearing.add(ref, entries, Boolean(doc?.deletedAt));
       }),
     );
-    this.clearSoon();
+    this.clearing.soon();
     return { count, clean };
-  }
-
-  private queueClearing(ref: OutboxDocumentRef, entries: OutboxEntry[], deleted: boolean): void {
-    for (const entry of entries) this.options.storage.published.set(entry.id, true);
-    const key = refKey(ref);
-    const queued = this.toClear.get(key);
-    this.toClear.set(key, { ref, entries: [...(queued?.entries ?? []), ...entries], deleted });
-  }
-
-  /**
-   * Clearing runs beside publishing, not in its way: a pass that published goes on to the next
-   * wake-ups while one bulk write per collection removes what it published (and removes
-   * tombstones whose last events are out). What fails to clear is retried; until then the
-   * published ids keep later passes from publishing those events again.
-   */
-  /** A write left `outbox` on the document: entries queued for clearing that it no longer holds are gone. */
-  private forgetCleared(key: string, outbox: OutboxEntry[]): void {
-    const queued = this.toClear.get(key);
-    if (!queued) return;
-    const held = new Set(outbox.map((entry) => entry.id));
-    const entries = queued.entries.filter((entry) => held.has(entry.id));
-    if (entries.length === 0 && !queued.deleted) this.toClear.delete(key);
-    else this.toClear.set(key, { ...queued, entries });
-  }
-
-  /**
-   * Clearing waits a moment (`clearAfterMs`): on a busy document the next command's write drops
-   * the published entries itself, and this write never happens.
-   */
-  private clearSoon(): void {
-    if (this.clearing || this.clearTimer || this.toClear.size === 0) return;
-    this.clearTimer = setTimeout(() => {
-      this.clearTimer = undefined;
-      this.clearing = this.clearPublished().finally(() => {
-        this.clearing = undefined;
-        if (!this.stopped) this.clearSoon();
-      });
-    }, this.options.clearAfterMs ?? 200);
-    this.clearTimer.unref();
-  }
-
-  /** Clears now whatever is published and still held (stop, drainOnce). */
-  private async flushClearing(): Promise<void> {
-    clearTimeout(this.clearTimer);
-    this.clearTimer = undefined;
-    await this.clearing;
-    if (this.toClear.size > 0) await this.clearPublished();
-  }
-
-  private async clearPublished(): Promise<void> {
-    const batch = [...this.toClear.values()];
-    this.toClear.clear();
-    const byCollection = new Map<string, Clearing[]>();
-    for (const item of batch)
-      byCollection.set(item.ref.collection, [...(byCollection.get(item.ref.collection) ?? []), item]);
-    await Promise.all(
-      [...byCollection].map(async ([name, items]) => {
-        const writes = items.flatMap(({ ref, entries, deleted }) => {
-          const key = { _id: ref.id, spaceId: ref.spaceId };
-          const ops: AnyBulkWriteOperation<OutboxDocument>[] = [];
-          if (entries.length > 0)
-            ops.push({ updateOne: { filter: key, update: { $pullAll: { outbox: entries } } } });
-          // The condition re-checks it in the same atomic step: only an empty tombstone goes.
-          if (deleted) ops.push({ deleteOne: { filter: { ...key, outbox: { $size: 0 } } } });
-          return ops;
-        });
-        try {
-          await this.options.storage.db.collection<OutboxDocument>(name).bulkWrite(writes, { ordered: true });
-        } catch (error) {
-          this.options.logger.warn(
-            { err: error, collection: name },
-            'outbox relay could not clear; will retry',
-          );
-          for (const { ref, entries, deleted } of items) this.queueClearing(ref, entries, deleted);
-        }
-      }),
-    );
   }
 
   /** Sends a document's events back to back and waits for all acks: order on one connection holds. */
