@@ -42,7 +42,7 @@ export const refKey = (ref: OutboxDocumentRef) => `${ref.collection}/${ref.space
 export class PendingOutboxes {
   private readonly markers: Collection<MarkerDocument>;
   /** When this process last sent a mark per document: a lease it holds need not be renewed yet. */
-  private readonly markedAt = new Map<string, number>();
+  private readonly markedAt = new LRUCache<string, number>({ max: 10_000 });
 
   constructor(
     db: Db,
@@ -67,13 +67,6 @@ export class PendingOutboxes {
       { upsert: true },
     );
     this.markedAt.set(key, sentAt);
-    this.forgetExpiredMarks(sentAt);
-  }
-
-  /** Bounded memory: marks older than half a lease are worth nothing, drop them now and then. */
-  private forgetExpiredMarks(now: number): void {
-    if (this.markedAt.size < 10_000) return;
-    for (const [key, at] of this.markedAt) if (now - at >= this.leaseMs / 2) this.markedAt.delete(key);
   }
 
   /** Markers not refreshed for `quietMs`, oldest first (a busy document cannot starve the others). */
