@@ -6,6 +6,7 @@
  */
 export { AggregateStorage, type OutboxDocumentRef } from './aggregate-storage.js';
 export { connectMongo, type MongoConnection } from './connection.js';
+export { idListsOf } from './id-lists.js';
 export { insertIfAbsent, isDuplicateKey } from './insert-if-absent.js';
 export { OutboxRelay, type OutboxRelayOptions } from './relay.js';
 export { type Revised, type RevisedContent, reviseDocument } from './revisions.js';

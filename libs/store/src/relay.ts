@@ -7,6 +7,7 @@ import {
   type QueuedEvents,
   refKey,
 } from './aggregate-storage.js';
+import { idListsOf } from './id-lists.js';
 import { eventOf, type OutboxEntry } from './outbox.js';
 import { byCollection, OutboxClearing, type OutboxDocument } from './outbox-clearing.js';
 import { RelayMetrics } from './relay-metrics.js';
@@ -34,19 +35,19 @@ export interface OutboxRelayOptions {
   afterPublish?: (entry: OutboxEntry) => Promise<void> | void;
 }
 
-/** A document to drain, with its outbox as a write left it when that is known. */
+/** A document's outbox, and whether the document is a tombstone. */
+type Held = Pick<QueuedEvents, 'outbox' | 'deleted'>;
+
+/** A document to drain, with what it held after the write that woke the relay, when that is known. */
 interface Target {
   ref: OutboxDocumentRef;
-  snapshot?: OutboxDocument;
+  snapshot?: Held;
 }
 
-/** `_id: {$in}` lists stay at or under what the patched FerretDB looks up by index. */
-const ID_LIST_MAX = 500;
-
 /**
- * Publishes what writes pushed onto aggregate outboxes, then `$pullAll`s exactly the published
- * entries. A crash between the two re-publishes on the next pass; the event id is the
- * Nats-Msg-Id, so JetStream's duplicate window drops the copy (docs/architecture.md, "Outbox").
+ * Publishes what writes queued on aggregate outboxes; the published entries are then removed
+ * (`OutboxClearing`). A crash between the two re-publishes on the next pass; the event id is the
+ * Nats-Msg-Id, so JetStream's duplicate window drops the copy (docs/architecture.md §4).
  *
  * It works in batches: the documents woken since the last pass are published together (from the
  * outbox each write left, or read with one query per collection), in order within a document, and
@@ -93,20 +94,7 @@ export class OutboxRelay {
     const key = refKey(ref);
     this.clearing.writtenWith(ref, outbox);
     const known = this.targets.has(key);
-    this.targets.set(
-      key,
-      known
-        ? { ref }
-        : {
-            ref,
-            snapshot: {
-              _id: ref.id,
-              spaceId: ref.spaceId,
-              outbox,
-              ...(deleted && { deletedAt: new Date() }),
-            },
-          },
-    );
+    this.targets.set(key, known ? { ref } : { ref, snapshot: { outbox, deleted } });
     this.passSoon();
   }
 
@@ -194,7 +182,7 @@ export class OutboxRelay {
   private async drain(targets: Target[]): Promise<{ count: number; clean: Set<string> }> {
     const results = await Promise.all(
       [...byCollection(targets)].flatMap(([name, group]) =>
-        chunks(group, ID_LIST_MAX).map((chunk) => this.drainCollection(name, chunk)),
+        idListsOf(group).map((chunk) => this.drainCollection(name, chunk)),
       ),
     );
     return {
@@ -219,8 +207,8 @@ export class OutboxRelay {
     let count = 0;
     await Promise.all(
       targets.map(async ({ ref, snapshot }) => {
-        const doc = snapshot ?? bySpaceAndId.get(`${ref.spaceId}/${ref.id}`);
-        const entries = (doc?.outbox ?? []).filter((entry) => !published.has(entry.id));
+        const { outbox, deleted } = snapshot ?? heldBy(bySpaceAndId.get(`${ref.spaceId}/${ref.id}`));
+        const entries = outbox.filter((entry) => !published.has(entry.id));
         try {
           await this.publishInOrder(name, entries);
         } catch (error) {
@@ -234,7 +222,7 @@ export class OutboxRelay {
         }
         count += entries.length;
         clean.add(refKey(ref));
-        if (entries.length > 0 || doc?.deletedAt) this.clearing.add(ref, entries, Boolean(doc?.deletedAt));
+        if (entries.length > 0 || deleted) this.clearing.add(ref, entries, deleted);
       }),
     );
     this.clearing.soon();
@@ -254,8 +242,7 @@ export class OutboxRelay {
   }
 }
 
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
+/** What a document read from the database holds (nothing, if it is gone). */
+function heldBy(doc: OutboxDocument | undefined): Held {
+  return { outbox: doc?.outbox ?? [], deleted: Boolean(doc?.deletedAt) };
 }

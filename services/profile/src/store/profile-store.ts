@@ -1,5 +1,5 @@
 import { Aborted } from '@prism/errors';
-import { isDuplicateKey } from '@prism/store';
+import { idListsOf, isDuplicateKey } from '@prism/store';
 import { type Collection, type Db, MongoBulkWriteError } from 'mongodb';
 import type { BatchPlan } from '../domain/batch.js';
 import type { Identifier } from '../domain/identity/index.js';
@@ -25,9 +25,6 @@ export interface StoredSpace {
 
 /** A claim this old whose profile was never written is left over from a failed batch. */
 const STALE_CLAIM_MS = 60_000;
-
-/** `_id: {$in}` lists stay at or under what the patched FerretDB looks up by index. */
-const ID_LIST_MAX = 500;
 
 /** Raised when another writer changed what a batch read: the batch is retried on fresh state. */
 export class WriteConflict extends Aborted {}
@@ -150,9 +147,7 @@ export class ProfileStore {
   }
 
   private async deleteVersions(spaceId: string, ids: string[]): Promise<void> {
-    for (let start = 0; start < ids.length; start += ID_LIST_MAX) {
-      await this.profiles.deleteMany({ _id: { $in: ids.slice(start, start + ID_LIST_MAX) }, spaceId });
-    }
+    for (const list of idListsOf(ids)) await this.profiles.deleteMany({ _id: { $in: list }, spaceId });
   }
 
   /** Deletes a profile's history and identifiers and leaves a tombstone (deletes by `_id` only). */
