@@ -204,4 +204,30 @@ describe('envelope', () => {
     // 5 tokens: not matched by a 4-token `prism.*.campaign.*` filter or stream.
     expect(natsSubjectOf('prism', cleared).split('.')).toHaveLength(5);
   });
+
+  it('routes an audience event by its key, so partners can follow one audience', () => {
+    const entered = createEvent({
+      source: 'prism/audience-sync',
+      kind: 'audience.entered',
+      audience: 'vip_2026',
+      space: 'acme',
+      subject: 'audiences/a1',
+      data: {},
+    });
+    expect(entered.type).toBe('prism.audience.entered');
+    expect(natsSubjectOf('prism', entered)).toBe('prism.acme.audience.vip_2026.entered');
+  });
+
+  it('refuses an audience key that is not a subject token', () => {
+    const make = () =>
+      createEvent({
+        source: 's',
+        kind: 'audience.entered',
+        audience: 'a.b',
+        space: 'acme',
+        subject: 'x',
+        data: {},
+      });
+    expect(make).toThrow(InvalidEvent);
+  });
 });

@@ -13,6 +13,8 @@ export const PREFIX_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
 const TYPE_NAMESPACE = 'prism.';
 const EVENT_TYPE_PATTERN = /^prism\.[a-z_]+(\.[a-z_]+)+$/;
 const TRACEPARENT_PATTERN = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+/** An audience key: a subject token of its events, stable across edits. */
+export const AUDIENCE_KEY_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
 /** Epochs can outgrow 2^53 in theory, and CloudEvents extensions are strings or int32: a decimal string. */
 const EPOCH_PATTERN = /^(0|[1-9][0-9]*)$/;
 
@@ -37,6 +39,11 @@ export interface PrismEvent<T = unknown> {
   prismepoch?: string;
   /** W3C trace context of the operation that caused the event. */
   traceparent?: string;
+  /**
+   * The audience key of an `audience.*` event: it becomes a subject token
+   * (`<prefix>.<space>.audience.<key>.entered`), so partners can follow one audience.
+   */
+  prismaudience?: string;
 }
 
 export const prismEventSchema = z.object({
@@ -52,6 +59,7 @@ export const prismEventSchema = z.object({
   prismspace: z.string().regex(SPACE_ID_PATTERN),
   prismepoch: z.string().regex(EPOCH_PATTERN).optional(),
   traceparent: z.string().regex(TRACEPARENT_PATTERN).optional(),
+  prismaudience: z.string().regex(AUDIENCE_KEY_PATTERN).optional(),
 });
 
 export interface NewEvent<T> {
@@ -63,6 +71,8 @@ export interface NewEvent<T> {
   data: T;
   epoch?: bigint | number | string;
   traceparent?: string;
+  /** The audience key an `audience.*` event routes by (see PrismEvent.prismaudience). */
+  audience?: string;
   /** Overrides for replays and deterministic tests; normally generated. */
   id?: string;
   time?: Date;
@@ -86,6 +96,7 @@ export function createEvent<T>(input: NewEvent<T>): PrismEvent<T> {
     prismspace: input.space,
     ...(input.epoch !== undefined && { prismepoch: String(input.epoch) }),
     ...(input.traceparent !== undefined && { traceparent: input.traceparent }),
+    ...(input.audience !== undefined && { prismaudience: input.audience }),
   };
   const checked = prismEventSchema.safeParse(candidate);
   if (!checked.success) throw new InvalidEvent(`invalid event: ${z.prettifyError(checked.error)}`);
@@ -106,9 +117,18 @@ export function subjectOf(prefix: string, space: string, kind: string): string {
   return `${prefix}.${space}.${kind}`;
 }
 
-/** `prism.acme.campaign.approach_changed`: the subject an event is published on. */
-export function natsSubjectOf(prefix: string, event: Pick<PrismEvent, 'type' | 'prismspace'>): string {
-  return subjectOf(prefix, event.prismspace, kindOf(event));
+/**
+ * `prism.acme.campaign.approach_changed`: the subject an event is published on. An audience
+ * event's key goes after its aggregate token: `prism.acme.audience.vip.entered`.
+ */
+export function natsSubjectOf(
+  prefix: string,
+  event: Pick<PrismEvent, 'type' | 'prismspace' | 'prismaudience'>,
+): string {
+  const kind = kindOf(event);
+  if (event.prismaudience === undefined) return subjectOf(prefix, event.prismspace, kind);
+  const [aggregate, ...rest] = kind.split('.');
+  return subjectOf(prefix, event.prismspace, [aggregate, event.prismaudience, ...rest].join('.'));
 }
 
 const utf8 = new TextEncoder();

@@ -13,6 +13,8 @@ const subjectsOf = {
   persona: (prefix: string) => [`${prefix}.*.persona.*`, `${prefix}.*.campaign.personas.*`],
   profile: (prefix: string) => [`${prefix}.*.profile.*`],
   segments: (prefix: string) => [`${prefix}.*.campaign.segments.*`],
+  // `audience.<audience key>.<entered|exited|computed>`: partners follow one audience or all.
+  audience: (prefix: string) => [`${prefix}.*.audience.>`],
 } as const;
 
 export type OwningService = keyof typeof subjectsOf;
