@@ -1,6 +1,14 @@
-import type { CampaignPersonaSelection, Persona } from '@prism/proto/prism/persona/v1/persona';
+import type {
+  CampaignPersonaSelection,
+  Persona,
+  PersonaDemographics,
+} from '@prism/proto/prism/persona/v1/persona';
 import { genderCodec } from '@prism/proto/vocabulary';
-import type { PersonaDocument } from './store/documents.js';
+import type { DemographicsFields, PersonaDocument } from './store/documents.js';
+
+export function demographicsToProto(demographics: DemographicsFields): PersonaDemographics {
+  return { ...demographics, genders: demographics.genders.map(genderCodec.toProto) };
+}
 
 export function personaToProto(doc: PersonaDocument): Persona {
   return {
@@ -9,7 +17,7 @@ export function personaToProto(doc: PersonaDocument): Persona {
       strategyId: doc.strategyId,
       name: doc.name,
       summary: doc.summary,
-      demographics: { ...doc.demographics, genders: doc.demographics.genders.map(genderCodec.toProto) },
+      demographics: demographicsToProto(doc.demographics),
       goals: doc.goals,
       motivations: doc.motivations,
       painPoints: doc.painPoints,

@@ -121,12 +121,38 @@ describe('personas over gRPC', () => {
     expect(fieldsOf(error)).toEqual(['spec.strategy_id']);
   });
 
-  it('deletes a persona and publishes created, updated and deleted events', async () => {
+  it('publishes created and updated events carrying the demographics, then deleted', async () => {
     const strategy = await api.createStrategy();
-    const persona = await api.createPersona(personaSpec(strategy.id));
-    await api.updatePersona(persona.id, personaSpec(strategy.id, { name: 'Renamed' }));
+    const persona = await api.createPersona(
+      personaSpec(strategy.id, {
+        demographics: {
+          ageRanges: [{ min: 28, max: 40 }],
+          genders: [Gender.GENDER_FEMALE, Gender.GENDER_NON_BINARY],
+          locations: ['DE', 'AT'],
+          incomeBand: '50-75k EUR',
+          occupation: 'nurse',
+        },
+      }),
+    );
+    await api.updatePersona(
+      persona.id,
+      personaSpec(strategy.id, {
+        name: 'Renamed',
+        demographics: {
+          ageRanges: [
+            { min: 18, max: 24 },
+            { min: 55, max: 64 },
+          ],
+          genders: [Gender.GENDER_MALE],
+          locations: ['CH'],
+          incomeBand: '75-100k EUR',
+          occupation: 'engineer',
+        },
+      }),
+    );
     await api.deletePersona(persona.id);
     expect((await failureOf(api.getPersona(persona.id))).code).toBe(status.NOT_FOUND);
+    const changed = { personaId: persona.id, strategyId: strategy.id };
     await expect
       .poll(async () => {
         const kinds = ['persona.created', 'persona.updated', 'persona.deleted'];
@@ -134,8 +160,37 @@ describe('personas over gRPC', () => {
         return events.map((list) => list.filter((e) => e.subject === persona.id).map((e) => e.data));
       })
       .toEqual([
-        [{ personaId: persona.id, strategyId: strategy.id, name: 'Weekend trail runner', version: 1 }],
-        [{ personaId: persona.id, strategyId: strategy.id, name: 'Renamed', version: 2 }],
+        [
+          {
+            ...changed,
+            name: 'Weekend trail runner',
+            version: 1,
+            demographics: {
+              ageRanges: [{ min: 28, max: 40 }],
+              genders: ['GENDER_FEMALE', 'GENDER_NON_BINARY'],
+              locations: ['DE', 'AT'],
+              incomeBand: '50-75k EUR',
+              occupation: 'nurse',
+            },
+          },
+        ],
+        [
+          {
+            ...changed,
+            name: 'Renamed',
+            version: 2,
+            demographics: {
+              ageRanges: [
+                { min: 18, max: 24 },
+                { min: 55, max: 64 },
+              ],
+              genders: ['GENDER_MALE'],
+              locations: ['CH'],
+              incomeBand: '75-100k EUR',
+              occupation: 'engineer',
+            },
+          },
+        ],
         [{ personaId: persona.id, strategyId: strategy.id, version: 3 }],
       ]);
   });

@@ -6,13 +6,13 @@ import {
   PersonaChanged,
   PersonaDeleted,
 } from '@prism/proto/prism/events/v1/persona_events';
+import { demographicsToProto } from '../mapping.js';
+import type { PersonaFields } from '../store/documents.js';
 
 const event = eventProducer('prism/persona');
 
-interface PersonaFacts {
+interface PersonaFacts extends Pick<PersonaFields, 'strategyId' | 'name' | 'demographics'> {
   _id: string;
-  strategyId: string;
-  name: string;
   version: number;
 }
 
@@ -26,11 +26,15 @@ export function personaChanged(
     strategyId: persona.strategyId,
     name: persona.name,
     version: persona.version,
+    demographics: demographicsToProto(persona.demographics),
   });
   return event(ctx, kind, persona._id, data);
 }
 
-export function personaDeleted(ctx: EventContext, persona: Omit<PersonaFacts, 'name'>): PrismEvent {
+export function personaDeleted(
+  ctx: EventContext,
+  persona: Omit<PersonaFacts, 'name' | 'demographics'>,
+): PrismEvent {
   const data = PersonaDeleted.toJSON({
     personaId: persona._id,
     strategyId: persona.strategyId,
