@@ -25,6 +25,16 @@ describe('describeRule', () => {
     );
   });
 
+  it('names the audiences a rule holds members of', () => {
+    const vip: Rule = { audience: { key: 'vip' } };
+    expect(describeRule({ all: [vip, { not: { audience: { key: 'churn_risk' } } }] })).toBe(
+      'member of audience vip and not member of audience churn_risk',
+    );
+    expect(describeRule({ not: { all: [vip, trait('age', 'exists')] } })).toBe(
+      'not (member of audience vip and age is known)',
+    );
+  });
+
   it('names the empty groups and renders event conditions', () => {
     expect(describeRule({ all: [] })).toBe('everyone');
     expect(describeRule({ any: [] })).toBe('nobody');

@@ -18,7 +18,8 @@ export function describeRule(rule: Rule): string {
   if ('any' in rule) return describeGroup(rule.any, ' or ', 'all', 'nobody');
   if ('not' in rule) return describeNot(rule.not);
   if ('trait' in rule) return describeTrait(rule.trait);
-  return describeEvent(rule.event);
+  if ('event' in rule) return describeEvent(rule.event);
+  return `member of audience ${rule.audience.key}`;
 }
 
 /** Children joined; a child group of the other kind is parenthesised so precedence stays visible. */
@@ -42,6 +43,7 @@ function describeNot(rule: Rule): string {
     return `${rule.trait.key} not in ${describeValue(rule.trait.value)}`;
   if ('trait' in rule && rule.trait.operator === 'contains')
     return `${rule.trait.key} does not contain ${describeValue(rule.trait.value)}`;
+  if ('audience' in rule) return `not member of audience ${rule.audience.key}`;
   return `not (${describeRule(rule)})`;
 }
 

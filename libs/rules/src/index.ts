@@ -1,11 +1,13 @@
 /**
- * The rule language of `prism.rules.v1`: which profiles a segment or persona holds, by trait
- * and event conditions. Validated with zod, matched in memory, converted to and from the proto,
- * and described in one readable line.
+ * The rule language of `prism.rules.v1`: which profiles a segment, persona or audience holds, by
+ * trait, event and audience-membership conditions. Validated with zod, matched in memory,
+ * converted to and from the proto, and described in one readable line.
  *
  * Main entry points: `Rule` with `ruleSchema`, `matchesRule`, `ruleToProto` / `ruleFromProto`
- * and `describeRule`; `Condition` with `conditionSchema` and `matchesCondition` for the flat
- * conditions of computed traits and profile search.
+ * and `describeRule`; `protoPathOf` names a domain rule's issue path by its proto fields;
+ * `audienceKeysOf`, `eventConditionsOf` and `traitKeysOf` list what a rule refers to;
+ * `Condition` with `conditionSchema` and `matchesCondition` for the flat conditions of computed
+ * traits and profile search.
  *
  * @module
  */
@@ -24,7 +26,10 @@ export {
   valueAtPath,
 } from './conditions.js';
 export { describeRule } from './describe.js';
+export { protoPathOf } from './proto-path.js';
 export {
+  type AudienceCondition,
+  audienceKeySchema,
   type EventCondition,
   MAX_IN_VALUES,
   matchesRule,
@@ -35,3 +40,4 @@ export {
   type TraitCondition,
 } from './rule.js';
 export { ruleFromProto, ruleToProto } from './rule-proto.js';
+export { audienceKeysOf, eventConditionsOf, traitKeysOf } from './rule-references.js';

@@ -54,6 +54,7 @@ describe('ruleFromProto', () => {
               withinDays: 30,
             },
           },
+          { audience: { audienceKey: 'vip' } },
         ],
       },
     });
@@ -69,6 +70,7 @@ describe('ruleFromProto', () => {
             withinDays: 30,
           },
         },
+        { audience: { key: 'vip' } },
       ],
     });
   });
@@ -105,7 +107,10 @@ describe('ruleFromProto', () => {
         field: 'spec.rule.not.all.rules[0].event.count_operator',
         description: expect.stringContaining('(got 9)'),
       },
-      { field: 'spec.rule.not.all.rules[1]', description: 'must set one of all, any, not, trait, event' },
+      {
+        field: 'spec.rule.not.all.rules[1]',
+        description: 'must set one of all, any, not, trait, event, audience',
+      },
     ]);
   });
 
@@ -129,6 +134,20 @@ describe('ruleFromProto', () => {
         description: 'must be a list of 1 to 100 strings, numbers or booleans',
       },
       { field: 'rule.all.rules[1].event.within_days', description: 'must be 0 (all history) or more' },
+    ]);
+  });
+
+  it('names an invalid audience key by its proto field', () => {
+    const audience: ProtoRule = { node: { $case: 'audience', value: { audienceKey: 'High Value' } } };
+    expect(
+      violations({
+        node: { $case: 'not', value: allOf(traitNode('a', Operator.OPERATOR_EXISTS), audience) },
+      }),
+    ).toEqual([
+      {
+        field: 'rule.not.all.rules[1].audience.audience_key',
+        description: 'must be 1 to 64 lowercase letters, digits or underscores, starting with a letter',
+      },
     ]);
   });
 });

@@ -1,13 +1,15 @@
-import { type FieldViolation, InvalidArgument, protoFieldPath } from '@prism/errors';
+import { type FieldViolation, InvalidArgument } from '@prism/errors';
 import {
   Operator,
   type EventCondition as ProtoEventCondition,
   type Rule as ProtoRule,
   type TraitCondition as ProtoTraitCondition,
 } from '@prism/proto/prism/rules/v1/rule';
+import { protoPathOf } from './proto-path.js';
 import {
   COUNT_OPERATORS,
   type EventCondition,
+  NODE_KINDS,
   RULE_OPERATORS,
   type Rule,
   type RuleOperator,
@@ -32,7 +34,8 @@ export function ruleToProto(rule: Rule): ProtoRule {
   if ('any' in rule) return { node: { $case: 'any', value: { rules: rule.any.map(ruleToProto) } } };
   if ('not' in rule) return { node: { $case: 'not', value: ruleToProto(rule.not) } };
   if ('trait' in rule) return { node: { $case: 'trait', value: traitToProto(rule.trait) } };
-  return { node: { $case: 'event', value: eventToProto(rule.event) } };
+  if ('event' in rule) return { node: { $case: 'event', value: eventToProto(rule.event) } };
+  return { node: { $case: 'audience', value: { audienceKey: rule.audience.key } } };
 }
 
 function traitToProto({ key, operator, value }: TraitCondition): ProtoTraitCondition {
@@ -62,18 +65,9 @@ export function ruleFromProto(proto: ProtoRule, field = 'rule'): Rule {
   if (result.success) return result.data;
   throw new InvalidArgument(
     result.error.issues.map((issue) => ({
-      field: protoFieldPath([field, ...protoPath(issue.path)]),
+      field: [field, protoPathOf(issue.path)].filter(Boolean).join('.'),
       description: issue.message,
     })),
-  );
-}
-
-/** A domain issue path as the proto's: groups hold their children in `rules`. */
-function protoPath(path: readonly PropertyKey[]): PropertyKey[] {
-  return path.flatMap((segment, index) =>
-    (segment === 'all' || segment === 'any') && typeof path[index + 1] === 'number'
-      ? [segment, 'rules']
-      : [segment],
   );
 }
 
@@ -93,8 +87,10 @@ function readRule(proto: ProtoRule, path: string, violations: FieldViolation[]):
       return { trait: readTrait(node.value, `${path}.trait`, violations) };
     case 'event':
       return { event: readEvent(node.value, `${path}.event`, violations) };
+    case 'audience':
+      return { audience: { key: node.value.audienceKey } };
     default:
-      violations.push({ field: path, description: 'must set one of all, any, not, trait, event' });
+      violations.push({ field: path, description: `must set one of ${NODE_KINDS.join(', ')}` });
       return { all: [] };
   }
 }

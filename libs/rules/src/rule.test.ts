@@ -57,6 +57,16 @@ describe('matchesRule', () => {
     expect(matchesRule(orders('less_than', 3), { traits, countEvents })).toBe(false);
     expect(() => matchesRule(orders('equals', 0), { traits })).toThrow(/needs the profile's events/);
   });
+
+  it('asks isMemberOf about audience conditions, and refuses to guess without it', () => {
+    const vip: Rule = { audience: { key: 'vip' } };
+    const isMemberOf = (key: string) => key === 'vip';
+    expect(matchesRule(vip, { traits, isMemberOf })).toBe(true);
+    expect(matchesRule({ audience: { key: 'churned' } }, { traits, isMemberOf })).toBe(false);
+    expect(() => matchesRule({ not: vip }, { traits })).toThrow(
+      'the rule has an audience condition on "vip": evaluating it needs the profile\'s audience memberships (isMemberOf)',
+    );
+  });
 });
 
 describe('ruleSchema', () => {
@@ -87,10 +97,26 @@ describe('ruleSchema', () => {
 
   it('rejects nodes that set no kind or several', () => {
     expect(issues({ not: {} })).toEqual([
-      { path: ['not'], message: 'must set exactly one of all, any, not, trait, event' },
+      { path: ['not'], message: 'must set exactly one of all, any, not, trait, event, audience' },
     ]);
     expect(issues({ all: [], any: [] })?.[0]?.path).toEqual([]);
   });
+
+  it.each(['vip', 'a', `v${'x'.repeat(63)}`, 'runners_2024'])('accepts the audience key %s', (key) => {
+    expect(ruleSchema.parse({ audience: { key } })).toEqual({ audience: { key } });
+  });
+
+  it.each(['', 'VIP', '2024_runners', '_vip', 'high-value', 'vip ', `v${'x'.repeat(64)}`])(
+    'rejects the audience key %j',
+    (key) => {
+      expect(issues({ all: [{ audience: { key } }] })).toEqual([
+        {
+          path: ['all', 0, 'audience', 'key'],
+          message: 'must be 1 to 64 lowercase letters, digits or underscores, starting with a letter',
+        },
+      ]);
+    },
+  );
 
   it('rejects invalid counts, windows and event count operators', () => {
     const event = { event: ' ', where: [], countOperator: 'contains', count: -1, withinDays: 4000 };
@@ -109,5 +135,7 @@ describe('ruleSchema', () => {
     expect(issues({ not: deep })).toEqual([{ path: [], message: 'must nest at most 8 levels deep' }]);
     const wide = { any: Array.from({ length: MAX_RULE_NODES }, () => trait('a', 'exists')) };
     expect(issues(wide)).toEqual([{ path: [], message: 'must have at most 200 nodes' }]);
+    const audiences = { any: Array.from({ length: MAX_RULE_NODES }, () => ({ audience: { key: 'vip' } })) };
+    expect(issues(audiences)).toEqual([{ path: [], message: 'must have at most 200 nodes' }]);
   });
 });

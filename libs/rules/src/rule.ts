@@ -13,14 +13,16 @@ import {
 
 /**
  * The rule tree of `prism.rules.v1.Rule` as the services handle it: membership of one profile,
- * from its traits (custom and computed) and, for event conditions, its activity.
+ * from its traits (custom and computed), for event conditions its activity and for audience
+ * conditions its membership of other audiences.
  */
 export type Rule =
   | { all: Rule[] }
   | { any: Rule[] }
   | { not: Rule }
   | { trait: TraitCondition }
-  | { event: EventCondition };
+  | { event: EventCondition }
+  | { audience: AudienceCondition };
 
 export const RULE_OPERATORS = [...CONDITION_OPERATORS, 'in'] as const;
 export type RuleOperator = (typeof RULE_OPERATORS)[number];
@@ -45,6 +47,11 @@ export interface EventCondition {
   countOperator: CountOperator;
   count: number;
   withinDays: number;
+}
+
+/** Membership of the space's audience with this key (audience-sync refuses cycles). */
+export interface AudienceCondition {
+  key: string;
 }
 
 /** Limits that keep a rule cheap to validate, store and evaluate per profile. */
@@ -85,7 +92,16 @@ export const eventConditionSchema = z.object({
     .default(0),
 });
 
-const NODE_KINDS = ['all', 'any', 'not', 'trait', 'event'] as const;
+export const audienceKeySchema = z
+  .string()
+  .regex(
+    /^[a-z][a-z0-9_]{0,63}$/,
+    'must be 1 to 64 lowercase letters, digits or underscores, starting with a letter',
+  );
+
+export const audienceConditionSchema = z.object({ key: audienceKeySchema });
+
+export const NODE_KINDS = ['all', 'any', 'not', 'trait', 'event', 'audience'] as const;
 
 const ruleNode: z.ZodType<Rule> = z.lazy(() =>
   z
@@ -95,6 +111,7 @@ const ruleNode: z.ZodType<Rule> = z.lazy(() =>
       not: ruleNode.optional(),
       trait: traitConditionSchema.optional(),
       event: eventConditionSchema.optional(),
+      audience: audienceConditionSchema.optional(),
     })
     .refine(
       (node) => NODE_KINDS.filter((kind) => node[kind] !== undefined).length === 1,
@@ -136,25 +153,32 @@ function measureRule(input: unknown): { depth: number; nodes: number } {
 const asList = (value: unknown): readonly unknown[] =>
   Array.isArray(value) ? value.slice(0, MAX_RULE_NODES + 1) : [];
 
-/** Whom a rule is evaluated for: their traits and, for event conditions, a count of their events. */
+/**
+ * Whom a rule is evaluated for: their traits and, for event conditions, a count of their events,
+ * for audience conditions their memberships.
+ */
 export interface RuleSubject {
   traits: Readonly<Record<string, unknown>>;
   /** How many of the subject's events match the condition's event, `where` and window. */
   countEvents?: (condition: EventCondition) => number;
+  /** Whether the subject is a member of the space's audience with this key. */
+  isMemberOf?: (audienceKey: string) => boolean;
 }
 
 /**
  * Whether the subject matches. Trait conditions follow `matchesCondition` (a missing trait
  * matches nothing but `not_equals` and `exists: false`); `in` is `equals` one of the values, or
- * for a list trait `contains` one of them. Evaluating an event condition without `countEvents`
- * throws: traits alone cannot decide it, and guessing would silently misplace profiles.
+ * for a list trait `contains` one of them. Evaluating an event condition without `countEvents`,
+ * or an audience condition without `isMemberOf`, throws: traits alone cannot decide them, and
+ * guessing would silently misplace profiles.
  */
 export function matchesRule(rule: Rule, subject: RuleSubject): boolean {
   if ('all' in rule) return rule.all.every((child) => matchesRule(child, subject));
   if ('any' in rule) return rule.any.some((child) => matchesRule(child, subject));
   if ('not' in rule) return !matchesRule(rule.not, subject);
   if ('trait' in rule) return matchesTrait(subject.traits, rule.trait);
-  return matchesEvent(rule.event, subject);
+  if ('event' in rule) return matchesEvent(rule.event, subject);
+  return matchesAudience(rule.audience, subject);
 }
 
 function matchesTrait(traits: Readonly<Record<string, unknown>>, condition: TraitCondition): boolean {
@@ -211,6 +235,14 @@ function matchesEvent(condition: EventCondition, subject: RuleSubject): boolean 
       `the rule has an event condition on "${condition.event}": evaluating it needs the profile's events (countEvents)`,
     );
   return compareCount(subject.countEvents(condition), condition.countOperator, condition.count);
+}
+
+function matchesAudience({ key }: AudienceCondition, subject: RuleSubject): boolean {
+  if (!subject.isMemberOf)
+    throw new Error(
+      `the rule has an audience condition on "${key}": evaluating it needs the profile's audience memberships (isMemberOf)`,
+    );
+  return subject.isMemberOf(key);
 }
 
 function compareCount(actual: number, operator: CountOperator, expected: number): boolean {
