@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { AudienceFailureReason } from '@prism/proto/prism/audience/v1/audience';
 import { PersonaFailureReason } from '@prism/proto/prism/persona/v1/persona';
 import { ProfileFailureReason } from '@prism/proto/prism/profile/v1/profile';
 import { SegmentGenerationFailureReason } from '@prism/proto/prism/segments/v1/segments';
@@ -40,6 +41,7 @@ const declared = {
   persona: [PersonaFailureReason, 'PERSONA_FAILURE_REASON_'],
   'segment-generation': [SegmentGenerationFailureReason, 'SEGMENT_GENERATION_FAILURE_REASON_'],
   profile: [ProfileFailureReason, 'PROFILE_FAILURE_REASON_'],
+  'audience-sync': [AudienceFailureReason, 'AUDIENCE_FAILURE_REASON_'],
 } as const;
 
 describe('the README', () => {

@@ -1,3 +1,4 @@
+import type { AudienceFailureReason } from '@prism/proto/prism/audience/v1/audience';
 import type { PersonaFailureReason } from '@prism/proto/prism/persona/v1/persona';
 import type { ProfileFailureReason } from '@prism/proto/prism/profile/v1/profile';
 import type { SegmentGenerationFailureReason } from '@prism/proto/prism/segments/v1/segments';
@@ -21,5 +22,12 @@ export type SegmentGenerationFailure = ReasonsOf<
 >;
 export type ProfileFailure = ReasonsOf<typeof ProfileFailureReason, 'PROFILE_FAILURE_REASON_'>;
 
+export type AudienceFailure = ReasonsOf<typeof AudienceFailureReason, 'AUDIENCE_FAILURE_REASON_'>;
+
 /** Every FAILED_PRECONDITION reason some service declares. */
-export type FailureReason = StrategyFailure | PersonaFailure | SegmentGenerationFailure | ProfileFailure;
+export type FailureReason =
+  | StrategyFailure
+  | PersonaFailure
+  | SegmentGenerationFailure
+  | ProfileFailure
+  | AudienceFailure;

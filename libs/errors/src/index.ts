@@ -22,6 +22,7 @@ export {
   Unavailable,
 } from './errors.js';
 export type {
+  AudienceFailure,
   FailureReason,
   PersonaFailure,
   ProfileFailure,

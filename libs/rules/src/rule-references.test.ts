@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { matchesRule, type Rule, type RuleSubject } from './rule.js';
+import { type EventCondition, matchesRule, type Rule, type RuleSubject } from './rule.js';
 import { audienceKeysOf, eventConditionsOf, traitKeysOf } from './rule-references.js';
 import { rules, subjects } from './test-support.js';
 
@@ -10,14 +10,14 @@ const signedUp = {
   countOperator: 'greater_than',
   count: 0,
   withinDays: 0,
-} as const;
+} satisfies EventCondition;
 const ordered = {
   event: 'Order Completed',
   where: [{ key: 'total', operator: 'greater_than', value: 50 }],
   countOperator: 'greater_or_equal',
   count: 2,
   withinDays: 30,
-} as const;
+} satisfies EventCondition;
 
 const rule: Rule = {
   any: [

@@ -1,0 +1,52 @@
+import { credentials } from '@grpc/grpc-js';
+import type { Logger } from '@prism/log';
+import { AudienceServiceService } from '@prism/proto/prism/audience/v1/audience';
+import { ProfileServiceClient } from '@prism/proto/prism/profile/v1/profile';
+import { type RunningService, type ServiceModule, startService } from '@prism/runtime';
+import { eventCounters } from './clients/event-counters.js';
+import { type AudienceConfig, audienceConfigSchema } from './config.js';
+import { startConsumers } from './handlers/consumers.js';
+import { queueRecompute } from './live/definitions.js';
+import { AudienceEngine } from './live/engine.js';
+import { replayProfiles } from './live/profile-replay.js';
+import { restoreMembership } from './live/recovery.js';
+import { startSnapshots } from './live/snapshots.js';
+import { audienceService as audienceApi } from './server.js';
+import { type AudienceRepositories, openRepositories } from './store/repositories.js';
+
+/**
+ * The audience-sync service: live audiences over the profiles of each space, campaign
+ * audiences rebuilt at every epoch, and `audience.*` events for partners. It publishes through
+ * its own membership log (no relay), like the profile service's batch outbox.
+ */
+export const audienceService = {
+  name: 'audience-sync',
+  config: audienceConfigSchema,
+  database: (config) => config.AUDIENCE_DB,
+  listen: (config) => ({ host: config.AUDIENCE_GRPC_HOST, port: config.AUDIENCE_GRPC_PORT }),
+  // Every stream it follows, whichever service starts first.
+  streams: ['audience', 'profile', 'strategy', 'persona', 'segments'],
+  openRepositories,
+  async parts({ config, repos, bus, logger }) {
+    const engine = new AudienceEngine({ repos, publisher: bus.publisher, logger });
+    const unfinished = await restoreMembership(engine, repos, logger);
+    await replayProfiles(bus, engine, logger);
+    for (const { spaceId, audienceId } of unfinished)
+      void queueRecompute(engine, spaceId, audienceId, { space: spaceId }, 'RECOMPUTE');
+    const profileClient = new ProfileServiceClient(config.PROFILE_GRPC_ADDR, credentials.createInsecure());
+    const consumers = await startConsumers(bus, engine, logger);
+    const snapshots = startSnapshots(engine, config.AUDIENCE_SNAPSHOT_MS, logger);
+    return {
+      grpc: [[AudienceServiceService, audienceApi({ engine, eventCounters: eventCounters(profileClient) })]],
+      consumers: [...consumers, snapshots],
+      close: () => profileClient.close(),
+      exposes: { engine },
+    };
+  },
+} satisfies ServiceModule<typeof audienceConfigSchema, AudienceRepositories, { engine: AudienceEngine }>;
+
+export type RunningAudienceService = RunningService<AudienceRepositories, { engine: AudienceEngine }>;
+
+/** Starts it in this process: tests and benchmarks. */
+export const startAudienceService = (config: AudienceConfig, logger: Logger) =>
+  startService(audienceService, config, logger);

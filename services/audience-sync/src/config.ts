@@ -1,0 +1,19 @@
+import { commonEnv, grpcAddress, port } from '@prism/config';
+import { z } from 'zod';
+
+export const audienceConfigSchema = z.object({
+  ...commonEnv,
+  AUDIENCE_GRPC_HOST: z.string().default('127.0.0.1'),
+  // 0 lets the OS pick a free port (tests); the bound port is logged.
+  AUDIENCE_GRPC_PORT: port(50055, { allowZero: true }),
+  AUDIENCE_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('prism_audience'),
+  // Where event conditions become computed traits (CreateComputedTrait, with the caller's key).
+  PROFILE_GRPC_ADDR: grpcAddress('127.0.0.1:50054'),
+  // How often membership is snapshotted (and its change log compacted) while it changes.
+  AUDIENCE_SNAPSHOT_MS: z.coerce.number().int().min(100).default(2_000),
+});
+
+export type AudienceConfig = z.infer<typeof audienceConfigSchema>;

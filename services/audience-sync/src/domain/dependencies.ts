@@ -1,0 +1,61 @@
+import { audienceKeysOf } from '@prism/rules';
+import type { AudienceDefinition } from './audience.js';
+
+/** The audiences a definition's rule names, by key. */
+export const dependenciesOf = (audience: Pick<AudienceDefinition, 'rule'>): string[] =>
+  audience.rule ? audienceKeysOf(audience.rule) : [];
+
+/**
+ * The order to evaluate a space's audiences in: every audience after those its rule names, so
+ * "member of X" reads X's membership as this pass leaves it. Audiences naming a missing key
+ * still get a place (the missing one matches nobody).
+ */
+export function evaluationOrder<A extends Pick<AudienceDefinition, 'key' | 'rule'>>(
+  audiences: readonly A[],
+): A[] {
+  const byKey = new Map(audiences.map((audience) => [audience.key, audience]));
+  const placed = new Set<string>();
+  const order: A[] = [];
+  const visit = (audience: A, path: Set<string>): void => {
+    if (placed.has(audience.key) || path.has(audience.key)) return;
+    path.add(audience.key);
+    for (const key of dependenciesOf(audience)) {
+      const dependency = byKey.get(key);
+      if (dependency) visit(dependency, path);
+    }
+    placed.add(audience.key);
+    order.push(audience);
+  };
+  for (const audience of audiences) visit(audience, new Set());
+  return order;
+}
+
+/**
+ * The cycle a rule for `key` would close, as the keys along it (`a → b → a`), or undefined.
+ * Unknown keys are not followed: they are reported separately.
+ */
+export function cycleThrough(
+  audiences: readonly Pick<AudienceDefinition, 'key' | 'rule'>[],
+  key: string,
+  rule: AudienceDefinition['rule'],
+): string[] | undefined {
+  const byKey = new Map(audiences.map((audience) => [audience.key, audience]));
+  const search = (current: string, path: string[]): string[] | undefined => {
+    const names = current === key ? dependenciesOf({ rule }) : dependenciesOf(byKey.get(current) ?? {});
+    for (const next of names) {
+      if (next === key) return [...path, next];
+      if (path.includes(next) || !byKey.has(next)) continue;
+      const found = search(next, [...path, next]);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return search(key, [key]);
+}
+
+/** Keys of the audiences whose rules name `key`. */
+export const dependentsOf = (
+  audiences: readonly Pick<AudienceDefinition, 'key' | 'rule'>[],
+  key: string,
+): string[] =>
+  audiences.filter((audience) => dependenciesOf(audience).includes(key)).map((audience) => audience.key);

@@ -1,0 +1,153 @@
+import { matchesRule } from '@prism/rules';
+import type { AudienceDefinition } from './audience.js';
+import { countFromTraits } from './event-traits.js';
+import { identifierToken, type ProfileMirror, type ProfileView } from './profile-mirror.js';
+
+/** An audience as the live state holds it: its definition and members (profile id → entered at, ms). */
+export interface LiveAudience {
+  definition: AudienceDefinition;
+  members: Map<string, number>;
+}
+
+export type CauseKind = 'PROFILE_EVENT' | 'RECOMPUTE' | 'EPOCH' | 'MANUAL' | 'DELETED' | 'AUDIENCE_DELETED';
+
+export interface MembershipCause {
+  kind: CauseKind;
+  /** The profile event's id, for PROFILE_EVENT and DELETED. */
+  eventId?: string;
+}
+
+/** One change of one profile's membership of one audience. */
+export interface MembershipChange {
+  audienceId: string;
+  profileId: string;
+  entered: boolean;
+  at: number;
+  cause: MembershipCause;
+  /** A merged-away member whose survivor is a member: it leaves without an exit event. */
+  silent?: boolean;
+}
+
+/** Reads "member of X" as the pass being evaluated leaves X. */
+export type MembershipLookup = (audienceKey: string, profileId: string) => boolean;
+
+/** Whether a profile belongs to an audience by its definition. */
+export function matchesDefinition(
+  definition: AudienceDefinition,
+  profile: ProfileView,
+  isMember: MembershipLookup,
+): boolean {
+  if (definition.kind === 'static') return isListed(definition.entries ?? [], profile);
+  if (!definition.rule) return false;
+  return matchesRule(definition.rule, {
+    traits: profile.traits,
+    countEvents: (condition) => countFromTraits(profile.traits, condition),
+    isMemberOf: (key) => isMember(key, profile.id),
+  });
+}
+
+function isListed(entries: readonly string[], profile: ProfileView): boolean {
+  const listed = entries instanceof Set ? (entries as unknown as Set<string>) : new Set(entries);
+  return (
+    listed.has(profile.id) ||
+    profile.identifiers.some((identifier) => listed.has(identifierToken(identifier)))
+  );
+}
+
+/**
+ * The membership changes that bring `audiences` (in evaluation order) in line with the mirror
+ * for `profileIds`. Nothing is applied: later audiences read earlier ones through an overlay of
+ * this pass's changes, and the caller stores the changes before applying them.
+ */
+export function reevaluate(
+  audiences: readonly LiveAudience[],
+  profileIds: readonly string[],
+  mirror: ProfileMirror,
+  causeOf: (profileId: string) => MembershipCause,
+  at: number,
+): MembershipChange[] {
+  const pass = new MembershipPass(audiences);
+  for (const audience of audiences) {
+    const live = profileIds.filter((id) => mirror.get(id));
+    for (const id of live)
+      pass.decide(
+        audience,
+        id,
+        matchesDefinition(audience.definition, mirror.get(id) as ProfileView, pass.isMember),
+        causeOf(id),
+        at,
+      );
+    for (const id of profileIds.filter((id) => !mirror.get(id))) {
+      if (!audience.members.has(id)) continue;
+      const survivor = mirror.survivorOf(id);
+      const silent = survivor !== undefined && pass.isMember(audience.definition.key, survivor);
+      pass.decide(audience, id, false, causeOf(id), at, silent);
+    }
+  }
+  return pass.changes;
+}
+
+/** Every change that makes one audience's members exactly the profiles of the mirror it matches. */
+export function recompute(
+  audience: LiveAudience,
+  mirror: ProfileMirror,
+  isMember: MembershipLookup,
+  cause: MembershipCause,
+  at: number,
+): MembershipChange[] {
+  const changes: MembershipChange[] = [];
+  const audienceId = audience.definition.id;
+  const matching = new Set<string>();
+  for (const profile of mirror.all())
+    if (matchesDefinition(audience.definition, profile, isMember)) matching.add(profile.id);
+  for (const profileId of matching)
+    if (!audience.members.has(profileId)) changes.push({ audienceId, profileId, entered: true, at, cause });
+  for (const profileId of audience.members.keys())
+    if (!matching.has(profileId)) changes.push({ audienceId, profileId, entered: false, at, cause });
+  return changes;
+}
+
+/** Applies stored changes to the live members. */
+export function applyChanges(
+  byId: ReadonlyMap<string, LiveAudience>,
+  changes: readonly MembershipChange[],
+): void {
+  for (const change of changes) {
+    const audience = byId.get(change.audienceId);
+    if (!audience) continue;
+    if (change.entered) audience.members.set(change.profileId, change.at);
+    else audience.members.delete(change.profileId);
+  }
+}
+
+class MembershipPass {
+  readonly changes: MembershipChange[] = [];
+  private readonly overlay = new Map<string, Map<string, boolean>>();
+  private readonly byKey: Map<string, LiveAudience>;
+
+  constructor(audiences: readonly LiveAudience[]) {
+    this.byKey = new Map(audiences.map((audience) => [audience.definition.key, audience]));
+  }
+
+  readonly isMember: MembershipLookup = (key, profileId) => {
+    const decided = this.overlay.get(key)?.get(profileId);
+    if (decided !== undefined) return decided;
+    return this.byKey.get(key)?.members.has(profileId) ?? false;
+  };
+
+  decide(
+    audience: LiveAudience,
+    profileId: string,
+    member: boolean,
+    cause: MembershipCause,
+    at: number,
+    silent = false,
+  ): void {
+    const { key, id } = audience.definition;
+    let decided = this.overlay.get(key);
+    if (!decided) this.overlay.set(key, (decided = new Map()));
+    decided.set(profileId, member);
+    if (member === audience.members.has(profileId)) return;
+    this.changes.push({ audienceId: id, profileId, entered: member, at, cause, ...(silent && { silent }) });
+  }
+}

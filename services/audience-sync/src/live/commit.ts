@@ -1,0 +1,73 @@
+import type { EventContext, EventPublisher, PrismEvent } from '@prism/bus';
+import type { Logger } from '@prism/log';
+import { applyChanges, type MembershipChange } from '../domain/membership.js';
+import type { ProfileView } from '../domain/profile-mirror.js';
+import { membershipChanged } from '../events/audience-events.js';
+import type { MembershipStore } from '../store/membership-store.js';
+import type { SpaceState } from './space-state.js';
+
+/** Changes per log document: its events stay well under the 16 MB document limit. */
+export const COMMIT_CHUNK = 1_000;
+
+export interface Committer {
+  /**
+   * Stores and announces membership changes, in chunks: each chunk is one log write (changes and
+   * their events: the outbox), then applied in memory, then published, then marked published.
+   * `departed` holds profiles that left the mirror in this pass, for their exit events.
+   */
+  commit(
+    state: SpaceState,
+    context: EventContext,
+    changes: readonly MembershipChange[],
+    options?: {
+      departed?: ReadonlyMap<string, ProfileView>;
+      extraEvents?: PrismEvent[];
+      onChunk?: (done: number) => Promise<void>;
+    },
+  ): Promise<void>;
+  /** Publishes a log entry's events again (recovery) and marks it published. */
+  republish(spaceId: string, seq: number, events: PrismEvent[]): Promise<void>;
+}
+
+export function committer(membership: MembershipStore, publisher: EventPublisher, logger: Logger): Committer {
+  async function publishAll(events: readonly PrismEvent[]): Promise<void> {
+    // Issued in order on one connection, so JetStream stores them in order; acks awaited together.
+    await Promise.all(events.map((event) => publisher.publish(event)));
+  }
+
+  return {
+    async commit(state, context, changes, options = {}) {
+      const { departed, extraEvents = [], onChunk } = options;
+      const viewOf = (profileId: string) => state.mirror.get(profileId) ?? departed?.get(profileId);
+      for (
+        let start = 0;
+        start < changes.length || (start === 0 && extraEvents.length > 0);
+        start += COMMIT_CHUNK
+      ) {
+        const chunk = changes.slice(start, start + COMMIT_CHUNK);
+        const last = start + COMMIT_CHUNK >= changes.length;
+        const events = chunk.flatMap((change) => {
+          const audience = state.live.get(change.audienceId);
+          if (!audience || change.silent) return [];
+          return [membershipChanged(context, audience.definition, change, viewOf(change.profileId))];
+        });
+        if (last) events.push(...extraEvents);
+        const seq = state.seq + 1;
+        await membership.append(state.spaceId, seq, chunk, events);
+        state.seq = seq;
+        applyChanges(state.live, chunk);
+        state.noteChanged(chunk);
+        await publishAll(events);
+        await membership.markPublished(state.spaceId, seq);
+        await onChunk?.(start + chunk.length);
+      }
+      if (changes.length > 0)
+        logger.debug({ space: state.spaceId, changes: changes.length }, 'membership committed');
+    },
+
+    async republish(spaceId, seq, events) {
+      await publishAll(events);
+      await membership.markPublished(spaceId, seq);
+    },
+  };
+}

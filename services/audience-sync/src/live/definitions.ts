@@ -1,0 +1,58 @@
+import type { EventContext } from '@prism/bus';
+import type { AudienceDocument } from '../store/documents.js';
+import type { AudienceEngine } from './engine.js';
+import type { SpaceState } from './space-state.js';
+
+/** What a definition write changes: the fields callers may set. */
+export type DefinitionFields = Pick<
+  AudienceDocument,
+  'name' | 'description' | 'rule' | 'entries' | 'campaign'
+>;
+
+/**
+ * Stores a new audience (status building) and makes it live in memory; the caller queues its
+ * computation. Runs on the space's queue.
+ */
+export async function insertDefinition(
+  engine: AudienceEngine,
+  state: SpaceState,
+  doc: AudienceDocument,
+): Promise<AudienceDocument> {
+  await engine.deps.repos.audiences.insert(doc);
+  state.put(doc);
+  return doc;
+}
+
+/** Replaces a definition at `expectedVersion` (its key and kind stay), raising the version. */
+export async function reviseDefinition(
+  engine: AudienceEngine,
+  state: SpaceState,
+  current: AudienceDocument,
+  fields: Partial<DefinitionFields>,
+): Promise<AudienceDocument> {
+  const next: AudienceDocument = {
+    ...current,
+    ...fields,
+    version: current.version + 1,
+    status: { state: 'building', progress: 0 },
+    updatedAt: new Date(engine.now()),
+  };
+  await engine.deps.repos.audiences.replace(next, current.version);
+  state.put(next);
+  return next;
+}
+
+/** Queues a recompute (with its dependents) after the current work; failures end up in its status. */
+export function queueRecompute(
+  engine: AudienceEngine,
+  spaceId: string,
+  audienceId: string,
+  context: EventContext,
+  kind: 'RECOMPUTE' | 'MANUAL',
+) {
+  return engine
+    .inSpace(spaceId, (state) => engine.recomputeInQueue(state, audienceId, context, { kind }))
+    .catch((error) =>
+      engine.deps.logger.error({ err: error, space: spaceId, audienceId }, 'audience computation failed'),
+    );
+}

@@ -1,0 +1,184 @@
+import type { EventContext, EventPublisher } from '@prism/bus';
+import type { Logger } from '@prism/log';
+import type { AudienceDefinition } from '../domain/audience.js';
+import { dependentsOf } from '../domain/dependencies.js';
+import { type MembershipCause, type MembershipChange, recompute, reevaluate } from '../domain/membership.js';
+import type { ProfileChange, ProfileView } from '../domain/profile-mirror.js';
+import { audienceComputed } from '../events/audience-events.js';
+import type { AudienceDocument } from '../store/documents.js';
+import type { AudienceRepositories } from '../store/repositories.js';
+import { type Committer, committer } from './commit.js';
+import { SpaceState } from './space-state.js';
+
+/** A profile event as the engine applies it. */
+export interface ProfileEvent {
+  id: string;
+  change: ProfileChange;
+}
+
+export interface EngineDeps {
+  repos: AudienceRepositories;
+  publisher: EventPublisher;
+  logger: Logger;
+  now?: () => number;
+}
+
+/**
+ * Live membership of every space. All work on a space (profile events, rule edits, campaign
+ * rebuilds, snapshots) runs one piece at a time on that space's queue: membership is decided in
+ * memory by one writer and stored through the membership log before it is published.
+ */
+export class AudienceEngine {
+  private readonly spaces = new Map<string, SpaceState>();
+  private readonly queues = new Map<string, Promise<unknown>>();
+  readonly commits: Committer;
+  readonly now: () => number;
+
+  constructor(readonly deps: EngineDeps) {
+    this.commits = committer(deps.repos.membership, deps.publisher, deps.logger);
+    this.now = deps.now ?? Date.now;
+  }
+
+  space(spaceId: string): SpaceState {
+    let state = this.spaces.get(spaceId);
+    if (!state) this.spaces.set(spaceId, (state = new SpaceState(spaceId)));
+    return state;
+  }
+
+  allSpaces(): SpaceState[] {
+    return [...this.spaces.values()];
+  }
+
+  /** Runs `work` after everything queued before it on the space, alone. */
+  inSpace<T>(spaceId: string, work: (state: SpaceState) => Promise<T>): Promise<T> {
+    const previous = this.queues.get(spaceId) ?? Promise.resolve();
+    const next = previous.then(() => work(this.space(spaceId)));
+    const settled = next.catch(() => undefined);
+    this.queues.set(spaceId, settled);
+    void settled.then(() => {
+      if (this.queues.get(spaceId) === settled) this.queues.delete(spaceId);
+    });
+    return next;
+  }
+
+  /** Waits for everything queued on every space (stop, tests). */
+  async idle(): Promise<void> {
+    while (this.queues.size > 0) await Promise.all(this.queues.values());
+  }
+
+  /** Applies one space's profile events in order, then publishes the memberships they change. */
+  applyProfileEvents(spaceId: string, events: readonly ProfileEvent[], context: EventContext): Promise<void> {
+    return this.inSpace(spaceId, async (state) => {
+      const departed = new Map<string, ProfileView>();
+      const causes = new Map<string, MembershipCause>();
+      for (const { id, change } of events) {
+        for (const leaving of leavingProfiles(change)) {
+          const view = state.mirror.get(leaving);
+          if (view) departed.set(leaving, { ...view, identifiers: [...view.identifiers] });
+        }
+        const kind = change.kind === 'profile.deleted' ? 'DELETED' : 'PROFILE_EVENT';
+        for (const profileId of state.mirror.apply(change)) causes.set(profileId, { kind, eventId: id });
+      }
+      const changes = reevaluate(
+        state.ordered(),
+        [...causes.keys()],
+        state.mirror,
+        (id) => causes.get(id) as MembershipCause,
+        this.now(),
+      );
+      await this.commits.commit(state, context, changes, { departed });
+    });
+  }
+
+  /** Evaluates an audience again over every profile, then the audiences that name it. */
+  async recomputeInQueue(
+    state: SpaceState,
+    audienceId: string,
+    context: EventContext,
+    cause: MembershipCause,
+  ): Promise<void> {
+    const audience = state.live.get(audienceId);
+    if (!audience) return;
+    const { audiences } = this.deps.repos;
+    const at = this.now();
+    try {
+      const changes = recompute(audience, state.mirror, state.isMember, cause, at);
+      const entered = changes.filter((change) => change.entered).length;
+      const summary = {
+        size: audience.members.size + entered - (changes.length - entered),
+        entered,
+        exited: changes.length - entered,
+        at,
+      };
+      await audiences.setStatus(
+        state.spaceId,
+        audienceId,
+        { state: 'building', progress: 0 },
+        audience.members.size,
+      );
+      await this.commits.commit(state, context, changes, {
+        extraEvents: [audienceComputed(context, audience.definition, summary)],
+        onChunk: (done) =>
+          audiences.setStatus(
+            state.spaceId,
+            audienceId,
+            { state: 'building', progress: done / Math.max(changes.length, 1) },
+            audience.members.size,
+          ),
+      });
+      await this.setLive(state, audienceId);
+    } catch (error) {
+      await audiences.setStatus(
+        state.spaceId,
+        audienceId,
+        { state: 'failed', progress: 0, error: String(error) },
+        audience.members.size,
+      );
+      throw error;
+    }
+    for (const key of dependentsOf(definitions(state), audience.definition.key)) {
+      const dependent = state.byKey(key);
+      if (dependent) await this.recomputeInQueue(state, dependent.definition.id, context, cause);
+    }
+  }
+
+  private async setLive(state: SpaceState, audienceId: string): Promise<void> {
+    const size = state.live.get(audienceId)?.members.size ?? 0;
+    const status = { state: 'live' as const, progress: 1, computedAt: new Date(this.now()) };
+    await this.deps.repos.audiences.setStatus(state.spaceId, audienceId, status, size);
+    const doc = state.docs.get(audienceId);
+    if (doc) state.docs.set(audienceId, { ...doc, status, size });
+  }
+
+  /** Every member leaves (cause given), then the definition and its snapshot go; profiles stay. */
+  async removeInQueue(
+    state: SpaceState,
+    doc: AudienceDocument,
+    context: EventContext,
+    cause: MembershipCause,
+  ): Promise<void> {
+    const audience = state.live.get(doc._id);
+    const at = this.now();
+    const exits: MembershipChange[] = [...(audience?.members.keys() ?? [])].map((profileId) => ({
+      audienceId: doc._id,
+      profileId,
+      entered: false,
+      at,
+      cause,
+    }));
+    await this.commits.commit(state, context, exits);
+    await this.deps.repos.audiences.remove(state.spaceId, doc._id);
+    await this.deps.repos.membership.dropAudience(state.spaceId, doc._id);
+    state.drop(doc._id);
+  }
+}
+
+const definitions = (state: SpaceState): AudienceDefinition[] =>
+  [...state.live.values()].map((audience) => audience.definition);
+
+/** Profiles an event takes out of the mirror: their last view is kept for their exit events. */
+function leavingProfiles(change: ProfileChange): string[] {
+  if (change.kind === 'profile.deleted') return [change.profileId];
+  if (change.kind === 'profile.merged') return change.merged;
+  return [];
+}

@@ -1,0 +1,40 @@
+import { type Bus, decodeEvent, kindOf, streamName } from '@prism/bus';
+import type { Logger } from '@prism/log';
+import { DeliverPolicy } from 'nats';
+import { profileChangeOf } from '../handlers/profile-events.js';
+import type { AudienceEngine } from './engine.js';
+
+/**
+ * Rebuilds the profile mirror at start by reading the profile stream from its first message to
+ * its last (an ordered consumer: nothing acked, nothing evaluated). The stream is the mirror's
+ * log; applying is idempotent, so the durable consumer that follows may deliver some again.
+ */
+export async function replayProfiles(bus: Bus, engine: AudienceEngine, logger: Logger): Promise<number> {
+  const stream = streamName(bus.prefix, 'profile');
+  const info = await bus.jsm.streams.info(stream);
+  const last = info.state.last_seq;
+  if (info.state.messages === 0) return 0;
+  const started = Date.now();
+  const consumer = await bus.js.consumers.get(stream, {
+    filterSubjects: `${bus.prefix}.*.profile.*`,
+    deliver_policy: DeliverPolicy.All,
+  });
+  const messages = await consumer.consume({ max_messages: 4_096 });
+  let applied = 0;
+  for await (const msg of messages) {
+    try {
+      const event = decodeEvent(msg.data);
+      const change = profileChangeOf(kindOf(event), event.data);
+      if (change && !('error' in change)) {
+        engine.space(event.prismspace).mirror.apply(change);
+        applied += 1;
+      }
+    } catch {
+      // Poison is the durable consumer's to dead-letter; the mirror skips it.
+    }
+    if (msg.seq >= last) break;
+  }
+  await messages.close();
+  logger.info({ events: applied, ms: Date.now() - started }, 'profiles mirrored from the profile stream');
+  return applied;
+}

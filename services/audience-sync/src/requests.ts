@@ -1,0 +1,115 @@
+import { expectedVersion, required, requiredText, trimmed } from '@prism/grpc';
+import { AudienceKind } from '@prism/proto/prism/audience/v1/audience';
+import type { Rule as ProtoRule } from '@prism/proto/prism/rules/v1/rule';
+import { audienceKeySchema, type Rule, ruleFromProto } from '@prism/rules';
+import { z } from 'zod';
+
+/** Request schemas: the first thing every handler does is parse its request with one of these. */
+
+/** An audience by id or key. */
+const audienceRef = z
+  .string()
+  .trim()
+  .min(1, 'is required: an audience id or key')
+  .max(100, 'must be at most 100 characters');
+
+/** A rule in its proto form, read into the domain's (paths of its violations are proto paths). */
+export const ruleField = (field: string) =>
+  z
+    .custom<ProtoRule>()
+    .transform((proto): Rule | undefined => (proto?.node ? ruleFromProto(proto, field) : undefined));
+
+const kind = z.number().transform((value, ctx) => {
+  if (value === AudienceKind.AUDIENCE_KIND_DYNAMIC) return 'dynamic' as const;
+  if (value === AudienceKind.AUDIENCE_KIND_STATIC) return 'static' as const;
+  ctx.addIssue({
+    code: 'custom',
+    message: `must be DYNAMIC or STATIC (got ${value}); campaign audiences come from campaigns`,
+  });
+  return 'dynamic' as const;
+});
+
+const audienceSpec = z
+  .object(
+    {
+      key: audienceKeySchema,
+      name: requiredText(200),
+      description: trimmed(1000),
+      kind,
+      rule: ruleField('spec.rule').optional(),
+    },
+    required(),
+  )
+  .superRefine((spec, ctx) => {
+    if (spec.kind === 'dynamic' && !spec.rule)
+      ctx.addIssue({ code: 'custom', path: ['rule'], message: 'is required for a DYNAMIC audience' });
+    if (spec.kind === 'static' && spec.rule)
+      ctx.addIssue({ code: 'custom', path: ['rule'], message: 'must be empty for a STATIC audience' });
+  });
+
+export const createAudienceRequest = z.object({ spec: audienceSpec });
+export const audienceRequest = z.object({ audience: audienceRef });
+export const listAudiencesRequest = z.object({
+  pageSize: z
+    .number()
+    .int()
+    .min(0)
+    .max(100, 'must be at most 100')
+    .transform((size) => size || 20),
+  pageToken: z.string().max(200),
+  includeCampaignAudiences: z.boolean(),
+});
+export const updateAudienceRequest = z.object({
+  audience: audienceRef,
+  name: requiredText(200),
+  description: trimmed(1000),
+  rule: ruleField('rule').optional(),
+  expectedVersion,
+});
+export const deleteAudienceRequest = z.object({ audience: audienceRef, expectedVersion });
+export const listMembersRequest = z.object({
+  audience: audienceRef,
+  pageSize: z
+    .number()
+    .int()
+    .min(0)
+    .max(1000, 'must be at most 1000')
+    .transform((size) => size || 100),
+  pageToken: z.string().max(200),
+});
+export const checkMembershipRequest = z.object({
+  audience: audienceRef,
+  profile: z.string().trim().min(1, 'is required: a profile id or type:value').max(300),
+});
+export const membersRequest = z.object({
+  audience: audienceRef,
+  identifiers: z
+    .array(z.string().max(300))
+    .min(1, 'must name at least one person')
+    .max(10_000, 'must have at most 10000 items'),
+});
+export const importMembersRequest = z.object({
+  audience: audienceRef,
+  csv: z.string().min(1, 'is required').max(20_000_000, 'must be at most 20 MB; split the file'),
+});
+export const campaignAudienceRequest = z.object({
+  campaignId: z.string().min(1, 'is required').max(100),
+});
+const traitPath = z
+  .string()
+  .trim()
+  .max(200)
+  .regex(/^$|^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/, 'must be a trait key or dotted path');
+export const setTraitMappingRequest = z.object({
+  mapping: z.object(
+    {
+      age: traitPath,
+      gender: traitPath,
+      country: traitPath,
+      city: traitPath,
+      incomeBand: traitPath,
+      occupation: traitPath,
+    },
+    required(),
+  ),
+});

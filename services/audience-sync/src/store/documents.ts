@@ -1,0 +1,80 @@
+import type { PrismEvent } from '@prism/bus';
+import type { Rule } from '@prism/rules';
+import type { AudienceKind, CampaignSource, ComputeStatus } from '../domain/audience.js';
+import type { CampaignSelection } from '../domain/campaign-selection.js';
+import type { MembershipChange } from '../domain/membership.js';
+import type { PersonaDemographics, TraitMapping } from '../domain/persona-rule.js';
+
+/** `audiences`: one per audience of a space; `(spaceId, key)` is unique. */
+export interface AudienceDocument {
+  _id: string;
+  spaceId: string;
+  key: string;
+  name: string;
+  description: string;
+  kind: AudienceKind;
+  rule?: Rule;
+  entries?: string[];
+  version: number;
+  size: number;
+  status: ComputeStatus;
+  campaign?: CampaignSource;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/**
+ * `membership_log`: the outbox of membership. One document per committed batch of changes,
+ * holding the changes and their events; written before the events are published, marked
+ * published after. Membership is the latest snapshot plus the log after it.
+ */
+export interface MembershipLogDocument {
+  _id: string;
+  spaceId: string;
+  seq: number;
+  changes: MembershipChange[];
+  events: PrismEvent[];
+  published: boolean;
+}
+
+/** `membership_buckets`: a snapshot of one audience's members, split by a hash of the profile id. */
+export interface MembershipBucketDocument {
+  _id: string;
+  spaceId: string;
+  audienceId: string;
+  profileIds: string[];
+  /** Entered at, ms, parallel to profileIds. */
+  enteredAt: number[];
+}
+
+/** `membership_marks`: the log sequence a space's snapshot includes. */
+export interface MembershipMarkDocument {
+  _id: string;
+  spaceId: string;
+  throughSeq: number;
+}
+
+/** `campaigns`: a campaign's selection at its newest epoch (the projection of campaign, persona and segment events). */
+export interface CampaignDocument {
+  _id: string;
+  spaceId: string;
+  epoch: number;
+  selection: CampaignSelection;
+  deleted: boolean;
+}
+
+/** `personas`: what a selected persona's rule is made from. */
+export interface PersonaDocument {
+  _id: string;
+  spaceId: string;
+  name: string;
+  demographics: PersonaDemographics;
+  version: number;
+}
+
+/** `trait_mappings`: a space's persona-to-trait mapping, when it is not the default. */
+export interface TraitMappingDocument {
+  _id: string;
+  spaceId: string;
+  mapping: TraitMapping;
+}

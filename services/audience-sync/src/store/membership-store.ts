@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto';
+import type { PrismEvent } from '@prism/bus';
+import type { Collection, Db } from 'mongodb';
+import type { MembershipChange } from '../domain/membership.js';
+import type { MembershipBucketDocument, MembershipLogDocument, MembershipMarkDocument } from './documents.js';
+
+/** Buckets per audience snapshot: a snapshot rewrites only the buckets whose members changed. */
+export const BUCKETS = 64;
+
+export const bucketOf = (profileId: string) =>
+  createHash('md5').update(profileId).digest().readUInt16BE(0) % BUCKETS;
+
+/**
+ * Where membership lives in the Mongo-wire server: a change log that is also the outbox (one
+ * document per committed batch, written before its events are published) and bucketed
+ * snapshots that let the log be compacted.
+ */
+export class MembershipStore {
+  private readonly log: Collection<MembershipLogDocument>;
+  private readonly buckets: Collection<MembershipBucketDocument>;
+  private readonly marks: Collection<MembershipMarkDocument>;
+
+  constructor(db: Db) {
+    this.log = db.collection('membership_log');
+    this.buckets = db.collection('membership_buckets');
+    this.marks = db.collection('membership_marks');
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.log.createIndex({ spaceId: 1, seq: 1 });
+    await this.buckets.createIndex({ spaceId: 1, audienceId: 1 });
+  }
+
+  /** One write per batch: the changes and the events that announce them. */
+  async append(
+    spaceId: string,
+    seq: number,
+    changes: MembershipChange[],
+    events: PrismEvent[],
+  ): Promise<void> {
+    await this.log.insertOne({ _id: logId(spaceId, seq), spaceId, seq, changes, events, published: false });
+  }
+
+  async markPublished(spaceId: string, seq: number): Promise<void> {
+    await this.log.updateOne(
+      { _id: logId(spaceId, seq), spaceId },
+      { $set: { published: true, events: [] } },
+    );
+  }
+
+  /** The log after a space's snapshot, in order. */
+  logAfter(spaceId: string, seq: number): Promise<MembershipLogDocument[]> {
+    return this.log
+      .find({ spaceId, seq: { $gt: seq } })
+      .sort({ seq: 1 })
+      .toArray();
+  }
+
+  async marksBySpace(): Promise<Map<string, number>> {
+    const marks = await this.marks.find({}).toArray();
+    return new Map(marks.map((mark) => [mark.spaceId, mark.throughSeq]));
+  }
+
+  /** Spaces that have a log but no snapshot yet. */
+  async spacesWithLog(): Promise<string[]> {
+    return (await this.log.distinct('spaceId')) as string[];
+  }
+
+  allBuckets(): AsyncIterable<MembershipBucketDocument> {
+    return this.buckets.find({});
+  }
+
+  /**
+   * Writes the buckets given, then the mark, then drops the log it covers. A crash between
+   * leaves older log entries, which replay to the same members (changes apply in order).
+   */
+  async snapshot(spaceId: string, throughSeq: number, buckets: MembershipBucketDocument[]): Promise<void> {
+    if (buckets.length > 0)
+      await this.buckets.bulkWrite(
+        buckets.map((bucket) => ({
+          replaceOne: { filter: { _id: bucket._id, spaceId }, replacement: bucket, upsert: true },
+        })),
+        { ordered: false },
+      );
+    await this.marks.replaceOne({ _id: spaceId, spaceId }, { spaceId, throughSeq }, { upsert: true });
+    await this.log.deleteMany({ spaceId, seq: { $lte: throughSeq }, published: true });
+  }
+
+  async dropAudience(spaceId: string, audienceId: string): Promise<void> {
+    await this.buckets.deleteMany({ spaceId, audienceId });
+  }
+}
+
+const logId = (spaceId: string, seq: number) => `${spaceId}|${String(seq).padStart(12, '0')}`;
+
+export const bucketId = (audienceId: string, bucket: number) => `${audienceId}|${bucket}`;
