@@ -95,7 +95,10 @@ export function memberHandlers(deps: AudienceServiceDeps): MemberHandlers {
         call.spaceId,
         audience,
         (list) => {
-          for (const entry of entries) if (!list.has(entry)) list.add(entry), (added += 1);
+          for (const entry of entries.filter((entry) => !list.has(entry))) {
+            list.add(entry);
+            added += 1;
+          }
         },
         call.cause,
       );
@@ -126,7 +129,10 @@ export function memberHandlers(deps: AudienceServiceDeps): MemberHandlers {
         call.spaceId,
         audience,
         (list) => {
-          for (const entry of parsed.entries) if (!list.has(entry)) list.add(entry), (imported += 1);
+          for (const entry of parsed.entries.filter((entry) => !list.has(entry))) {
+            list.add(entry);
+            imported += 1;
+          }
         },
         call.cause,
       );

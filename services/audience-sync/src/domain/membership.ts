@@ -144,8 +144,8 @@ class MembershipPass {
     silent = false,
   ): void {
     const { key, id } = audience.definition;
-    let decided = this.overlay.get(key);
-    if (!decided) this.overlay.set(key, (decided = new Map()));
+    const decided = this.overlay.get(key) ?? new Map<string, boolean>();
+    this.overlay.set(key, decided);
     decided.set(profileId, member);
     if (member === audience.members.has(profileId)) return;
     this.changes.push({ audienceId: id, profileId, entered: member, at, cause, ...(silent && { silent }) });

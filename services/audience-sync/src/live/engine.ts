@@ -40,8 +40,8 @@ export class AudienceEngine {
   }
 
   space(spaceId: string): SpaceState {
-    let state = this.spaces.get(spaceId);
-    if (!state) this.spaces.set(spaceId, (state = new SpaceState(spaceId)));
+    const state = this.spaces.get(spaceId) ?? new SpaceState(spaceId);
+    this.spaces.set(spaceId, state);
     return state;
   }
 

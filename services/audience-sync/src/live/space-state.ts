@@ -77,8 +77,8 @@ export class SpaceState {
 
   noteChanged(changes: readonly MembershipChange[]): void {
     for (const change of changes) {
-      let buckets = this.dirty.get(change.audienceId);
-      if (!buckets) this.dirty.set(change.audienceId, (buckets = new Set()));
+      const buckets = this.dirty.get(change.audienceId) ?? new Set<number>();
+      this.dirty.set(change.audienceId, buckets);
       buckets.add(bucketOf(change.profileId));
     }
   }
