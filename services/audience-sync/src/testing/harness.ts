@@ -45,6 +45,15 @@ export function audienceHarness<
       const client = audiences();
       return callUnary(client, method(client), keyOf(space), request);
     },
+    /** A ProfileService call with a test space's key. */
+    profileApi<Req, Res>(
+      space: TestSpace,
+      method: (client: ProfileServiceClient) => UnaryMethod<Req, Res>,
+      request: Req,
+    ) {
+      const client = profiles();
+      return callUnary(client, method(client), keyOf(space), request);
+    },
     /** Sends tracking messages to the profile service (gRPC Ingest) and waits until they are accepted. */
     async send(space: TestSpace, messages: TrackingMessage[]) {
       const client = profiles();
