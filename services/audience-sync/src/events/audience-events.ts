@@ -14,11 +14,27 @@ export function namedTraits(
 ): Record<string, unknown> {
   const traits: Record<string, unknown> = {};
   if (!profile || !definition.rule) return traits;
-  for (const key of traitKeysOf(definition.rule)) {
-    const value = valueAtPath(profile.traits, key);
-    if (value !== undefined) traits[key] = value;
+  for (const path of traitKeysOf(definition.rule)) {
+    const value = valueAtPath(profile.traits, path);
+    if (value !== undefined) setAtPath(traits, path.split('.'), value);
   }
   return traits;
+}
+
+/** Nested as the profile holds them: `address.country` is `{ address: { country } }`. */
+function setAtPath(target: Record<string, unknown>, [head, ...rest]: string[], value: unknown): void {
+  if (head === undefined) return;
+  if (rest.length === 0) {
+    target[head] = value;
+    return;
+  }
+  const child = target[head];
+  const next =
+    typeof child === 'object' && child !== null && !Array.isArray(child)
+      ? (child as Record<string, unknown>)
+      : {};
+  target[head] = next;
+  setAtPath(next, rest, value);
 }
 
 /** `audience.entered` or `audience.exited`, on `<prefix>.<space>.audience.<key>.<entered|exited>`. */

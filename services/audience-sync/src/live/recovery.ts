@@ -31,7 +31,11 @@ export async function restoreMembership(engine: AudienceEngine, repos: AudienceR
       state.noteChanged(entry.changes);
       state.seq = entry.seq;
       if (entry.published) continue;
-      await engine.commits.republish(spaceId, entry.seq, entry.events);
+      await engine.commits.republish(
+        spaceId,
+        entry.seq,
+        entry.events.map((event) => JSON.parse(event)),
+      );
       republished += entry.events.length;
     }
   }

@@ -1,4 +1,3 @@
-import type { PrismEvent } from '@prism/bus';
 import type { Rule } from '@prism/rules';
 import type { AudienceKind, CampaignSource, ComputeStatus } from '../domain/audience.js';
 import type { CampaignSelection } from '../domain/campaign-selection.js';
@@ -33,7 +32,8 @@ export interface MembershipLogDocument {
   spaceId: string;
   seq: number;
   changes: MembershipChange[];
-  events: PrismEvent[];
+  /** The events as JSON: published byte for byte again after a crash (trait keys stay opaque to storage). */
+  events: string[];
   published: boolean;
 }
 

@@ -38,7 +38,15 @@ export class MembershipStore {
     changes: MembershipChange[],
     events: PrismEvent[],
   ): Promise<void> {
-    await this.log.insertOne({ _id: logId(spaceId, seq), spaceId, seq, changes, events, published: false });
+    const encoded = events.map((event) => JSON.stringify(event));
+    await this.log.insertOne({
+      _id: logId(spaceId, seq),
+      spaceId,
+      seq,
+      changes,
+      events: encoded,
+      published: false,
+    });
   }
 
   async markPublished(spaceId: string, seq: number): Promise<void> {
