@@ -1,0 +1,103 @@
+import { stripVTControlCharacters as plain } from 'node:util';
+import { type ServiceError, status } from '@grpc/grpc-js';
+import { keyOf } from '@prism/testing/world';
+import { Command, CommanderError } from 'commander';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type AudienceHarness, startAudienceWorld } from '../testing/harness.js';
+import { registerAudienceCommands } from './audiences.js';
+
+let harness: AudienceHarness;
+beforeAll(async () => {
+  harness = await startAudienceWorld();
+  await harness.send('acme', [
+    { type: 'identify', userId: 'ada', traits: { plan: 'pro', age: 36 } },
+    { type: 'identify', userId: 'bob', traits: { plan: 'free', age: 41 } },
+    { type: 'identify', userId: 'cy', traits: { plan: 'pro', age: 29 } },
+  ]);
+  await harness.caughtUp();
+}, 60_000);
+afterAll(() => harness?.stop());
+
+/** Runs `prism <args>` against the world's audience-sync with acme's key; answers what it printed. */
+async function prism(...args: string[]) {
+  const program = new Command('prism').exitOverride().configureOutput({ writeErr: () => {} });
+  registerAudienceCommands(program, () => keyOf('acme'));
+  const printed = { out: [] as string[], warnings: [] as string[] };
+  const log = vi.spyOn(console, 'log').mockImplementation((text: string) => printed.out.push(plain(text)));
+  const warn = vi.spyOn(console, 'warn').mockImplementation((text: string) => printed.warnings.push(text));
+  try {
+    const address = harness.world.addressOf('audience-sync');
+    await program.parseAsync(['--audiences', address, 'audiences', ...args], { from: 'user' });
+  } finally {
+    log.mockRestore();
+    warn.mockRestore();
+  }
+  return { out: printed.out.join('\n'), warnings: printed.warnings };
+}
+
+const proRule = '{"trait":{"key":"plan","operator":"OPERATOR_EQUALS","value":"pro"}}';
+
+describe('prism audiences', () => {
+  it('creates an audience from a --rule, follows its build and prints its size; get, list and members show it', async () => {
+    const created = await prism('create', '--key', 'pro_users', '--name', 'Pro users', '--rule', proRule);
+    expect(created.out).toBe('audience pro_users is live: 2 members');
+    expect(created.warnings).toEqual([]);
+
+    const details = (await prism('get', 'pro_users')).out;
+    expect(details).toMatch(/^rule\s+plan = "pro"$/m);
+    expect(details).toMatch(/^status\s+live$/m);
+    expect(details).toMatch(/^size\s+2$/m);
+
+    const listed = (await prism('list')).out;
+    expect(listed).toMatch(/pro_users\s*│ dynamic\s*│ 2\s*│ live\s*│ 1\s*│/);
+
+    const members = (await prism('members', 'pro_users')).out;
+    expect(members).toMatch(/│ user_id:ada\s*│ plan = "pro"\s*│/);
+    expect(members).toMatch(/│ user_id:cy\s*│ plan = "pro"\s*│/);
+    expect(members).not.toContain('user_id:bob');
+    expect(members).toMatch(/2 of 2 members$/);
+    expect((await prism('members', 'pro_users', '--limit', '1')).out).toMatch(/1 of 2 members$/);
+  });
+
+  it('prints the warnings of the answer, such as a trait no profile has yet', async () => {
+    const rule = '{"trait":{"key":"tier","operator":"OPERATOR_EXISTS"}}';
+    const created = await prism('create', '--key', 'tiered', '--name', 'Tiered', '--rule', rule);
+    expect(created.warnings).toEqual([
+      'warning: no profile of this space has trait "tier" yet; profiles join as the data arrives',
+    ]);
+    expect(created.out).toBe('audience tiered is live: 0 members');
+  });
+
+  it('creates a static list with --static', async () => {
+    expect((await prism('create', '--key', 'vips', '--name', 'VIPs', '--static')).out).toBe(
+      'audience vips is live: 0 members',
+    );
+    expect((await prism('get', 'vips')).out).not.toMatch(/^rule/m);
+  });
+
+  it('recomputes an audience and prints its size once the recompute is over', async () => {
+    const rule = '{"trait":{"key":"age","operator":"OPERATOR_GREATER_THAN","value":30}}';
+    await prism('create', '--key', 'over_thirty', '--name', 'Over 30', '--rule', rule);
+    const before = await harness.live('acme', 'over_thirty');
+    expect((await prism('recompute', 'over_thirty')).out).toBe('audience over_thirty is live: 2 members');
+    const after = await harness.live('acme', 'over_thirty');
+    expect(after.status?.lastComputedTime?.getTime()).toBeGreaterThan(
+      before.status?.lastComputedTime?.getTime() ?? Number.POSITIVE_INFINITY,
+    );
+  });
+
+  it('refuses a create with neither a rule nor --static, and a --rule that is not JSON', async () => {
+    await expect(prism('create', '--key', 'nothing', '--name', 'Nothing')).rejects.toThrow(
+      'give a rule (--rule or --rule-file), or make it --static',
+    );
+    const badJson = prism('create', '--key', 'bad', '--name', 'Bad', '--rule', '{plan: pro}');
+    await expect(badJson).rejects.toBeInstanceOf(CommanderError);
+    await expect(badJson).rejects.toThrow(/option '--rule <json>' argument .* is invalid\. not valid JSON/);
+  });
+
+  it("rejects with the service's error for an audience the space does not have", async () => {
+    const failure = (await prism('get', 'no_such_audience').catch((error) => error)) as ServiceError;
+    expect(failure.code).toBe(status.NOT_FOUND);
+    expect(failure.details).toContain('no_such_audience');
+  });
+});

@@ -1,0 +1,177 @@
+import { credentials, type Metadata } from '@grpc/grpc-js';
+import { callUnary, type UnaryMethod } from '@prism/grpc';
+import { type Audience, AudienceKind, AudienceServiceClient } from '@prism/proto/prism/audience/v1/audience';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { z } from 'zod';
+import { followComputation } from './progress.js';
+import { audienceDetails, audiencesTable, membersTable } from './render.js';
+import { ruleFromFile, ruleFromJson } from './rule-option.js';
+
+/** One AudienceService call with the caller's key. */
+type AudienceCall = <Req, Res>(
+  method: (client: AudienceServiceClient) => UnaryMethod<Req, Res>,
+  request: Req,
+) => Promise<Res>;
+
+/** Largest pages the service serves (ListAudiences, ListMembers). */
+const AUDIENCES_PAGE = 100;
+const MEMBERS_PAGE = 1000;
+
+/**
+ * `prism audiences create|list|get|members|recompute`, registered on the `prism` program, which
+ * owns the API key (`metadata` carries it) and reports errors. Builds are followed with a
+ * progress bar until the audience is live.
+ */
+export function registerAudienceCommands(program: Command, metadata: () => Metadata): void {
+  program.option(
+    '--audiences <host:port>',
+    'audience-sync service',
+    process.env.PRISM_AUDIENCE_ADDR ?? '127.0.0.1:50055',
+  );
+  const audiences = program.command('audiences').description("your space's audiences and their members");
+
+  /** Runs `use` with a client of the service, closed afterwards. */
+  const withAudiences = async (use: (call: AudienceCall) => Promise<void>) => {
+    const key = metadata();
+    const client = new AudienceServiceClient(program.opts().audiences, credentials.createInsecure());
+    try {
+      await use((method, request) => callUnary(client, method(client), key, request));
+    } finally {
+      client.close();
+    }
+  };
+
+  audiences
+    .command('create')
+    .description('create a dynamic audience (a rule) or a static list, and wait while it builds')
+    .requiredOption('--key <key>', 'stable key: lowercase letters, digits and _, e.g. high_value_runners')
+    .requiredOption('--name <name>', 'display name')
+    .option('--description <text>', 'what the audience is for', '')
+    .addOption(
+      new Option(
+        '--rule <json>',
+        'the rule, as proto3 JSON of prism.rules.v1.Rule, e.g. \'{"trait":{"key":"plan","operator":"OPERATOR_EQUALS","value":"pro"}}\'',
+      )
+        .argParser(ruleFromJson)
+        .conflicts(['ruleFile', 'static']),
+    )
+    .addOption(
+      new Option('--rule-file <file>', 'the rule JSON, read from a file')
+        .argParser(ruleFromFile)
+        .conflicts('static'),
+    )
+    .option('--static', 'a static list: people are added by identifier')
+    .action(async (options, command: Command) => {
+      const rule = options.rule ?? options.ruleFile;
+      if (!rule && !options.static) command.error('give a rule (--rule or --rule-file), or make it --static');
+      await withAudiences(async (call) => {
+        const { audience, warnings } = await call((client) => client.createAudience, {
+          spec: {
+            key: options.key,
+            name: options.name,
+            description: options.description,
+            kind: rule ? AudienceKind.AUDIENCE_KIND_DYNAMIC : AudienceKind.AUDIENCE_KIND_STATIC,
+            rule,
+          },
+        });
+        for (const warning of warnings) console.warn(`warning: ${warning}`);
+        const live = await followComputation(() => read(call, audience?.id ?? options.key));
+        console.log(liveLine(live));
+      });
+    });
+
+  audiences
+    .command('list')
+    .description('the audiences of your space')
+    .option('--campaigns', "include campaigns' audiences")
+    .action((options) =>
+      withAudiences(async (call) => {
+        const all = await collect(AUDIENCES_PAGE, async (pageToken, pageSize) => {
+          const page = await call((client) => client.listAudiences, {
+            pageSize,
+            pageToken,
+            includeCampaignAudiences: Boolean(options.campaigns),
+          });
+          return { items: page.audiences, next: page.nextPageToken };
+        });
+        console.log(
+          all.length > 0 ? audiencesTable(all) : 'no audiences: create one with `audiences create`',
+        );
+      }),
+    );
+
+  audiences
+    .command('get')
+    .description('one audience: its rule in words, status, size and campaign source')
+    .argument('<audience>', 'audience id or key')
+    .action((reference: string) =>
+      withAudiences(async (call) => console.log(audienceDetails(await read(call, reference)))),
+    );
+
+  audiences
+    .command('members')
+    .description('members of an audience, with their identifiers and the traits the audience names')
+    .argument('<audience>', 'audience id or key')
+    .option('--limit <n>', 'show at most this many', positiveCount, 100)
+    .action((reference: string, options) =>
+      withAudiences(async (call) => {
+        let size = 0;
+        const members = await collect(
+          MEMBERS_PAGE,
+          async (pageToken, pageSize) => {
+            const page = await call((client) => client.listMembers, {
+              audience: reference,
+              pageSize,
+              pageToken,
+            });
+            size = page.size;
+            return { items: page.members, next: page.nextPageToken };
+          },
+          options.limit,
+        );
+        if (members.length > 0) console.log(membersTable(members));
+        console.log(`${members.length} of ${size} members`);
+      }),
+    );
+
+  audiences
+    .command('recompute')
+    .description('evaluate the audience again from the stored profiles, and wait while it builds')
+    .argument('<audience>', 'audience id or key')
+    .action((reference: string) =>
+      withAudiences(async (call) => {
+        const requested = call((client) => client.recomputeAudience, { audience: reference });
+        console.log(liveLine(await followComputation(() => read(call, reference), requested)));
+      }),
+    );
+}
+
+async function read(call: AudienceCall, reference: string): Promise<Audience> {
+  const { audience } = await call((client) => client.getAudience, { audience: reference });
+  if (!audience) throw new Error(`the service answered no audience for ${reference}`);
+  return audience;
+}
+
+const liveLine = (audience: Audience) => `audience ${audience.key} is live: ${audience.size} members`;
+
+/** The items of a paged list, page after page (at most `largestPage` each), until the last page or `limit` items. */
+async function collect<T>(
+  largestPage: number,
+  page: (pageToken: string, pageSize: number) => Promise<{ items: T[]; next: string }>,
+  limit = Number.POSITIVE_INFINITY,
+): Promise<T[]> {
+  const items: T[] = [];
+  let token = '';
+  do {
+    const { items: more, next } = await page(token, Math.min(largestPage, limit - items.length));
+    items.push(...more);
+    token = next;
+  } while (token && items.length < limit);
+  return items.slice(0, limit);
+}
+
+function positiveCount(value: string): number {
+  const parsed = z.coerce.number().int().positive().safeParse(value);
+  if (!parsed.success) throw new InvalidArgumentError('expected a whole number above 0');
+  return parsed.data;
+}
