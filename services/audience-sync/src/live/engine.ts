@@ -1,6 +1,6 @@
 import type { EventContext, EventPublisher } from '@prism/bus';
 import type { Logger } from '@prism/log';
-import type { AudienceDefinition } from '../domain/audience.js';
+import type { AudienceDefinition, ComputeStatus } from '../domain/audience.js';
 import { dependentsOf } from '../domain/dependencies.js';
 import { type MembershipCause, type MembershipChange, recompute, reevaluate } from '../domain/membership.js';
 import type { ProfileChange, ProfileView } from '../domain/profile-mirror.js';
@@ -99,41 +99,28 @@ export class AudienceEngine {
   ): Promise<void> {
     const audience = state.live.get(audienceId);
     if (!audience) return;
-    const { audiences } = this.deps.repos;
     const at = this.now();
     try {
       const changes = recompute(audience, state.mirror, state.isMember, cause, at);
       const entered = changes.filter((change) => change.entered).length;
-      const summary = {
-        size: audience.members.size + entered - (changes.length - entered),
-        entered,
-        exited: changes.length - entered,
-        at,
-      };
-      await audiences.setStatus(
-        state.spaceId,
-        audienceId,
-        { state: 'building', progress: 0 },
-        audience.members.size,
-      );
+      const exited = changes.length - entered;
+      const summary = { size: audience.members.size + entered - exited, entered, exited, at };
+      await this.setStatus(state, audienceId, { state: 'building', progress: 0 });
       await this.commits.commit(state, context, changes, {
         extraEvents: [audienceComputed(context, audience.definition, summary)],
         onChunk: (done) =>
-          audiences.setStatus(
-            state.spaceId,
-            audienceId,
-            { state: 'building', progress: done / Math.max(changes.length, 1) },
-            audience.members.size,
-          ),
+          this.setStatus(state, audienceId, {
+            state: 'building',
+            progress: done / Math.max(changes.length, 1),
+          }),
       });
-      await this.setLive(state, audienceId);
+      await this.setStatus(state, audienceId, {
+        state: 'live',
+        progress: 1,
+        computedAt: new Date(this.now()),
+      });
     } catch (error) {
-      await audiences.setStatus(
-        state.spaceId,
-        audienceId,
-        { state: 'failed', progress: 0, error: String(error) },
-        audience.members.size,
-      );
+      await this.setStatus(state, audienceId, { state: 'failed', progress: 0, error: String(error) });
       throw error;
     }
     for (const key of dependentsOf(definitions(state), audience.definition.key)) {
@@ -142,9 +129,9 @@ export class AudienceEngine {
     }
   }
 
-  private async setLive(state: SpaceState, audienceId: string): Promise<void> {
+  /** Stores an audience's compute status and size, and shows them to readers at once. */
+  private async setStatus(state: SpaceState, audienceId: string, status: ComputeStatus): Promise<void> {
     const size = state.live.get(audienceId)?.members.size ?? 0;
-    const status = { state: 'live' as const, progress: 1, computedAt: new Date(this.now()) };
     await this.deps.repos.audiences.setStatus(state.spaceId, audienceId, status, size);
     const doc = state.docs.get(audienceId);
     if (doc) state.docs.set(audienceId, { ...doc, status, size });
