@@ -77,7 +77,10 @@ export class ProfileMirror {
     return false;
   }
 
-  /** Applies one change; answers the profiles whose membership may have changed. */
+  /**
+   * Applies one change; answers the profiles it names, whose membership must be evaluated again
+   * (also when it was applied before: membership is decided from state, so that publishes nothing twice).
+   */
   apply(change: ProfileChange): string[] {
     switch (change.kind) {
       case 'profile.created':
@@ -108,7 +111,8 @@ export class ProfileMirror {
     if (this.gone.has(change.profileId)) return [];
     this.create(change.profileId, []);
     const profile = this.profiles.get(change.profileId) as MirroredProfile;
-    if (change.version <= profile.version) return [];
+    // Already applied (the stream replayed at start, or a redelivery): evaluated again all the same.
+    if (change.version <= profile.version) return [profile.id];
     for (const key of change.changedKeys) {
       if (key in change.traits) profile.traits[key] = change.traits[key];
       else delete profile.traits[key];
@@ -134,7 +138,7 @@ export class ProfileMirror {
   private remove(profileId: string): string[] {
     const profile = this.profiles.get(profileId);
     this.gone.add(profileId);
-    if (!profile) return [];
+    if (!profile) return [profileId];
     for (const identifier of profile.identifiers) this.byIdentifier.delete(identifierToken(identifier));
     this.profiles.delete(profileId);
     return [profileId];

@@ -1,12 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { type Bus, decodeEvent, kindOf, streamName } from '@prism/bus';
 import type { Logger } from '@prism/log';
-import { DeliverPolicy } from 'nats';
+import { AckPolicy, DeliverPolicy, nanos } from 'nats';
 import { profileChangeOf } from '../handlers/profile-events.js';
 import type { AudienceEngine } from './engine.js';
 
 /**
  * Rebuilds the profile mirror at start by reading the profile stream from its first message to
- * its last (an ordered consumer: nothing acked, nothing evaluated). The stream is the mirror's
+ * its last (nothing acked, nothing evaluated). The stream is the mirror's
  * log; applying is idempotent, so the durable consumer that follows may deliver some again.
  */
 export async function replayProfiles(bus: Bus, engine: AudienceEngine, logger: Logger): Promise<number> {
@@ -15,11 +16,17 @@ export async function replayProfiles(bus: Bus, engine: AudienceEngine, logger: L
   const last = info.state.last_seq;
   if (info.state.messages === 0) return 0;
   const started = Date.now();
-  const consumer = await bus.js.consumers.get(stream, {
-    filterSubjects: `${bus.prefix}.*.profile.*`,
+  logger.info({ events: info.state.messages }, 'mirroring profiles from the profile stream');
+  // A named pull consumer without acks, removed afterwards (nats.js's ordered consumer needs NATS 2.10).
+  const name = `audience_replay_${randomUUID().slice(0, 8)}`;
+  await bus.jsm.consumers.add(stream, {
+    name,
+    ack_policy: AckPolicy.None,
     deliver_policy: DeliverPolicy.All,
+    filter_subject: `${bus.prefix}.*.profile.*`,
+    inactive_threshold: nanos(60_000),
   });
-  const messages = await consumer.consume({ max_messages: 4_096 });
+  const messages = await (await bus.js.consumers.get(stream, name)).consume({ max_messages: 4_096 });
   let applied = 0;
   for await (const msg of messages) {
     try {
@@ -34,7 +41,8 @@ export async function replayProfiles(bus: Bus, engine: AudienceEngine, logger: L
     }
     if (msg.seq >= last) break;
   }
-  await messages.close();
+  // Leaving the loop stops the consumption (awaiting `close()` after it never resolves).
+  await bus.jsm.consumers.delete(stream, name).catch(() => undefined);
   logger.info({ events: applied, ms: Date.now() - started }, 'profiles mirrored from the profile stream');
   return applied;
 }
