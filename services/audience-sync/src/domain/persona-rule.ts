@@ -43,7 +43,7 @@ export function personaRule(demographics: PersonaDemographics, mapping: TraitMap
   );
   if (ages.length > 0) parts.push(oneOf(ages));
   if (demographics.genders.length > 0)
-    parts.push(trait(mapping.gender, 'in', spellings(demographics.genders.map(genderWord))));
+    parts.push(trait(mapping.gender, 'in', spellings(demographics.genders.flatMap(genderWords))));
   if (demographics.locations.length > 0) {
     const places = spellings(demographics.locations);
     parts.push({ any: [trait(mapping.country, 'in', places), trait(mapping.city, 'in', places)] });
@@ -61,12 +61,11 @@ const trait = (key: string, operator: TraitCondition['operator'], value: TraitCo
 
 const oneOf = (rules: Rule[]): Rule => (rules.length === 1 ? (rules[0] as Rule) : { any: rules });
 
-/** `GENDER_FEMALE` (or `FEMALE`) → `female`: how profiles usually write it. */
-const genderWord = (gender: string) =>
-  gender
-    .replace(/^GENDER_/, '')
-    .toLowerCase()
-    .replace('_', '-');
+/** `GENDER_NON_BINARY` (or `NON_BINARY`) → `non_binary` and `non-binary`: how profiles write it. */
+const genderWords = (gender: string) => {
+  const word = gender.replace(/^GENDER_/, '').toLowerCase();
+  return [...new Set([word, word.replace('_', '-')])];
+};
 
 /**
  * Traits are compared exactly, and data writes the same word as `female`, `Female` or `FEMALE`:
