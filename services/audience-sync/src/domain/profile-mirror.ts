@@ -22,6 +22,7 @@ export type ProfileChange =
       changedKeys: string[];
       version: number;
     }
+  | { kind: 'profile.identified'; profileId: string; identifiers: Identifier[] }
   | { kind: 'profile.merged'; survivor: string; merged: string[] }
   | { kind: 'profile.deleted'; profileId: string };
 
@@ -87,6 +88,8 @@ export class ProfileMirror {
         return this.create(change.profileId, change.identifiers);
       case 'profile.traits_changed':
         return this.changeTraits(change);
+      case 'profile.identified':
+        return this.create(change.profileId, change.identifiers);
       case 'profile.merged':
         return this.merge(change.survivor, change.merged);
       case 'profile.deleted':

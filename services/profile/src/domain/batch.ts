@@ -34,6 +34,7 @@ export interface SpaceView extends KnownIdentifiers {
 
 export type ProfileChange =
   | { kind: 'profile.created'; profileId: string; identifiers: Identifier[] }
+  | { kind: 'profile.identified'; profileId: string; identifiers: Identifier[]; version: number }
   | { kind: 'profile.merged'; survivor: string; merged: string[]; version: number }
   | {
       kind: 'profile.traits_changed';
@@ -105,6 +106,7 @@ export function planBatch(
   // `loaded` holds copies the batch changes in place; the versions they were read at are kept apart.
   const working = new Map(loaded);
   const readVersions = new Map([...loaded].map(([id, profile]) => [id, profile.version]));
+  const readIdentifierCounts = new Map([...loaded].map(([id, profile]) => [id, profile.identifiers.length]));
   const pending = new Map<string, ProfileEventRecord[]>();
   const customChanged = new Map<string, Set<string>>();
   const changes: ProfileChange[] = [];
@@ -173,6 +175,12 @@ export function planBatch(
       ...publishComputedChanges(profile, space.definitions, now),
     ];
     if (keys.length > 0) changes.push(traitsChanged(profile, keys));
+  }
+  // Identifiers only ever join a profile: a longer list means some were linked.
+  for (const { id } of graphChanges.updated) {
+    const profile = working.get(id);
+    if (profile && profile.identifiers.length !== readIdentifierCounts.get(id))
+      changes.push({ kind: 'profile.identified', profileId: id, identifiers: profile.identifiers, version: profile.version });
   }
   for (const change of changes) {
     if (change.kind === 'profile.merged')

@@ -2,6 +2,7 @@ import { createEvent, type PrismEvent } from '@prism/bus';
 import {
   ProfileCreated,
   ProfileDeleted,
+  ProfileIdentified,
   ProfileMerged,
   ProfileTraitsChanged,
 } from '@prism/proto/prism/events/v1/profile_events';
@@ -14,6 +15,8 @@ export function profileEventOf(space: string, change: ProfileChange, time: Date)
   switch (change.kind) {
     case 'profile.created':
       return profileEvent(space, change.kind, change.profileId, time, ProfileCreated.toJSON(change));
+    case 'profile.identified':
+      return profileEvent(space, change.kind, change.profileId, time, ProfileIdentified.toJSON(change));
     case 'profile.merged':
       return profileEvent(space, change.kind, change.survivor, time, ProfileMerged.toJSON(change));
     case 'profile.traits_changed':
