@@ -1,6 +1,6 @@
 import { credentials } from '@grpc/grpc-js';
 import { apiKeyMetadata, callUnary, type UnaryMethod } from '@prism/grpc';
-import { PersonaServiceClient } from '@prism/proto/prism/persona/v1/persona';
+import { type PersonaDemographics, PersonaServiceClient } from '@prism/proto/prism/persona/v1/persona';
 import {
   AudienceApproach,
   Gender,
@@ -43,6 +43,7 @@ const loyalty: StrategySpec = {
 const runnerPersonas: Array<{
   name: string;
   summary: string;
+  demographics: PersonaDemographics;
   goals: string[];
   painPoints: string[];
   channels: string[];
@@ -51,6 +52,7 @@ const runnerPersonas: Array<{
   {
     name: 'Road-to-trail Rebecca',
     summary: '34, Munich, runs 30 km a week on roads and wants to move to mountain trails.',
+    demographics: demographics([30, 39], [Gender.GENDER_FEMALE], ['DE']),
     goals: ['finish her first trail half-marathon'],
     painPoints: ['knee strain on descents', 'road shoes slip on wet rock'],
     channels: ['Instagram', 'Strava clubs'],
@@ -59,6 +61,7 @@ const runnerPersonas: Array<{
   {
     name: 'Ultra Uwe',
     summary: '41, Innsbruck, races ultras and replaces shoes every 600 km.',
+    demographics: demographics([38, 50], [Gender.GENDER_MALE], ['AT', 'DE']),
     goals: ['shave an hour off his 100 km time'],
     painPoints: ['shoes wear out fast on rough ground'],
     channels: ['email newsletter', 'race expos'],
@@ -67,12 +70,22 @@ const runnerPersonas: Array<{
   {
     name: 'Weekend hiker Hanna',
     summary: '29, Zurich, hikes every weekend and is curious about fastpacking.',
+    demographics: demographics([25, 34], [], ['CH', 'Zurich']),
     goals: ['go lighter and faster in the Alps'],
     painPoints: ['heavy boots', 'not sure trail shoes are safe enough'],
     channels: ['YouTube', 'outdoor shops'],
     tone: 'friendly, reassuring',
   },
 ];
+
+/** What the persona's campaign audience is made of (audience-sync maps it onto the space's traits). */
+function demographics(
+  [min, max]: [number, number],
+  genders: Gender[],
+  locations: string[],
+): PersonaDemographics {
+  return { ageRanges: [{ min, max }], genders, locations, incomeBand: '', occupation: '' };
+}
 
 /**
  * Loads the demo space once: two strategies, three personas, and four campaigns at different
@@ -99,6 +112,7 @@ export async function loadDemoData(addresses: { strategy: string; persona: strin
           strategyId: strategy!.id,
           name: p.name,
           summary: p.summary,
+          demographics: p.demographics,
           goals: p.goals,
           motivations: [],
           painPoints: p.painPoints,
@@ -161,8 +175,12 @@ async function campaignAtStep2(
   return selected!;
 }
 
-/** The id of the demo campaign whose step 3 targets AI segments (for the printed CLI example). */
-export async function aiSegmentsCampaignId(address: string, apiKey: string): Promise<string | undefined> {
+/** The demo campaign whose step 3 targets `approach` (for the printed examples). */
+export async function demoCampaign(
+  address: string,
+  apiKey: string,
+  approach: AudienceApproach,
+): Promise<{ id: string; epoch: number } | undefined> {
   const client = new StrategyServiceClient(address, credentials.createInsecure());
   try {
     const { campaigns } = await callUnary(client, client.listCampaigns, apiKeyMetadata(apiKey), {
@@ -170,7 +188,8 @@ export async function aiSegmentsCampaignId(address: string, apiKey: string): Pro
       pageSize: 100,
       pageToken: '',
     });
-    return campaigns.find((c) => c.approach === AudienceApproach.AUDIENCE_APPROACH_AI_SEGMENTS)?.id;
+    const campaign = campaigns.find((c) => c.approach === approach);
+    return campaign && { id: campaign.id, epoch: campaign.epoch };
   } finally {
     client.close();
   }

@@ -66,8 +66,12 @@ export function lookupOf(person: Person): string {
 
 /** The lookup of the first demo person, for examples (the seed alone fixes who comes first). */
 export function exampleLookup(): string {
-  const [first] = generatePopulation({ seed: DEMO_POPULATION_SEED, size: 1, now: new Date() });
-  return first ? lookupOf(first) : '';
+  return exampleLookups(1)[0] ?? '';
+}
+
+/** Lookups of the first `count` demo people (the demo's static audience lists some). */
+export function exampleLookups(count: number): string[] {
+  return [...generatePopulation({ seed: DEMO_POPULATION_SEED, size: count, now: new Date() })].map(lookupOf);
 }
 
 /**

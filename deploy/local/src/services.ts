@@ -39,6 +39,11 @@ export const services: ServiceProcess[] = [
       { variable: 'PROFILE_HTTP_PORT', port: 8088, protocol: 'HTTP' },
     ],
   },
+  {
+    name: 'audience-sync',
+    entry: 'services/audience-sync/src/main.ts',
+    ports: [{ variable: 'AUDIENCE_GRPC_PORT', port: 50055, protocol: 'gRPC' }],
+  },
 ];
 
 /** `127.0.0.1:<gRPC port>` of the named service. */

@@ -2,8 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveInfrastructure, stopLocalServers, waitForPort } from '@prism/infra';
-import { aiSegmentsCampaignId, loadDemoData } from './demo-data.js';
-import { demoWriteKey, exampleLookup, loadDemoProfiles } from './demo-profiles.js';
+import { AudienceApproach } from '@prism/proto/prism/strategy/v1/strategy';
+import { defineDemoAudiences } from './demo-audiences.js';
+import { demoCampaign, loadDemoData } from './demo-data.js';
+import { demoWriteKey, exampleLookup, exampleLookups, loadDemoProfiles } from './demo-profiles.js';
 import { defineDemoComputedTraits } from './demo-traits.js';
 import { say } from './say.js';
 import { ServiceLogs } from './service-logs.js';
@@ -114,8 +116,17 @@ async function prepareDemo(natsUrl: string, logs: ServiceLogs): Promise<string> 
   const profileSpace = await demoWriteKey(grpcAddress('profile'), ADMIN_KEY, DEMO_SPACE);
   say(`profile space "${DEMO_SPACE}" ${profileSpace.created ? 'created' : 'exists; issued a new write key'}`);
   await defineDemoComputedTraits(grpcAddress('profile'), DEMO_KEY);
-  const aiCampaign = await aiSegmentsCampaignId(grpcAddress('strategy'), DEMO_KEY);
-  printHowToCall(natsUrl, profileSpace.writeKey, aiCampaign ?? '<campaign id>', logs);
+  const audiences = await defineDemoAudiences(grpcAddress('audience-sync'), DEMO_KEY, exampleLookups(5));
+  if (audiences > 0) say(`${audiences} demo audiences created; they fill as the demo profiles arrive`);
+  const campaigns = {
+    ai: await demoCampaign(grpcAddress('strategy'), DEMO_KEY, AudienceApproach.AUDIENCE_APPROACH_AI_SEGMENTS),
+    personas: await demoCampaign(
+      grpcAddress('strategy'),
+      DEMO_KEY,
+      AudienceApproach.AUDIENCE_APPROACH_STRATEGY_PERSONAS,
+    ),
+  };
+  printHowToCall(natsUrl, profileSpace.writeKey, campaigns, logs);
   if (ADMIN_KEY === LOCAL_ADMIN_KEY) say(`operator key (PRISM_ADMIN_KEY): ${ADMIN_KEY}`);
   return profileSpace.writeKey;
 }
@@ -139,7 +150,16 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-function printHowToCall(natsUrl: string, writeKey: string, aiCampaignId: string, logs: ServiceLogs) {
+type DemoCampaign = { id: string; epoch: number } | undefined;
+
+function printHowToCall(
+  natsUrl: string,
+  writeKey: string,
+  campaigns: { ai: DemoCampaign; personas: DemoCampaign },
+  logs: ServiceLogs,
+) {
+  const aiCampaignId = campaigns.ai?.id ?? '<campaign id>';
+  const personas = campaigns.personas ?? { id: '<campaign id>', epoch: 0 };
   process.stderr.write(`
 Prism is running (Ctrl-C stops everything this command started).
 Full logs of each service: ${logs.fileOf('<service>')}; from here on they also show below.
@@ -161,7 +181,15 @@ Send events (write key of the demo space: ${writeKey}):
   curl -u '${writeKey}:' -H 'content-type: application/json' \\
     -d '{"userId":"me","event":"Tried Prism"}' ${PROFILE_HTTP_URL}/v1/track
 
-Watch events:
+Watch audiences change as the demo profiles arrive (entered / exited / computed):
+  nats --server ${natsUrl} sub 'prism.demo.audience.>'
+  npm run prism -- audiences list --campaigns --api-key ${DEMO_KEY}
+then switch the personas campaign to AI segments: its campaign audience empties at the new epoch
+  grpcurl -plaintext -H 'authorization: Bearer ${DEMO_KEY}' \\
+    -d '{"campaignId":"${personas.id}","approach":"AUDIENCE_APPROACH_AI_SEGMENTS","expectedEpoch":${personas.epoch}}' \\
+    127.0.0.1:50051 prism.strategy.v1.StrategyService/SetAudienceApproach
+
+Watch every event:
   nats --server ${natsUrl} sub 'prism.demo.>'
 
 `);
