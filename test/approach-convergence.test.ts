@@ -13,9 +13,10 @@ import { restart, startWorld, type World } from './convergence/world.js';
 
 /**
  * docs/architecture.md §3, property-based: random racing step-3 clicks (approach switches, strategy
- * switches, persona selections, segment generations, stale epochs included) with persona and
- * segment-generation restarts in between, then every service agrees on each campaign's last epoch,
- * nothing made under an older epoch survives and no clear or generation was applied twice.
+ * switches, persona selections, segment generations, stale epochs included) with persona,
+ * segment-generation and audience-sync restarts in between, then every service agrees on each
+ * campaign's last epoch, nothing made under an older epoch survives, no clear or generation was
+ * applied twice, and each campaign audience is a from-scratch evaluation of the last selection.
  */
 
 const NUM_RUNS = Number(process.env.CONVERGENCE_RUNS ?? 10);

@@ -9,6 +9,7 @@ import {
 import { AudienceApproach, type Campaign } from '@prism/proto/prism/strategy/v1/strategy';
 import { approachCodec } from '@prism/proto/vocabulary';
 import { expect, vi } from 'vitest';
+import { assertCampaignAudience, audienceSettled, spaceProfiles } from './audience-agreement.js';
 import { type CampaignClient, getCampaign } from './clicks.js';
 import { type ConvergenceWorld, SPACE } from './harness.js';
 import type { World } from './world.js';
@@ -34,8 +35,9 @@ const idle = async (world: ConvergenceWorld, consumers: readonly (readonly [Owni
 
 /**
  * Quiet: both followers' projections hold every campaign's last epoch, their campaign consumers
- * are idle, whatever those wrote is published, and the read model has consumed it (in that order,
- * so each condition holds for what the previous one produced).
+ * are idle, whatever those wrote is published, the read model has consumed it, and audience-sync
+ * has built each campaign's audience at its last epoch (in that order, so each condition holds
+ * for what the previous one produced).
  */
 async function settled(world: World, campaigns: CampaignClient[]): Promise<void> {
   const { h } = world;
@@ -58,6 +60,7 @@ async function settled(world: World, campaigns: CampaignClient[]): Promise<void>
     expect(await repos.storage.unpublished(), 'unpublished outboxes').toEqual([]);
   }
   expect(await idle(h.world, SELECTION_CONSUMERS), 'read model consumers idle').toBe(true);
+  await audienceSettled(world, campaigns);
 }
 
 /**
@@ -82,9 +85,11 @@ export async function assertConverged(world: World, campaigns: CampaignClient[])
   const { bus } = world.h;
   const personaEvents = await streamEvents(bus, 'persona', 'campaign.personas.*');
   const segmentEvents = await streamEvents(bus, 'segments', 'campaign.segments.*');
+  const profiles = await spaceProfiles(world);
   for (const client of campaigns) {
     const ofCampaign = (events: PrismEvent[]) => events.filter((event) => event.subject === client.id);
     await assertCampaign(world, client, ofCampaign(personaEvents), ofCampaign(segmentEvents));
+    await assertCampaignAudience(world, client.id, profiles);
   }
   const generationIds = ofKind(segmentEvents, 'generated').map((event) => dataOf(event).generationId);
   expect(duplicatesIn(generationIds), 'campaign.segments.generated published twice').toEqual([]);

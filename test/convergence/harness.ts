@@ -1,3 +1,4 @@
+import { audienceStarter } from '@prism/audience-sync/testing/starter.js';
 import type { Bus } from '@prism/bus';
 import { callUnary } from '@prism/grpc';
 import { personaStarter } from '@prism/persona/testing/starter.js';
@@ -18,14 +19,15 @@ const starters = {
   profile: profileStarter(),
   persona: personaStarter,
   segments: segmentsStarter,
+  'audience-sync': audienceStarter,
 };
 
 export type ConvergenceWorld = World<typeof starters>;
 
 /**
- * Strategy, profile, persona and segment generation in-process on one isolated infra, named as
- * the persona harness names its parts, so its API helpers (`apiOf`) work on it unchanged. The
- * followers' parts are read through the world, which a restart updates.
+ * Strategy, profile, persona, segment generation and audience-sync in-process on one isolated
+ * infra, named as the persona harness names its parts, so its API helpers (`apiOf`) work on it
+ * unchanged. The followers' parts are read through the world, which a restart updates.
  */
 export interface ConvergenceHarness {
   world: ConvergenceWorld;

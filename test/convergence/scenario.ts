@@ -21,7 +21,7 @@ export type Step =
   /** `segmentCount` 0: the service chooses 3–5. */
   | { kind: 'generate'; campaign: number; segmentCount: number; seed: number; stale: number };
 
-export const FOLLOWERS = ['persona', 'segment-generation'] as const;
+export const FOLLOWERS = ['persona', 'segment-generation', 'audience-sync'] as const;
 export type Follower = (typeof FOLLOWERS)[number];
 
 /**
@@ -30,7 +30,8 @@ export type Follower = (typeof FOLLOWERS)[number];
  * flight was seen (NATS 2.9.10) to leave one delivery unacked and undelivered until ack_wait
  * (10 s) brings it back — harmless, since it is then ignored as stale, but it would hold
  * convergence up beyond the wait's bound. `replay` stands in for that redelivery, and more: the
- * follower's durable is deleted, so the whole campaign history comes again, racing the next clicks.
+ * follower's durables of campaign history are deleted (audience-sync's: campaigns, persona
+ * selections, generated segments, personas), so all of it comes again, racing the next clicks.
  */
 export interface Restart {
   service: Follower;
