@@ -40,11 +40,14 @@ export function cycleThrough(
   rule: AudienceDefinition['rule'],
 ): string[] | undefined {
   const byKey = new Map(audiences.map((audience) => [audience.key, audience]));
+  // Each audience is searched once: one searched without finding `key` cannot lead to it by another path.
+  const searched = new Set<string>();
   const search = (current: string, path: string[]): string[] | undefined => {
     const names = current === key ? dependenciesOf({ rule }) : dependenciesOf(byKey.get(current) ?? {});
     for (const next of names) {
       if (next === key) return [...path, next];
-      if (path.includes(next) || !byKey.has(next)) continue;
+      if (searched.has(next) || !byKey.has(next)) continue;
+      searched.add(next);
       const found = search(next, [...path, next]);
       if (found) return found;
     }

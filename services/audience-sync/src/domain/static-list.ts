@@ -11,13 +11,14 @@ export type ParsedEntry = { entry: string } | { problem: string };
 export function parseEntry(raw: string): ParsedEntry {
   const text = raw.trim();
   if (text === '') return { problem: 'is empty' };
-  if (EMAIL.test(text)) return { entry: `email:${text.toLowerCase()}` };
+  // Typed first: `email:ada@example.com` or `user_id:ada@corp.com` also look like an email address.
   const typed = TYPED.exec(text);
   if (typed) {
     const [, type, value] = typed as unknown as [string, string, string];
     if (type === 'email' && !EMAIL.test(value)) return { problem: `"${value}" is not an email address` };
     return { entry: `${type}:${type === 'email' ? value.toLowerCase() : value}` };
   }
+  if (EMAIL.test(text)) return { entry: `email:${text.toLowerCase()}` };
   if (PROFILE_ID.test(text)) return { entry: text };
   return { problem: `"${text.slice(0, 80)}" is neither a profile id nor type:value` };
 }

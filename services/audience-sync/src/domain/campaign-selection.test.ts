@@ -1,0 +1,264 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { AUDIENCE_KEY_PATTERN } from './audience.js';
+import {
+  applySignal,
+  type CampaignSelection,
+  type CampaignSignal,
+  type CampaignState,
+  campaignAudienceKey,
+  campaignParts,
+  type KnownPersona,
+  newCampaignState,
+} from './campaign-selection.js';
+import { DEFAULT_TRAIT_MAPPING, personaRule } from './persona-rule.js';
+
+type Side = 'personas' | 'segments';
+type Approach = 'none' | Side;
+/** What a producer does at one epoch: pick (personas or segments), or lose it all to persona deletions. */
+type Action = { pick: string[] } | { lostAll: true };
+/** A producer's part of one epoch: whether its follower sees the epoch (before or after its commands). */
+interface Turn {
+  followerSees: boolean;
+  followerFirst: boolean;
+  actions: Action[];
+}
+/** One step of a campaign's history: the strategy moves to a new epoch with an approach. */
+interface Step {
+  epoch: number;
+  approach: Approach;
+  /** strategy_selected plus approach_changed → NONE share one epoch. */
+  strategyEvents: 1 | 2;
+  personas: Turn;
+  segments: Turn;
+}
+
+const pick = (ids: string[]) => fc.uniqueArray(fc.constantFrom(...ids), { minLength: 1, maxLength: 3 });
+const turn = (action: fc.Arbitrary<Action>): fc.Arbitrary<Turn> =>
+  fc.record({
+    followerSees: fc.boolean(),
+    followerFirst: fc.boolean(),
+    actions: fc.array(action, { maxLength: 3 }),
+  });
+
+const history: fc.Arbitrary<Step[]> = fc
+  .array(
+    fc.record({
+      gap: fc.integer({ min: 1, max: 3 }),
+      approach: fc.constantFrom<Approach>('none', 'personas', 'segments'),
+      strategyEvents: fc.constantFrom<1 | 2>(1, 2),
+      personas: turn(
+        fc.oneof(
+          pick(['p1', 'p2', 'p3', 'p4']).map((ids) => ({ pick: ids })),
+          fc.constant({ lostAll: true as const }),
+        ),
+      ),
+      segments: turn(pick(['s1', 's2', 's3', 's4']).map((ids) => ({ pick: ids }))),
+    }),
+    { minLength: 1, maxLength: 6 },
+  )
+  .map((steps) => {
+    let epoch = 0;
+    return steps.map(({ gap, ...step }) => {
+      epoch += gap;
+      return { ...step, epoch };
+    });
+  });
+
+const segmentRule = (id: string) => ({ trait: { key: 'segment', operator: 'equals' as const, value: id } });
+
+const selectionOf = (side: Side, ids: string[]): Exclude<CampaignSelection, { kind: 'none' }> =>
+  side === 'personas'
+    ? { kind: 'personas', personaIds: ids }
+    : { kind: 'segments', segments: ids.map((id) => ({ id, name: `Segment ${id}`, rule: segmentRule(id) })) };
+
+const strategyStream = (steps: Step[]): CampaignSignal[] =>
+  steps.flatMap(({ epoch, strategyEvents }) =>
+    Array.from({ length: strategyEvents }, () => ({ kind: 'moved' as const, epoch })),
+  );
+
+/**
+ * What persona or segment-generation publishes, in its own order: its follower clears what it
+ * holds from an older epoch when it sees a newer one (a lagging follower skips epochs, but sees
+ * the last one: the system goes quiet); its commands select under its own approach; a persona
+ * deletion that empties a selection clears it at the selection's own epoch.
+ */
+function producerStream(steps: Step[], side: Side): CampaignSignal[] {
+  const signals: CampaignSignal[] = [];
+  let held = { epoch: 0, size: 0 };
+  const follow = (epoch: number) => {
+    if (held.epoch >= epoch) return;
+    if (held.size > 0) signals.push({ kind: 'cleared', epoch, of: side });
+    held = { epoch, size: 0 };
+  };
+  steps.forEach((step, index) => {
+    const { followerSees, followerFirst, actions } = step[side];
+    const sees = followerSees || index === steps.length - 1;
+    if (sees && followerFirst) follow(step.epoch);
+    for (const action of actions) {
+      if ('pick' in action && step.approach === side) {
+        signals.push({ kind: 'selected', epoch: step.epoch, selection: selectionOf(side, action.pick) });
+        held = { epoch: step.epoch, size: action.pick.length };
+      } else if ('lostAll' in action && held.size > 0) {
+        signals.push({ kind: 'cleared', epoch: held.epoch, of: side });
+        held = { ...held, size: 0 };
+      }
+    }
+    if (sees && !followerFirst) follow(step.epoch);
+  });
+  return signals;
+}
+
+/** The reference: the last epoch, and what its approach's producer last picked at it (or none). */
+function expectedOutcome(steps: Step[]): { epoch: number; selection: CampaignSelection } {
+  const last = steps[steps.length - 1] as Step;
+  let selection: CampaignSelection = { kind: 'none' };
+  if (last.approach !== 'none')
+    for (const action of last[last.approach].actions)
+      selection = 'pick' in action ? selectionOf(last.approach, action.pick) : { kind: 'none' };
+  return { epoch: last.epoch, selection };
+}
+
+/** Delivers the streams interleaved as `picks` choose, each stream in its own order. */
+function interleave<T>(streams: T[][], picks: number[]): T[] {
+  const queues = streams.map((stream) => [...stream]);
+  const delivered: T[] = [];
+  for (let turn = 0; ; turn += 1) {
+    const open = queues.filter((queue) => queue.length > 0);
+    if (open.length === 0) return delivered;
+    const queue = open[(picks[turn % picks.length] ?? 0) % open.length] as T[];
+    delivered.push(queue.shift() as T);
+  }
+}
+
+const applyAll = (signals: CampaignSignal[], from = newCampaignState('c1')): CampaignState =>
+  signals.reduce((state, signal) => applySignal(state, signal) ?? state, from);
+
+describe('the epoch rule for a campaign selection', () => {
+  it('ends at the newest epoch with what its approach last selected there, whatever the interleaving of producers', () => {
+    fc.assert(
+      fc.property(history, fc.array(fc.nat(5), { minLength: 1, maxLength: 40 }), (steps, picks) => {
+        const streams = [
+          strategyStream(steps),
+          producerStream(steps, 'personas'),
+          producerStream(steps, 'segments'),
+        ];
+        const final = applyAll(interleave(streams, picks));
+        expect({ epoch: final.epoch, selection: final.selection }).toEqual(expectedOutcome(steps));
+        expect(final.deleted).toBe(false);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('keeps the personas chosen at an epoch when the segments of the older epoch are cleared late', () => {
+    const personas = selectionOf('personas', ['p1']);
+    const state = applyAll([
+      { kind: 'moved', epoch: 4 },
+      { kind: 'selected', epoch: 4, selection: personas },
+    ]);
+    expect(applySignal(state, { kind: 'cleared', epoch: 4, of: 'segments' })).toBeUndefined();
+    expect(applySignal(state, { kind: 'moved', epoch: 4 })).toBeUndefined();
+    expect(applySignal(state, { kind: 'cleared', epoch: 4, of: 'personas' })?.selection).toEqual({
+      kind: 'none',
+    });
+  });
+
+  it('drops a selection made under an older epoch', () => {
+    const state = applyAll([{ kind: 'moved', epoch: 5 }]);
+    expect(
+      applySignal(state, { kind: 'selected', epoch: 4, selection: selectionOf('segments', ['s1']) }),
+    ).toBeUndefined();
+  });
+
+  it('keeps a deleted campaign deleted and empty whatever arrives after', () => {
+    fc.assert(
+      fc.property(history, (steps) => {
+        const deleted = applyAll([{ kind: 'deleted', epoch: 2 }]);
+        const after = applyAll([...strategyStream(steps), ...producerStream(steps, 'personas')], deleted);
+        expect(after).toEqual({ campaignId: 'c1', epoch: 2, selection: { kind: 'none' }, deleted: true });
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+const demographics = (gender: string) => ({
+  ageRanges: [],
+  genders: [gender],
+  locations: [],
+  incomeBand: '',
+  occupation: '',
+});
+const atEpoch = (selection: CampaignSelection): CampaignState => ({
+  ...newCampaignState('c1'),
+  epoch: 3,
+  selection,
+});
+
+describe('the parts of a campaign audience', () => {
+  const base = campaignAudienceKey('c1');
+
+  it('makes one part per segment, keyed by its position', () => {
+    const parts = campaignParts(
+      atEpoch(selectionOf('segments', ['s7', 's2'])),
+      new Map(),
+      DEFAULT_TRAIT_MAPPING,
+    );
+    expect(parts).toEqual([
+      { key: `${base}_s1`, name: 'Segment s7', rule: segmentRule('s7'), segmentId: 's7' },
+      { key: `${base}_s2`, name: 'Segment s2', rule: segmentRule('s2'), segmentId: 's2' },
+    ]);
+  });
+
+  it('leaves out a persona whose event has not arrived, the others keeping their positions', () => {
+    const personas = new Map<string, KnownPersona>([
+      ['p1', { name: 'Runner', demographics: demographics('GENDER_FEMALE') }],
+      ['p3', { name: 'Cyclist', demographics: demographics('GENDER_MALE') }],
+    ]);
+    const parts = campaignParts(
+      atEpoch(selectionOf('personas', ['p1', 'p2', 'p3'])),
+      personas,
+      DEFAULT_TRAIT_MAPPING,
+    );
+    expect(parts).toEqual([
+      {
+        key: `${base}_p1`,
+        name: 'Runner',
+        rule: personaRule(demographics('GENDER_FEMALE'), DEFAULT_TRAIT_MAPPING),
+        personaId: 'p1',
+      },
+      {
+        key: `${base}_p3`,
+        name: 'Cyclist',
+        rule: personaRule(demographics('GENDER_MALE'), DEFAULT_TRAIT_MAPPING),
+        personaId: 'p3',
+      },
+    ]);
+  });
+
+  it('has no parts without a selection', () => {
+    expect(campaignParts(atEpoch({ kind: 'none' }), new Map(), DEFAULT_TRAIT_MAPPING)).toEqual([]);
+  });
+
+  it('keys every audience of any campaign as a valid, distinct and stable audience key', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 1, unit: 'grapheme' }),
+        fc.integer({ min: 1, max: 30 }),
+        (campaignId, count) => {
+          const ids = Array.from({ length: count }, (_, index) => `s${index}`);
+          const state = { ...atEpoch(selectionOf('segments', ids)), campaignId };
+          const keys = [
+            campaignAudienceKey(campaignId),
+            ...campaignParts(state, new Map(), DEFAULT_TRAIT_MAPPING).map((part) => part.key),
+          ];
+          for (const key of keys) expect(key).toMatch(AUDIENCE_KEY_PATTERN);
+          expect(new Set(keys).size).toBe(keys.length);
+          expect(campaignAudienceKey(campaignId)).toBe(keys[0]);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
