@@ -134,4 +134,25 @@ describe('a members CSV', () => {
       { numRuns: 300 },
     );
   });
+
+  it('reads a quoted cell with a line break as one row and numbers later rows by their real line', () => {
+    const csv = ['name,email', '"Ada\nLovelace",ada@x.io', 'Bob,not-an-email'].join('\n');
+    expect(parseMembersCsv(csv)).toEqual({
+      entries: ['email:ada@x.io'],
+      problems: [{ line: 4, reason: 'email "not-an-email" is not an email address' }],
+    });
+  });
+
+  it('keeps the rows before a quote that never closes and reports where the file stops being CSV', () => {
+    const { entries, problems } = parseMembersCsv(['email', 'ada@x.io', '"bob@x.io'].join('\n'));
+    expect(entries).toEqual(['email:ada@x.io']);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ line: 3, reason: expect.stringMatching(/^is not CSV/) });
+  });
+});
+
+describe('a typed entry written with capitals', () => {
+  it('reads the type case-insensitively', () => {
+    expect(parseEntry('Email:Ada@X.io')).toEqual({ entry: 'email:ada@x.io' });
+  });
 });

@@ -1,8 +1,10 @@
+import { CsvError, parse } from 'csv-parse/sync';
+
 /**
  * Static audiences list people by identifier. An entry is a profile id or `type:value`
  * (`email:ada@example.com`); an email without a type is read as one.
  */
-const TYPED = /^([a-z_]{1,32}):(.{1,256})$/;
+const TYPED = /^([A-Za-z_]{1,32}):(.{1,256})$/;
 const PROFILE_ID = /^[A-Za-z0-9_-]{1,100}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -14,7 +16,8 @@ export function parseEntry(raw: string): ParsedEntry {
   // Typed first: `email:ada@example.com` or `user_id:ada@corp.com` also look like an email address.
   const typed = TYPED.exec(text);
   if (typed) {
-    const [, type, value] = typed as unknown as [string, string, string];
+    const [, written, value] = typed as unknown as [string, string, string];
+    const type = written.toLowerCase();
     if (type === 'email' && !EMAIL.test(value)) return { problem: `"${value}" is not an email address` };
     return { entry: `${type}:${type === 'email' ? value.toLowerCase() : value}` };
   }
@@ -32,11 +35,14 @@ const ID_COLUMNS = ['identifier', 'email', 'user_id', 'profile_id'] as const;
 
 /**
  * The identifiers of a CSV with a header row: the first of `identifier`, `email`, `user_id`,
- * `profile_id` it has. Each bad row is reported with its line (the header is line 1).
+ * `profile_id` it has. Each bad row is reported with its line (the header is line 1); a file
+ * that stops being CSV (an unclosed quote) is reported at that line, with the rows before it kept.
  */
 export function parseMembersCsv(csv: string): CsvImport {
-  const lines = csv.split(/\r?\n/);
-  const header = splitRow(lines[0] ?? '').map((cell) => cell.trim().toLowerCase());
+  const result: CsvImport = { entries: [], problems: [] };
+  const { rows, error } = readRows(csv);
+  const [first, ...body] = rows;
+  const header = (first?.record ?? []).map((cell) => cell.trim().toLowerCase());
   const column = ID_COLUMNS.find((name) => header.includes(name));
   if (!column)
     return {
@@ -44,40 +50,56 @@ export function parseMembersCsv(csv: string): CsvImport {
       problems: [{ line: 1, reason: `the header names none of ${ID_COLUMNS.join(', ')}` }],
     };
   const index = header.indexOf(column);
-  const result: CsvImport = { entries: [], problems: [] };
-  lines.slice(1).forEach((text, offset) => {
-    const line = offset + 2;
-    if (text.trim() === '') return;
-    const cells = splitRow(text);
-    if (cells.length !== header.length) {
-      result.problems.push({ line, reason: `has ${cells.length} columns, the header ${header.length}` });
-      return;
+  for (const { record, line } of body) {
+    if (record.length !== header.length) {
+      result.problems.push({ line, reason: `has ${record.length} columns, the header ${header.length}` });
+      continue;
     }
-    const cell = cells[index] ?? '';
-    const typed = column === 'email' || column === 'user_id' ? `${column}:${cell.trim()}` : cell;
-    const parsed = parseEntry(cell.trim() === '' ? '' : typed);
+    const cell = (record[index] ?? '').trim();
+    const typed = cell !== '' && (column === 'email' || column === 'user_id') ? `${column}:${cell}` : cell;
+    const parsed = parseEntry(typed);
     if ('entry' in parsed) result.entries.push(parsed.entry);
     else result.problems.push({ line, reason: `${column} ${parsed.problem}` });
-  });
+  }
+  if (error) result.problems.push(error);
   return result;
 }
 
-/** One CSV row's cells (RFC 4180 quoting: `"a, b"` and `""` inside quotes). */
-function splitRow(text: string): string[] {
-  const cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const char = text[i];
-    if (quoted && char === '"' && text[i + 1] === '"') {
-      cell += '"';
-      i += 1;
-    } else if (char === '"') quoted = !quoted;
-    else if (char === ',' && !quoted) {
-      cells.push(cell);
-      cell = '';
-    } else cell += char;
+interface Row {
+  record: string[];
+  /** The line the row starts on. */
+  line: number;
+}
+
+/** RFC 4180 rows (quoted cells may hold commas, `""` and line breaks), each with the line it starts on. */
+function readRows(csv: string): { rows: Row[]; error?: { line: number; reason: string } } {
+  try {
+    return { rows: rowsOf(csv) };
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    // "…with an opening quote at line N": the rows before the one that broke are still good.
+    const line = Number(/at line (\d+)/.exec(error.message)?.[1] ?? (error as { lines?: number }).lines ?? 1);
+    const before = csv
+      .split(/\r\n|\n|\r/)
+      .slice(0, Math.max(line - 1, 0))
+      .join('\n');
+    return { rows: rowsOf(before), error: { line, reason: `is not CSV from here: ${error.message}` } };
   }
-  cells.push(cell);
-  return cells;
+}
+
+function rowsOf(csv: string): Row[] {
+  const read = parse(csv, {
+    relax_column_count: true,
+    skip_empty_lines: true,
+    bom: true,
+    info: true,
+  }) as unknown as {
+    record: string[];
+    info: { lines: number };
+  }[];
+  return read.map(({ record, info }) => {
+    // `lines` is where the row ends; line breaks inside its quoted cells move its start up.
+    const inside = record.reduce((breaks, cell) => breaks + (cell.match(/\r\n|\n|\r/g)?.length ?? 0), 0);
+    return { record, line: info.lines - inside };
+  });
 }
