@@ -219,17 +219,31 @@ describe('audiences of a space', () => {
     });
   });
 
-    it('names identifiers linked after a profile entered (profile.identified)', async () => {
-    await harness.send('acme', [{ type: 'identify', anonymousId: 'anon-late', traits: { newsletter: 'weekly' } }]);
+  it('names identifiers linked after a profile entered (profile.identified)', async () => {
+    await harness.send('acme', [
+      { type: 'identify', anonymousId: 'anon-late', traits: { newsletter: 'weekly' } },
+    ]);
     await harness.caughtUp();
-    const { audience } = await create('weekly_readers', trait('newsletter', Operator.OPERATOR_EQUALS, 'weekly'));
+    const { audience } = await create(
+      'weekly_readers',
+      trait('newsletter', Operator.OPERATOR_EQUALS, 'weekly'),
+    );
     await harness.live('acme', audience!.id);
-    await harness.send('acme', [{ type: 'identify', userId: 'late-reader', anonymousId: 'anon-late', traits: {} }]);
+    await harness.send('acme', [
+      { type: 'identify', userId: 'late-reader', anonymousId: 'anon-late', traits: {} },
+    ]);
     const check = await eventually(async () => {
-      const found = await harness.call('acme', (c) => c.checkMembership, { audience: 'weekly_readers', profile: 'user_id:late-reader' });
+      const found = await harness.call('acme', (c) => c.checkMembership, {
+        audience: 'weekly_readers',
+        profile: 'user_id:late-reader',
+      });
       return found.member ? found : undefined;
     });
-    const page = await harness.call('acme', (c) => c.listMembers, { audience: 'weekly_readers', pageSize: 10, pageToken: '' });
+    const page = await harness.call('acme', (c) => c.listMembers, {
+      audience: 'weekly_readers',
+      pageSize: 10,
+      pageToken: '',
+    });
     expect(page.members[0]?.profileId).toBe(check.profileId);
     expect(page.members[0]?.identifiers).toContainEqual({ type: 'user_id', value: 'late-reader' });
   });

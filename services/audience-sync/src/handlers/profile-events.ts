@@ -13,7 +13,10 @@ const payloads = {
     traits: z.record(z.string(), z.unknown()).default({}),
     version,
   }),
-  'profile.identified': z.object({ profileId: z.string().min(1), identifiers: z.array(identifier).default([]) }),
+  'profile.identified': z.object({
+    profileId: z.string().min(1),
+    identifiers: z.array(identifier).default([]),
+  }),
   'profile.merged': z.object({ survivor: z.string().min(1), merged: z.array(z.string().min(1)).default([]) }),
   'profile.deleted': z.object({ profileId: z.string().min(1) }),
 } as const;
