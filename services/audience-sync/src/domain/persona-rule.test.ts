@@ -162,6 +162,14 @@ describe('a persona as a rule', () => {
     expect(matches(french, { city: 'france' })).toBe(true);
     expect(matches(french, { city: 'NEW YORK', country: 'US' })).toBe(true);
     expect(matches(french, { city: 'Paris', country: 'Germany' })).toBe(false);
+    expect(matches(french, { city: 'New York', country: 'US' })).toBe(true);
+  });
+
+  it('keeps every location of a long list, past the 100 values one condition may hold', () => {
+    const places = Array.from({ length: 40 }, (_, index) => `place ${index}`);
+    const many = { ...none, locations: places };
+    expect(matches(many, { city: 'Place 39' })).toBe(true);
+    expect(matches(many, { city: 'place 40' })).toBe(false);
   });
 
   it('includes both ends of an age range', () => {

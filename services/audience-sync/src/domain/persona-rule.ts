@@ -1,4 +1,4 @@
-import type { Rule, TraitCondition } from '@prism/rules';
+import { MAX_IN_VALUES, type Rule, type TraitCondition } from '@prism/rules';
 
 /** Which trait of a space holds each persona demographic. */
 export interface TraitMapping {
@@ -43,15 +43,16 @@ export function personaRule(demographics: PersonaDemographics, mapping: TraitMap
   );
   if (ages.length > 0) parts.push(oneOf(ages));
   if (demographics.genders.length > 0)
-    parts.push(trait(mapping.gender, 'in', spellings(demographics.genders.flatMap(genderWords))));
-  if (demographics.locations.length > 0) {
-    const places = spellings(demographics.locations);
-    parts.push({ any: [trait(mapping.country, 'in', places), trait(mapping.city, 'in', places)] });
-  }
-  if (demographics.incomeBand)
-    parts.push(trait(mapping.incomeBand, 'in', spellings([demographics.incomeBand])));
-  if (demographics.occupation)
-    parts.push(trait(mapping.occupation, 'in', spellings([demographics.occupation])));
+    parts.push(oneOf(isAnyOf(mapping.gender, demographics.genders.flatMap(genderWords))));
+  if (demographics.locations.length > 0)
+    parts.push(
+      oneOf([
+        ...isAnyOf(mapping.country, demographics.locations),
+        ...isAnyOf(mapping.city, demographics.locations),
+      ]),
+    );
+  if (demographics.incomeBand) parts.push(oneOf(isAnyOf(mapping.incomeBand, [demographics.incomeBand])));
+  if (demographics.occupation) parts.push(oneOf(isAnyOf(mapping.occupation, [demographics.occupation])));
   return { all: parts };
 }
 
@@ -68,17 +69,27 @@ const genderWords = (gender: string) => {
 };
 
 /**
- * Traits are compared exactly, and data writes the same word as `female`, `Female` or `FEMALE`:
- * the rule lists the three spellings of each value (at most 100 values per condition).
+ * Traits are compared exactly, and data writes the same word as `female`, `Female` or `FEMALE`
+ * (`new york`, `New York`): the conditions list each value's spellings, 100 to a condition
+ * (the rule language's limit for `in`).
  */
-function spellings(values: string[]): string[] {
-  const all = values.flatMap((value) => [
-    value,
-    value.toLowerCase(),
-    value.toUpperCase(),
-    capitalised(value),
-  ]);
-  return [...new Set(all)].slice(0, 100);
+function isAnyOf(key: string, values: string[]): Rule[] {
+  const all = [...new Set(values.flatMap(spellingsOf))];
+  const conditions: Rule[] = [];
+  for (let start = 0; start < all.length; start += MAX_IN_VALUES)
+    conditions.push(trait(key, 'in', all.slice(start, start + MAX_IN_VALUES)));
+  return conditions;
 }
 
+const spellingsOf = (value: string) => [
+  value,
+  value.toLowerCase(),
+  value.toUpperCase(),
+  capitalised(value),
+  titled(value),
+];
+
 const capitalised = (value: string) => value.charAt(0).toUpperCase() + value.slice(1).toLowerCase();
+
+const titled = (value: string) =>
+  value.toLowerCase().replace(/(^|[\s-])(\p{L})/gu, (_, gap, letter) => gap + letter.toUpperCase());
