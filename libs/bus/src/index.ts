@@ -5,7 +5,8 @@
  * Main entry points: `connectBus` (a `Bus`: its `publisher` and `subscribe({ stream, durable,
  * kinds, data, handler })`), `ensureServiceStreams` for the topology, `createEvent` /
  * `eventProducer` to make events, and `streamName` / `subjectOf` for tests and tools that read
- * streams directly. `startConsumer` is the lower-level consumer `subscribe` is built on.
+ * streams directly. `startConsumer` is the lower-level consumer `subscribe` is built on;
+ * `consumeInGroups` is group commit for consumers that apply whatever arrived at once.
  *
  * @module
  */
@@ -23,6 +24,7 @@ export {
   type PrismEvent,
   subjectOf,
 } from './envelope.js';
+export { consumeInGroups, type GroupConsumeOptions } from './group-consume.js';
 export { type BusLogger, silentLogger } from './logger.js';
 export { type EventPublisher, jetStreamPublisher } from './publish.js';
 export {

@@ -1,4 +1,4 @@
-import { expectedVersion, required, requiredText, trimmed } from '@prism/grpc';
+import { expectedVersion, pageRequest, required, requiredText, trimmed } from '@prism/grpc';
 import { AudienceKind } from '@prism/proto/prism/audience/v1/audience';
 import type { Rule as ProtoRule } from '@prism/proto/prism/rules/v1/rule';
 import { audienceKeySchema, type Rule, ruleFromProto } from '@prism/rules';
@@ -50,13 +50,7 @@ const audienceSpec = z
 export const createAudienceRequest = z.object({ spec: audienceSpec });
 export const audienceRequest = z.object({ audience: audienceRef });
 export const listAudiencesRequest = z.object({
-  pageSize: z
-    .number()
-    .int()
-    .min(0)
-    .max(100, 'must be at most 100')
-    .transform((size) => size || 20),
-  pageToken: z.string().max(200),
+  ...pageRequest,
   includeCampaignAudiences: z.boolean(),
 });
 export const updateAudienceRequest = z.object({

@@ -65,7 +65,7 @@ export function audienceService(deps: AudienceServiceDeps): AudienceServiceServe
         requests.listAudiencesRequest,
         request,
       );
-      const after = pageToken ? Buffer.from(pageToken, 'base64url').toString('utf8') : '';
+      const after = pageToken ?? '';
       const all = [...engine.space(call.spaceId).docs.values()]
         .filter((doc) => includeCampaignAudiences || doc.kind !== 'campaign')
         .filter((doc) => doc._id > after)

@@ -1,5 +1,6 @@
 import {
   type Bus,
+  consumeInGroups,
   deadLetterSubjectOf,
   decodeEvent,
   ensureDeadLetterStream,
@@ -102,40 +103,12 @@ export async function startProfileFeed(bus: Bus, engine: AudienceEngine, logger:
     await Promise.all([...bySpace].map(([spaceId, deliveries]) => applySpace(spaceId, deliveries)));
   }
 
-  const consumer = await bus.js.consumers.get(stream, PROFILE_DURABLE);
-  const arrived: JsMsg[] = [];
-  let wake: (() => void) | undefined;
-  let stopped = false;
-  const subscription = await consumer.consume({
-    max_messages: 2_048,
-    callback: (msg) => {
-      arrived.push(msg);
-      wake?.();
-    },
+  return consumeInGroups(await bus.js.consumers.get(stream, PROFILE_DURABLE), {
+    maxMessages: 2_048,
+    apply: applyGroup,
+    onError: (error) =>
+      logger.error({ err: error }, 'profile event group failed; unsettled events will be redelivered'),
   });
-  const loop = (async () => {
-    while (!stopped) {
-      if (arrived.length === 0) {
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-        wake = undefined;
-        continue;
-      }
-      await applyGroup(arrived.splice(0, arrived.length)).catch((error) =>
-        logger.error({ err: error }, 'profile event group failed; unsettled events will be redelivered'),
-      );
-    }
-  })();
-  return {
-    async stop() {
-      stopped = true;
-      await subscription.close();
-      wake?.();
-      await loop;
-      for (const msg of arrived.splice(0, arrived.length)) msg.nak();
-    },
-  };
 }
 
 function parse(msg: JsMsg): { delivery?: Delivery } | { error: string } {

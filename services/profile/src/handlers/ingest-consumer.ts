@@ -1,5 +1,6 @@
 import {
   type BusLogger,
+  consumeInGroups,
   deadLetterSubjectOf,
   ensureDeadLetterStream,
   ensureDurableConsumer,
@@ -67,6 +68,8 @@ export async function startIngestConsumer(options: IngestConsumerOptions): Promi
       ...(part && { part: { index: part.index, data: new TextEncoder().encode(JSON.stringify(part.raw)) } }),
     });
 
+  // Set once consuming starts; a group applied meanwhile reads it only to see a stop.
+  let groups: Awaited<ReturnType<typeof consumeInGroups>> | undefined;
   async function applyAll(spaceId: string, deliveries: Delivery[]): Promise<void> {
     try {
       await options.pipeline.ingest(
@@ -84,7 +87,7 @@ export async function startIngestConsumer(options: IngestConsumerOptions): Promi
     }
     for (const delivery of deliveries) {
       // A stop does not wait for a slow one-by-one pass: what is left comes back after a nak.
-      if (stopped) delivery.msg.nak();
+      if (groups?.stopped) delivery.msg.nak();
       else await applyAll(spaceId, [delivery]);
     }
   }
@@ -134,51 +137,17 @@ export async function startIngestConsumer(options: IngestConsumerOptions): Promi
     await Promise.all([...bySpace].map(([spaceId, deliveries]) => applyAll(spaceId, deliveries)));
   }
 
-  const arrived: JsMsg[] = [];
-  let applying: JsMsg[] = [];
-  let wake: (() => void) | undefined;
-  let stopped = false;
-  // Everything received is held (not redelivered) until it is applied, however long that takes.
-  const heartbeat = setInterval(() => {
-    for (const msg of [...arrived, ...applying]) msg.working();
-  }, ACK_WAIT_MS / 3);
-  const subscription = await consumer.consume({
-    max_messages: inFlight,
-    callback: (msg) => {
-      arrived.push(msg);
-      wake?.();
-    },
+  groups = await consumeInGroups(consumer, {
+    maxMessages: inFlight,
+    // Everything received is held (not redelivered) until it is applied, however long that takes.
+    workingEveryMs: ACK_WAIT_MS / 3,
+    apply: applyGroup,
+    // Only dead-lettering can throw here (NATS down): what was not settled comes back.
+    onError: (error) =>
+      logger.error({ err: error }, 'ingest group failed; its unsettled messages will be redelivered'),
   });
-  const loop = (async () => {
-    while (!stopped) {
-      if (arrived.length === 0) {
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-        wake = undefined;
-        continue;
-      }
-      applying = arrived.splice(0, arrived.length);
-      try {
-        await applyGroup(applying);
-      } catch (error) {
-        // Only dead-lettering can throw here (NATS down): what was not settled comes back.
-        logger.error({ err: error }, 'ingest group failed; its unsettled messages will be redelivered');
-      }
-      applying = [];
-    }
-  })();
-
-  return {
-    async stop() {
-      stopped = true;
-      await subscription.close();
-      wake?.();
-      await loop;
-      clearInterval(heartbeat);
-      for (const msg of arrived.splice(0, arrived.length)) msg.nak();
-    },
-  };
+  const running = groups;
+  return { stop: () => running.stop() };
 }
 
 interface Delivery {
