@@ -213,7 +213,8 @@ describe('audiences of a space', () => {
     });
     expect(exited.map((event) => event.type)).toEqual(['prism.audience.exited']);
     expect(exited[0]?.data).toMatchObject({ profileId: member, cause: { kind: 'DELETED' } });
-    expect((exited[0]?.data as { identifiers: unknown[] }).identifiers).toContainEqual({
+    const [exit] = exited as { data: { identifiers: unknown[] } }[];
+    expect(exit?.data.identifiers).toContainEqual({
       type: 'user_id',
       value: 'm1',
     });

@@ -180,7 +180,12 @@ export function planBatch(
   for (const { id } of graphChanges.updated) {
     const profile = working.get(id);
     if (profile && profile.identifiers.length !== readIdentifierCounts.get(id))
-      changes.push({ kind: 'profile.identified', profileId: id, identifiers: profile.identifiers, version: profile.version });
+      changes.push({
+        kind: 'profile.identified',
+        profileId: id,
+        identifiers: profile.identifiers,
+        version: profile.version,
+      });
   }
   for (const change of changes) {
     if (change.kind === 'profile.merged')
