@@ -7,7 +7,7 @@ import type { MembershipStore } from '../store/membership-store.js';
 import type { SpaceState } from './space-state.js';
 
 /** Changes per log document: its events stay well under the 16 MB document limit. */
-export const COMMIT_CHUNK = 1_000;
+export const COMMIT_CHUNK = 5_000;
 
 export interface Committer {
   /**

@@ -31,11 +31,7 @@ export async function restoreMembership(engine: AudienceEngine, repos: AudienceR
       state.noteChanged(entry.changes);
       state.seq = entry.seq;
       if (entry.published) continue;
-      await engine.commits.republish(
-        spaceId,
-        entry.seq,
-        entry.events.map((event) => JSON.parse(event)),
-      );
+      await engine.commits.republish(spaceId, entry.seq, entry.events);
       republished += entry.events.length;
     }
   }

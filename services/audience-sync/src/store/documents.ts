@@ -24,17 +24,26 @@ export interface AudienceDocument {
 
 /**
  * `membership_log`: the outbox of membership. One document per committed batch of changes,
- * holding the changes and their events; written before the events are published, marked
- * published after. Membership is the latest snapshot plus the log after it.
+ * holding the changes and their events; written before the events are published. Membership is
+ * the latest snapshot plus the log after it. Both are JSON text: one string each is the cheapest
+ * thing a Mongo-wire server stores (FerretDB describes every array element's type otherwise),
+ * the events go out again byte for byte after a crash, and trait paths stay opaque to storage.
  */
 export interface MembershipLogDocument {
   _id: string;
   spaceId: string;
   seq: number;
-  changes: MembershipChange[];
-  /** The events as JSON: published byte for byte again after a crash (trait keys stay opaque to storage). */
-  events: string[];
-  published: boolean;
+  /** JSON of MembershipChange[]. */
+  changes: string;
+  /** JSON of the PrismEvent[] that announce them. */
+  events: string;
+}
+
+/** `membership_published`: the last log sequence of a space whose events are published (in order). */
+export interface MembershipPublishedDocument {
+  _id: string;
+  spaceId: string;
+  seq: number;
 }
 
 /** `membership_buckets`: a snapshot of one audience's members, split by a hash of the profile id. */

@@ -2,7 +2,20 @@ import { createHash } from 'node:crypto';
 import type { PrismEvent } from '@prism/bus';
 import type { Collection, Db } from 'mongodb';
 import type { MembershipChange } from '../domain/membership.js';
-import type { MembershipBucketDocument, MembershipLogDocument, MembershipMarkDocument } from './documents.js';
+import type {
+  MembershipBucketDocument,
+  MembershipLogDocument,
+  MembershipMarkDocument,
+  MembershipPublishedDocument,
+} from './documents.js';
+
+/** A membership log entry as recovery reads it. */
+export interface LogEntry {
+  seq: number;
+  changes: MembershipChange[];
+  events: PrismEvent[];
+  published: boolean;
+}
 
 /** Buckets per audience snapshot: a snapshot rewrites only the buckets whose members changed. */
 export const BUCKETS = 64;
@@ -19,11 +32,13 @@ export class MembershipStore {
   private readonly log: Collection<MembershipLogDocument>;
   private readonly buckets: Collection<MembershipBucketDocument>;
   private readonly marks: Collection<MembershipMarkDocument>;
+  private readonly published: Collection<MembershipPublishedDocument>;
 
   constructor(db: Db) {
     this.log = db.collection('membership_log');
     this.buckets = db.collection('membership_buckets');
     this.marks = db.collection('membership_marks');
+    this.published = db.collection('membership_published');
   }
 
   async ensureIndexes(): Promise<void> {
@@ -38,30 +53,34 @@ export class MembershipStore {
     changes: MembershipChange[],
     events: PrismEvent[],
   ): Promise<void> {
-    const encoded = events.map((event) => JSON.stringify(event));
-    await this.log.insertOne({
+    const doc = {
       _id: logId(spaceId, seq),
       spaceId,
       seq,
-      changes,
-      events: encoded,
-      published: false,
-    });
+      changes: JSON.stringify(changes),
+      events: JSON.stringify(events),
+    };
+    await this.log.insertOne(doc);
   }
 
+  /** Everything up to `seq` is published: a space's batches are published in order. */
   async markPublished(spaceId: string, seq: number): Promise<void> {
-    await this.log.updateOne(
-      { _id: logId(spaceId, seq), spaceId },
-      { $set: { published: true, events: [] } },
-    );
+    await this.published.replaceOne({ _id: spaceId, spaceId }, { spaceId, seq }, { upsert: true });
   }
 
-  /** The log after a space's snapshot, in order. */
-  logAfter(spaceId: string, seq: number): Promise<MembershipLogDocument[]> {
-    return this.log
+  /** The log after a space's snapshot, in order, each entry with whether its events went out. */
+  async logAfter(spaceId: string, seq: number): Promise<LogEntry[]> {
+    const published = (await this.published.findOne({ _id: spaceId, spaceId }))?.seq ?? 0;
+    const docs = await this.log
       .find({ spaceId, seq: { $gt: seq } })
       .sort({ seq: 1 })
       .toArray();
+    return docs.map((doc) => ({
+      seq: doc.seq,
+      changes: JSON.parse(doc.changes) as MembershipChange[],
+      events: JSON.parse(doc.events) as PrismEvent[],
+      published: doc.seq <= published,
+    }));
   }
 
   async marksBySpace(): Promise<Map<string, number>> {
@@ -91,7 +110,8 @@ export class MembershipStore {
         { ordered: false },
       );
     await this.marks.replaceOne({ _id: spaceId, spaceId }, { spaceId, throughSeq }, { upsert: true });
-    await this.log.deleteMany({ spaceId, seq: { $lte: throughSeq }, published: true });
+    const published = (await this.published.findOne({ _id: spaceId, spaceId }))?.seq ?? 0;
+    await this.log.deleteMany({ spaceId, seq: { $lte: Math.min(throughSeq, published) } });
   }
 
   async dropAudience(spaceId: string, audienceId: string): Promise<void> {
