@@ -44,6 +44,7 @@ export function committer(membership: MembershipStore, publisher: EventPublisher
     async commit(state, context, changes, options = {}) {
       const { departed, extraEvents = [], onChunk } = options;
       const viewOf = (profileId: string) => state.mirror.get(profileId) ?? departed?.get(profileId);
+      let publishing: Promise<void> = Promise.resolve();
       for (
         let start = 0;
         start < changes.length || (start === 0 && extraEvents.length > 0);
@@ -58,14 +59,18 @@ export function committer(membership: MembershipStore, publisher: EventPublisher
         });
         if (last) events.push(...extraEvents);
         const seq = state.seq + 1;
+        // Storing this chunk overlaps publishing the one before; publications stay in order.
         await membership.append(state.spaceId, seq, chunk, events);
         state.seq = seq;
         applyChanges(state.live, chunk);
         state.noteChanged(chunk);
-        await publishAll(events);
-        await membership.markPublished(state.spaceId, seq);
+        await publishing;
+        publishing = publishAll(events).then(() => membership.markPublished(state.spaceId, seq));
+        // Awaited at the next chunk or the end; marked handled so a failure meanwhile is not fatal.
+        publishing.catch(() => undefined);
         await onChunk?.(start + chunk.length);
       }
+      await publishing;
       if (changes.length > 0)
         logger.debug({ space: state.spaceId, changes: changes.length }, 'membership committed');
     },
