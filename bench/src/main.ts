@@ -1,5 +1,6 @@
 import { type Infrastructure, resolveInfrastructure } from '@prism/infra';
 import { benchApproachSwitch } from './approach-switch.js';
+import { benchAudiences } from './audiences.js';
 import { benchCommandToConsumer } from './outbox-latency.js';
 import { benchProfileService } from './profile-ingest.js';
 import { BENCH_REPORT_PATH, describeMachine, type Figures, recordFigures } from './report.js';
@@ -16,6 +17,7 @@ const benchmarks: Record<string, (infra: Infrastructure) => Promise<Figures>> = 
   profile: benchProfileService,
   switch: benchApproachSwitch,
   segments: () => benchSegmentClustering(),
+  audiences: benchAudiences,
 };
 // BENCH_ONLY=profile (or a comma-separated list) runs only those; unset runs all.
 const only = process.env.BENCH_ONLY?.split(',')
