@@ -73,6 +73,36 @@ describe('campaign audiences', () => {
     expect(await memberNames(built.parts[1]!.id)).toEqual(['de-30-f', 'de-60-f']);
     expect(await memberNames(built.union!.id)).toEqual(['de-30-f', 'de-60-f']);
 
+    // The same two personas in the other order: the parts swap, the union's members stay, so
+    // the union publishes no exit and no entry (it is computed once, after all its parts).
+    const parisians = await api.createPersona(
+      personaSpec(strategy.id, {
+        name: 'Parisians',
+        demographics: { ageRanges: [], genders: [], locations: ['Paris'], incomeBand: '', occupation: '' },
+      }),
+    );
+    const unionKey = built.union!.key;
+    const unionChanges = async () =>
+      (await harness.audienceEvents('acme', (event) => event.prismaudience === unionKey)).filter(
+        (event) => event.type !== 'prism.audience.computed',
+      ).length;
+    const selectAndSettle = async (personaIds: string[], firstPart: string) => {
+      await api.select(campaign.id, personaIds, campaign.epoch);
+      await eventually(async () => {
+        const found = await campaignAudience(campaign.id);
+        const settled =
+          found.parts[0]?.name === firstPart &&
+          found.union?.status?.state === ComputeState.COMPUTE_STATE_LIVE;
+        return settled ? true : undefined;
+      }, 15_000);
+      await harness.caughtUp();
+    };
+    await selectAndSettle([parisians.id, women.id], 'Parisians');
+    const changesBefore = await unionChanges();
+    await selectAndSettle([women.id, parisians.id], 'German women 25-40');
+    expect(await unionChanges()).toBe(changesBefore);
+    expect(await memberNames(built.union!.id)).toEqual(['de-30-f', 'fr-32-f']);
+
     const switched = await api.setApproach(
       campaign.id,
       AudienceApproach.AUDIENCE_APPROACH_AI_SEGMENTS,
@@ -87,11 +117,12 @@ describe('campaign audiences', () => {
         : undefined;
     }, 15_000);
     expect(Number(emptied.union?.size)).toBe(0);
-    const unionKey = built.union!.key;
     const unionEvents = await harness.audienceEvents('acme', (event) => event.prismaudience === unionKey);
-    const exits = unionEvents.filter((event) => event.type === 'prism.audience.exited');
+    const exits = unionEvents.filter(
+      (event) => event.type === 'prism.audience.exited' && event.prismepoch === String(switched.epoch),
+    );
+    // The two members it had (de-30-f and fr-32-f), each once.
     expect(exits).toHaveLength(2);
-    expect(exits.every((event) => event.prismepoch === String(switched.epoch))).toBe(true);
     expect(exits.map((event) => (event.data as { cause: { kind: string } }).cause.kind)).toEqual([
       'EPOCH',
       'EPOCH',

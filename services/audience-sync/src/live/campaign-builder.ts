@@ -64,8 +64,13 @@ export async function rebuildCampaign(
         rule: union,
         campaign: source(),
       });
-  for (const doc of written) await engine.recomputeInQueue(state, doc._id, context, EPOCH);
-  if (unionDoc && !campaign.deleted) await engine.recomputeInQueue(state, unionDoc._id, context, EPOCH);
+  const recomputed = [...written, ...(unionDoc && !campaign.deleted ? [unionDoc] : [])];
+  await engine.recomputeInQueue(
+    state,
+    recomputed.map((doc) => doc._id),
+    context,
+    EPOCH,
+  );
   for (const doc of [...stale, ...(campaign.deleted && unionDoc ? [unionDoc] : [])]) {
     const atEpoch = await reviseDefinition(engine, state, doc, {
       campaign: { ...(doc.campaign as CampaignSource), epoch: campaign.epoch },

@@ -90,13 +90,29 @@ export class AudienceEngine {
     });
   }
 
-  /** Evaluates an audience again over every profile, then the audiences that name it. */
+  /**
+   * Evaluates audiences again over every profile, and the audiences that name them (at any
+   * depth), each once and in evaluation order: a union of parts is computed after all its parts,
+   * so it publishes only its final difference.
+   */
   async recomputeInQueue(
+    state: SpaceState,
+    audienceIds: string | readonly string[],
+    context: EventContext,
+    cause: MembershipCause,
+  ): Promise<void> {
+    const targets = withDependents(state, typeof audienceIds === 'string' ? [audienceIds] : audienceIds);
+    for (const audience of state.ordered())
+      if (targets.has(audience.definition.id))
+        await this.recomputeOne(state, audience.definition.id, context, cause);
+  }
+
+  private async recomputeOne(
     state: SpaceState,
     audienceId: string,
     context: EventContext,
     cause: MembershipCause,
-  ): Promise<void> {
+  ) {
     const audience = state.live.get(audienceId);
     if (!audience) return;
     const at = this.now();
@@ -122,10 +138,6 @@ export class AudienceEngine {
     } catch (error) {
       await this.setStatus(state, audienceId, { state: 'failed', progress: 0, error: String(error) });
       throw error;
-    }
-    for (const key of dependentsOf(definitions(state), audience.definition.key)) {
-      const dependent = state.byKey(key);
-      if (dependent) await this.recomputeInQueue(state, dependent.definition.id, context, cause);
     }
   }
 
@@ -160,8 +172,21 @@ export class AudienceEngine {
   }
 }
 
-const definitions = (state: SpaceState): AudienceDefinition[] =>
-  [...state.live.values()].map((audience) => audience.definition);
+/** The audiences given and every audience that names one of them, at any depth, by id. */
+function withDependents(state: SpaceState, audienceIds: readonly string[]): Set<string> {
+  const definitions: AudienceDefinition[] = [...state.live.values()].map((audience) => audience.definition);
+  const targets = new Set(audienceIds);
+  const keys = audienceIds.flatMap((id) => state.live.get(id)?.definition.key ?? []);
+  for (let key = keys.pop(); key !== undefined; key = keys.pop())
+    for (const dependent of dependentsOf(definitions, key)) {
+      const id = state.byKey(dependent)?.definition.id;
+      if (id && !targets.has(id)) {
+        targets.add(id);
+        keys.push(dependent);
+      }
+    }
+  return targets;
+}
 
 /** Profiles an event takes out of the mirror: their last view is kept for their exit events. */
 function leavingProfiles(change: ProfileChange): string[] {
