@@ -17,8 +17,7 @@ export async function restoreMembership(engine: AudienceEngine, repos: AudienceR
   }
   for await (const bucket of repos.membership.allBuckets()) {
     const audience = engine.space(bucket.spaceId).live.get(bucket.audienceId);
-    for (const [index, profileId] of bucket.profileIds.entries())
-      audience?.members.set(profileId, bucket.enteredAt[index] ?? 0);
+    for (const [profileId, at] of bucket.members) audience?.members.set(profileId, at);
   }
   const marks = await repos.membership.marksBySpace();
   const spaces = new Set([...marks.keys(), ...(await repos.membership.spacesWithLog())]);

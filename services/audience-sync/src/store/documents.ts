@@ -1,7 +1,7 @@
 import type { Rule } from '@prism/rules';
+import type { Binary } from 'mongodb';
 import type { AudienceKind, CampaignSource, ComputeStatus } from '../domain/audience.js';
 import type { CampaignSelection } from '../domain/campaign-selection.js';
-import type { MembershipChange } from '../domain/membership.js';
 import type { PersonaDemographics, TraitMapping } from '../domain/persona-rule.js';
 
 /** `audiences`: one per audience of a space; `(spaceId, key)` is unique. */
@@ -25,18 +25,16 @@ export interface AudienceDocument {
 /**
  * `membership_log`: the outbox of membership. One document per committed batch of changes,
  * holding the changes and their events; written before the events are published. Membership is
- * the latest snapshot plus the log after it. Both are JSON text: one string each is the cheapest
- * thing a Mongo-wire server stores (FerretDB describes every array element's type otherwise),
- * the events go out again byte for byte after a crash, and trait paths stay opaque to storage.
+ * the latest snapshot plus the log after it. The batch is deflated JSON: one binary value is
+ * the cheapest thing a Mongo-wire server stores (FerretDB describes every element of an array
+ * otherwise), the events go out again byte for byte after a crash, and trait paths stay opaque.
  */
 export interface MembershipLogDocument {
   _id: string;
   spaceId: string;
   seq: number;
-  /** JSON of MembershipChange[]. */
-  changes: string;
-  /** JSON of the PrismEvent[] that announce them. */
-  events: string;
+  /** Deflated JSON of `{ changes: MembershipChange[], events: PrismEvent[] }`. */
+  batch: Binary;
 }
 
 /** `membership_published`: the last log sequence of a space whose events are published (in order). */
@@ -51,9 +49,8 @@ export interface MembershipBucketDocument {
   _id: string;
   spaceId: string;
   audienceId: string;
-  profileIds: string[];
-  /** Entered at, ms, parallel to profileIds. */
-  enteredAt: number[];
+  /** Deflated JSON of `[profileId, enteredAtMs][]`. */
+  members: Binary;
 }
 
 /** `membership_marks`: the log sequence a space's snapshot includes. */

@@ -1,8 +1,7 @@
 import { connectMongo, type MongoConnection } from '@prism/store';
 import { isolatedInfra } from '@prism/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MembershipBucketDocument } from './documents.js';
-import { BUCKETS, bucketId, MembershipStore } from './membership-store.js';
+import { BUCKETS, type BucketMembers, MembershipStore } from './membership-store.js';
 
 const infra = isolatedInfra();
 let mongo: MongoConnection;
@@ -31,13 +30,11 @@ describe('membership store', () => {
   // one with more statements than its connection pool hung the whole server (our launcher's
   // update-closes-iterators patch); a snapshot of a few audiences is such a command.
   it('snapshots every bucket of several audiences in one write, then drops the log it covers', async () => {
-    const buckets: MembershipBucketDocument[] = ['a1', 'a2', 'a3'].flatMap((audienceId) =>
+    const buckets: BucketMembers[] = ['a1', 'a2', 'a3'].flatMap((audienceId) =>
       Array.from({ length: BUCKETS }, (_, bucket) => ({
-        _id: bucketId(audienceId, bucket),
-        spaceId: 'acme',
         audienceId,
-        profileIds: [`p${bucket}`],
-        enteredAt: [bucket],
+        bucket,
+        members: [[`p${bucket}`, bucket]],
       })),
     );
     await store.append('acme', 1, [change('a1', 'p0', true)], []);
@@ -45,11 +42,13 @@ describe('membership store', () => {
     await store.append('acme', 2, [change('a1', 'p1', true)], []);
     await store.snapshot('acme', 1, buckets);
     await store.snapshot('acme', 1, buckets);
-    const stored: MembershipBucketDocument[] = [];
-    for await (const bucket of store.allBuckets()) stored.push(bucket);
+    const stored: BucketMembers[] = [];
+    for await (const { spaceId, ...bucket } of store.allBuckets()) stored.push(bucket);
     expect(stored).toHaveLength(3 * BUCKETS);
+    expect(stored).toContainEqual({ audienceId: 'a2', bucket: 7, members: [['p7', 7]] });
     expect((await store.marksBySpace()).get('acme')).toBe(1);
     expect((await store.logAfter('acme', 0)).map((entry) => entry.seq)).toEqual([2]);
+    expect((await store.logAfter('acme', 1))[0]?.changes).toEqual([change('a1', 'p1', true)]);
   });
 
   it('keeps a space apart from another in the log and the marks', async () => {

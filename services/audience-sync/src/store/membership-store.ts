@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { PrismEvent } from '@prism/bus';
-import type { Collection, Db } from 'mongodb';
+import { Binary, type Collection, type Db } from 'mongodb';
 import type { MembershipChange } from '../domain/membership.js';
 import type {
   MembershipBucketDocument,
@@ -20,8 +20,22 @@ export interface LogEntry {
 /** Buckets per audience snapshot: a snapshot rewrites only the buckets whose members changed. */
 export const BUCKETS = 64;
 
-export const bucketOf = (profileId: string) =>
-  createHash('md5').update(profileId).digest().readUInt16BE(0) % BUCKETS;
+/** FNV-1a: snapshots hash every member of a changed audience, so the hash must be cheap. */
+export function bucketOf(profileId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < profileId.length; i += 1) hash = Math.imul(hash ^ profileId.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % BUCKETS;
+}
+
+/** A snapshot bucket as the engine holds it. */
+export interface BucketMembers {
+  audienceId: string;
+  bucket: number;
+  members: [string, number][];
+}
+
+const pack = (value: unknown) => new Binary(deflateRawSync(JSON.stringify(value), { level: 1 }));
+const unpack = <T>(binary: Binary): T => JSON.parse(inflateRawSync(binary.buffer).toString('utf8')) as T;
 
 /**
  * Where membership lives in the Mongo-wire server: a change log that is also the outbox (one
@@ -53,13 +67,7 @@ export class MembershipStore {
     changes: MembershipChange[],
     events: PrismEvent[],
   ): Promise<void> {
-    const doc = {
-      _id: logId(spaceId, seq),
-      spaceId,
-      seq,
-      changes: JSON.stringify(changes),
-      events: JSON.stringify(events),
-    };
+    const doc = { _id: logId(spaceId, seq), spaceId, seq, batch: pack({ changes, events }) };
     await this.log.insertOne(doc);
   }
 
@@ -77,8 +85,7 @@ export class MembershipStore {
       .toArray();
     return docs.map((doc) => ({
       seq: doc.seq,
-      changes: JSON.parse(doc.changes) as MembershipChange[],
-      events: JSON.parse(doc.events) as PrismEvent[],
+      ...unpack<{ changes: MembershipChange[]; events: PrismEvent[] }>(doc.batch),
       published: doc.seq <= published,
     }));
   }
@@ -93,20 +100,26 @@ export class MembershipStore {
     return (await this.log.distinct('spaceId')) as string[];
   }
 
-  allBuckets(): AsyncIterable<MembershipBucketDocument> {
-    return this.buckets.find({});
+  /** Every snapshot bucket of every space. */
+  async *allBuckets(): AsyncGenerator<BucketMembers & { spaceId: string }> {
+    for await (const doc of this.buckets.find({})) {
+      const bucket = Number(doc._id.slice(doc._id.lastIndexOf('|') + 1));
+      yield { spaceId: doc.spaceId, audienceId: doc.audienceId, bucket, members: unpack(doc.members) };
+    }
   }
 
   /**
    * Writes the buckets given, then the mark, then drops the log it covers. A crash between
    * leaves older log entries, which replay to the same members (changes apply in order).
    */
-  async snapshot(spaceId: string, throughSeq: number, buckets: MembershipBucketDocument[]): Promise<void> {
+  async snapshot(spaceId: string, throughSeq: number, buckets: readonly BucketMembers[]): Promise<void> {
     if (buckets.length > 0)
       await this.buckets.bulkWrite(
-        buckets.map((bucket) => ({
-          replaceOne: { filter: { _id: bucket._id, spaceId }, replacement: bucket, upsert: true },
-        })),
+        buckets.map(({ audienceId, bucket, members }) => {
+          const _id = bucketId(audienceId, bucket);
+          const replacement = { _id, spaceId, audienceId, members: pack(members) };
+          return { replaceOne: { filter: { _id, spaceId }, replacement, upsert: true } };
+        }),
         { ordered: false },
       );
     await this.marks.replaceOne({ _id: spaceId, spaceId }, { spaceId, throughSeq }, { upsert: true });
