@@ -4,18 +4,13 @@ import { connectBus } from '@prism/bus';
 import { apiKeyMetadata, callUnary } from '@prism/grpc';
 import type { Infrastructure } from '@prism/infra';
 import { createLogger } from '@prism/log';
-import { startPersonaService } from '@prism/persona/app';
-import { personaConfigSchema } from '@prism/persona/config';
 import { PersonaServiceClient } from '@prism/proto/prism/persona/v1/persona';
 import { AudienceApproach, StrategyServiceClient } from '@prism/proto/prism/strategy/v1/strategy';
-import { startSegmentsService } from '@prism/segment-generation/app';
-import { segmentsConfigSchema } from '@prism/segment-generation/config';
-import { startStrategyService } from '@prism/strategy/app';
-import { strategyConfigSchema } from '@prism/strategy/config';
 import { MongoClient } from 'mongodb';
 import { benchNamespace, deleteStreams } from './namespace.js';
 import type { Figures } from './report.js';
 import { memory, ms, peakRssMb, summarize } from './stats.js';
+import { startWizardServices } from './wizard-services.js';
 
 const SPACE = 'bench';
 const KEY = 'bench-key-0001';
@@ -40,29 +35,8 @@ export async function benchApproachSwitch(infra: Infrastructure): Promise<Figure
     LOG_LEVEL: 'silent',
   };
   const logger = (name: string) => createLogger(name, { level: 'silent' });
-  const strategy = await startStrategyService(
-    strategyConfigSchema.parse({ ...common, STRATEGY_GRPC_PORT: '0', STRATEGY_DB: `${dbName}_strategy` }),
-    logger('strategy'),
-  );
-  const upstream = { STRATEGY_GRPC_ADDR: `127.0.0.1:${strategy.port}` };
-  const persona = await startPersonaService(
-    personaConfigSchema.parse({
-      ...common,
-      ...upstream,
-      PERSONA_GRPC_PORT: '0',
-      PERSONA_DB: `${dbName}_persona`,
-    }),
-    logger('persona'),
-  );
-  const segments = await startSegmentsService(
-    segmentsConfigSchema.parse({
-      ...common,
-      ...upstream,
-      SEGMENTS_GRPC_PORT: '0',
-      SEGMENTS_DB: `${dbName}_segments`,
-    }),
-    logger('segment-generation'),
-  );
+  const wizard = await startWizardServices({ common, dbName, logger });
+  const { strategy, persona, segments } = wizard;
   const metadata = apiKeyMetadata(KEY);
   const strategies = new StrategyServiceClient(`127.0.0.1:${strategy.port}`, credentials.createInsecure());
   const personas = new PersonaServiceClient(`127.0.0.1:${persona.port}`, credentials.createInsecure());
@@ -119,9 +93,7 @@ export async function benchApproachSwitch(infra: Infrastructure): Promise<Figure
   } finally {
     strategies.close();
     personas.close();
-    await segments.stop();
-    await persona.stop();
-    await strategy.stop();
+    await wizard.stop();
     const bus = await connectBus({ servers: infra.natsUrl, name: 'bench-cleanup', prefix });
     await deleteStreams(bus, prefix);
     await bus.close();
