@@ -46,11 +46,18 @@ export function matchesDefinition(
   });
 }
 
+/** A static list's entries as a set, built once per list (definitions are not mutated). */
+const listedSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
 function isListed(entries: readonly string[], profile: ProfileView): boolean {
-  const listed = entries instanceof Set ? (entries as unknown as Set<string>) : new Set(entries);
+  let listed = listedSets.get(entries);
+  if (!listed) {
+    listed = new Set(entries);
+    listedSets.set(entries, listed);
+  }
+  const set = listed;
   return (
-    listed.has(profile.id) ||
-    profile.identifiers.some((identifier) => listed.has(identifierToken(identifier)))
+    set.has(profile.id) || profile.identifiers.some((identifier) => set.has(identifierToken(identifier)))
   );
 }
 
@@ -67,17 +74,18 @@ export function reevaluate(
   at: number,
 ): MembershipChange[] {
   const pass = new MembershipPass(audiences);
+  const live = profileIds.flatMap((id) => mirror.get(id) ?? []);
+  const gone = profileIds.filter((id) => !mirror.get(id));
   for (const audience of audiences) {
-    const live = profileIds.filter((id) => mirror.get(id));
-    for (const id of live)
+    for (const profile of live)
       pass.decide(
         audience,
-        id,
-        matchesDefinition(audience.definition, mirror.get(id) as ProfileView, pass.isMember),
-        causeOf(id),
+        profile.id,
+        matchesDefinition(audience.definition, profile, pass.isMember),
+        causeOf(profile.id),
         at,
       );
-    for (const id of profileIds.filter((id) => !mirror.get(id))) {
+    for (const id of gone) {
       if (!audience.members.has(id)) continue;
       const survivor = mirror.survivorOf(id);
       const silent = survivor !== undefined && pass.isMember(audience.definition.key, survivor);
