@@ -69,7 +69,8 @@ export const listMembersRequest = z.object({
     .min(0)
     .max(1000, 'must be at most 1000')
     .transform((size) => size || 100),
-  pageToken: z.string().max(200),
+  // Members are paged by profile id, with the same opaque tokens as every list.
+  pageToken: pageRequest.pageToken,
 });
 export const checkMembershipRequest = z.object({
   audience: audienceRef,

@@ -1,5 +1,5 @@
 import { InvalidArgument } from '@prism/errors';
-import { parseRequest, unary } from '@prism/grpc';
+import { pageTokenAfter, parseRequest, unary } from '@prism/grpc';
 import type { AudienceServiceServer } from '@prism/proto/prism/audience/v1/audience';
 import { campaignAudienceKey } from './domain/campaign-selection.js';
 import type { TraitMapping } from './domain/persona-rule.js';
@@ -55,7 +55,7 @@ export function memberHandlers(deps: AudienceServiceDeps): MemberHandlers {
       const state = engine.space(call.spaceId);
       const doc = audienceIn(state, audience);
       const members = state.live.get(doc._id)?.members ?? new Map<string, number>();
-      const after = pageToken ? Buffer.from(pageToken, 'base64url').toString('utf8') : '';
+      const after = pageToken ?? '';
       const ids = [...members.keys()].filter((id) => id > after).sort();
       const page = ids.slice(0, pageSize);
       const definition = state.live.get(doc._id)?.definition;
@@ -69,7 +69,7 @@ export function memberHandlers(deps: AudienceServiceDeps): MemberHandlers {
             enterTime: new Date(members.get(profileId) ?? 0),
           };
         }),
-        nextPageToken: ids.length > pageSize ? Buffer.from(page.at(-1) ?? '').toString('base64url') : '',
+        nextPageToken: ids.length > pageSize ? pageTokenAfter(page.at(-1)) : '',
         size: members.size,
       };
     }),

@@ -43,14 +43,13 @@ export function requireKind(doc: AudienceDocument, kind: AudienceDocument['kind'
  * Answers warnings for traits no profile has yet (the data may not have arrived).
  */
 export function checkRule(state: SpaceState, key: string, rule: Rule): string[] {
-  const definitions = [...state.live.values()].map((audience) => audience.definition);
   for (const named of audienceKeysOf(rule))
     if (!state.byKey(named))
       throw new FailedPrecondition<AudienceFailure>(
         'AUDIENCE_UNKNOWN',
         `The rule names audience "${named}", which this space does not have.`,
       );
-  const cycle = cycleThrough(definitions, key, rule);
+  const cycle = cycleThrough(state.definitions(), key, rule);
   if (cycle)
     throw new FailedPrecondition<AudienceFailure>(
       'AUDIENCE_CYCLE',
@@ -80,7 +79,4 @@ export async function prepareEventCounters(
 
 /** Keys of audiences whose rules name this one. */
 export const usersOf = (state: SpaceState, doc: AudienceDocument) =>
-  dependentsOf(
-    [...state.live.values()].map((audience) => audience.definition),
-    doc.key,
-  );
+  dependentsOf(state.definitions(), doc.key);

@@ -94,8 +94,10 @@ export function campaignParts(
   return [];
 }
 
-/** The union: anyone in one of the parts. */
-export const unionRule = (parts: readonly CampaignPart[]): Rule => ({ any: parts.map((part) => part.rule) });
+/** The union: a member of any part (each part is an audience, so the union reads its members). */
+export const unionRule = (parts: readonly CampaignPart[]): Rule => ({
+  any: parts.map((part) => ({ audience: { key: part.key } })),
+});
 
 /** A campaign's audience key: stable for the campaign's life, a valid subject token. */
 export const campaignAudienceKey = (campaignId: string) =>

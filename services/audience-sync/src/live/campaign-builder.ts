@@ -8,6 +8,7 @@ import {
   campaignAudienceKey,
   campaignParts,
   type KnownPersona,
+  unionRule,
 } from '../domain/campaign-selection.js';
 import type { AudienceDocument } from '../store/documents.js';
 import { insertDefinition, reviseDefinition } from './definitions.js';
@@ -53,7 +54,6 @@ export async function rebuildCampaign(
       }),
     );
   const unionKey = campaignAudienceKey(campaign.campaignId);
-  const union: Rule = { any: parts.map((part) => ({ audience: { key: part.key } })) };
   const stale = held.filter((doc) => doc.key !== unionKey && !parts.some((part) => part.key === doc.key));
   // Stale parts leave at the new epoch: the union stops naming them first.
   const unionDoc = campaign.deleted
@@ -61,7 +61,7 @@ export async function rebuildCampaign(
     : await writePart(engine, state, held, {
         key: unionKey,
         name: `Campaign audience`,
-        rule: union,
+        rule: unionRule(parts),
         campaign: source(),
       });
   const recomputed = [...written, ...(unionDoc && !campaign.deleted ? [unionDoc] : [])];

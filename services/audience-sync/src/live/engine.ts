@@ -1,6 +1,6 @@
 import type { EventContext, EventPublisher } from '@prism/bus';
 import type { Logger } from '@prism/log';
-import type { AudienceDefinition, ComputeStatus } from '../domain/audience.js';
+import type { ComputeStatus } from '../domain/audience.js';
 import { dependentsOf } from '../domain/dependencies.js';
 import { type MembershipCause, type MembershipChange, recompute, reevaluate } from '../domain/membership.js';
 import type { ProfileChange, ProfileView } from '../domain/profile-mirror.js';
@@ -174,7 +174,7 @@ export class AudienceEngine {
 
 /** The audiences given and every audience that names one of them, at any depth, by id. */
 function withDependents(state: SpaceState, audienceIds: readonly string[]): Set<string> {
-  const definitions: AudienceDefinition[] = [...state.live.values()].map((audience) => audience.definition);
+  const definitions = state.definitions();
   const targets = new Set(audienceIds);
   const keys = audienceIds.flatMap((id) => state.live.get(id)?.definition.key ?? []);
   for (let key = keys.pop(); key !== undefined; key = keys.pop())

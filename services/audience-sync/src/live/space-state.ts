@@ -60,6 +60,11 @@ export class SpaceState {
     return id === undefined ? undefined : this.live.get(id);
   }
 
+  /** Every audience's definition (the dependency checks read them). */
+  definitions(): AudienceDefinition[] {
+    return [...this.live.values()].map((audience) => audience.definition);
+  }
+
   /** Every audience, each after the ones its rule names. */
   ordered(): LiveAudience[] {
     this.order ??= evaluationOrder(
