@@ -7,7 +7,7 @@
  * and `describeRule`; `protoPathOf` names a domain rule's issue path by its proto fields;
  * `audienceKeysOf`, `eventConditionsOf` and `traitKeysOf` list what a rule refers to;
  * `Condition` with `conditionSchema` and `matchesCondition` for the flat conditions of computed
- * traits and profile search.
+ * traits and profile search, and `conditionToProto` / `COMPARISON_OPERATORS` for their wire form.
  *
  * @module
  */
@@ -25,6 +25,7 @@ export {
   type Scalar,
   valueAtPath,
 } from './conditions.js';
+export { COMPARISON_OPERATORS, conditionToProto, isConditionOperator } from './conditions-proto.js';
 export { describeRule } from './describe.js';
 export { protoPathOf } from './proto-path.js';
 export {

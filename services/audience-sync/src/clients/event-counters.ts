@@ -2,29 +2,17 @@ import { type ServiceError, status } from '@grpc/grpc-js';
 import { type AudienceFailure, FailedPrecondition } from '@prism/errors';
 import { type CallContext, callUnary, dependencyFailure, forwardedMetadata } from '@prism/grpc';
 import {
-  ComparisonOperator,
   ComputedTraitKind,
   type CreateComputedTraitRequest,
   type CreateComputedTraitResponse,
   type ProfileServiceClient,
 } from '@prism/proto/prism/profile/v1/profile';
+import { type Condition, conditionToProto, isConditionOperator } from '@prism/rules';
 import type { EventCounter } from '../domain/event-traits.js';
-
-/** Rule operators (the proto's numbers) that profile conditions share; `in` is not one. */
-const COMPARISONS: Record<string, ComparisonOperator> = {
-  equals: ComparisonOperator.COMPARISON_OPERATOR_EQUALS,
-  not_equals: ComparisonOperator.COMPARISON_OPERATOR_NOT_EQUALS,
-  greater_than: ComparisonOperator.COMPARISON_OPERATOR_GREATER_THAN,
-  greater_or_equal: ComparisonOperator.COMPARISON_OPERATOR_GREATER_OR_EQUAL,
-  less_than: ComparisonOperator.COMPARISON_OPERATOR_LESS_THAN,
-  less_or_equal: ComparisonOperator.COMPARISON_OPERATOR_LESS_OR_EQUAL,
-  contains: ComparisonOperator.COMPARISON_OPERATOR_CONTAINS,
-  exists: ComparisonOperator.COMPARISON_OPERATOR_EXISTS,
-};
 
 /** Whether the profile service can count a condition's events (`in` has no profile condition). */
 export const countable = (counter: EventCounter) =>
-  counter.where.every((condition) => condition.operator in COMPARISONS);
+  counter.where.every((condition) => isConditionOperator(condition.operator));
 
 /**
  * Asks the profile service to keep an event counter as a computed trait, with the caller's own
@@ -40,11 +28,8 @@ export function eventCounters(client: ProfileServiceClient) {
         property: '',
         filter: {
           name: counter.event,
-          conditions: counter.where.map(({ key, operator, value }) => ({
-            key,
-            operator: COMPARISONS[operator] as ComparisonOperator,
-            value,
-          })),
+          // `countable` has refused `in`, the one rule operator conditions lack.
+          conditions: counter.where.map((condition) => conditionToProto(condition as Condition)),
         },
         windowDays: counter.windowDays,
       },

@@ -1,7 +1,13 @@
 import { InvalidArgument, protoFieldPath } from '@prism/errors';
 import { protoEnum } from '@prism/grpc';
-import { ComparisonOperator, type Condition as ProtoCondition } from '@prism/proto/prism/profile/v1/profile';
-import { type Condition, type ConditionOperator, conditionListOf, conditionSchema } from '@prism/rules';
+import type { ComparisonOperator, Condition as ProtoCondition } from '@prism/proto/prism/profile/v1/profile';
+import {
+  COMPARISON_OPERATORS,
+  type Condition,
+  type ConditionOperator,
+  conditionListOf,
+  conditionSchema,
+} from '@prism/rules';
 import { z } from 'zod';
 
 /** Proto enums ↔ domain names: the wire uses numbers, domain rules and stored documents use names. */
@@ -17,16 +23,7 @@ export function enumCodec<Name extends string, Value extends number>(byName: Rec
   };
 }
 
-const operators = enumCodec<ConditionOperator, ComparisonOperator>({
-  equals: ComparisonOperator.COMPARISON_OPERATOR_EQUALS,
-  not_equals: ComparisonOperator.COMPARISON_OPERATOR_NOT_EQUALS,
-  greater_than: ComparisonOperator.COMPARISON_OPERATOR_GREATER_THAN,
-  greater_or_equal: ComparisonOperator.COMPARISON_OPERATOR_GREATER_OR_EQUAL,
-  less_than: ComparisonOperator.COMPARISON_OPERATOR_LESS_THAN,
-  less_or_equal: ComparisonOperator.COMPARISON_OPERATOR_LESS_OR_EQUAL,
-  contains: ComparisonOperator.COMPARISON_OPERATOR_CONTAINS,
-  exists: ComparisonOperator.COMPARISON_OPERATOR_EXISTS,
-});
+const operators = enumCodec<ConditionOperator, ComparisonOperator>(COMPARISON_OPERATORS);
 
 /** A proto `Condition` (its `google.protobuf.Value` already plain JSON) read into a domain condition. */
 export const protoCondition = z
@@ -43,9 +40,7 @@ export function conditionsFromProto(
   return parseProto(protoConditionList, conditions, field);
 }
 
-export function conditionToProto({ key, operator, value }: Condition): ProtoCondition {
-  return { key, operator: operators.toProto(operator), value };
-}
+export { conditionToProto } from '@prism/rules';
 
 /** Parses a proto message, throwing `InvalidArgument` whose fields are snake_case paths under `field`. */
 export function parseProto<T>(schema: z.ZodType<T>, input: unknown, field: string): T {
