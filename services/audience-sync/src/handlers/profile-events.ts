@@ -1,3 +1,4 @@
+import { decodeEvent, kindOf, type PrismEvent } from '@prism/bus';
 import { z } from 'zod';
 import type { ProfileChange } from '../domain/profile-mirror.js';
 
@@ -33,4 +34,28 @@ export function profileChangeOf(kind: string, data: unknown): ProfileChange | { 
   const parsed = payloads[kind as ProfileKind].safeParse(data);
   if (!parsed.success) return { error: `invalid ${kind} data: ${z.prettifyError(parsed.error)}` };
   return { kind, ...parsed.data } as ProfileChange;
+}
+
+/** A profile.* message as audience-sync applies it: its space, event id, trace and change. */
+export interface ProfileMessage {
+  spaceId: string;
+  id: string;
+  traceparent?: string | undefined;
+  change: ProfileChange;
+}
+
+/**
+ * Reads a message of the profile stream: its change, `{ error }` for poison (not an envelope, or
+ * a payload the profile service does not publish), undefined for a kind audience-sync ignores.
+ */
+export function readProfileMessage(bytes: Uint8Array): ProfileMessage | { error: string } | undefined {
+  let event: PrismEvent;
+  try {
+    event = decodeEvent(bytes);
+  } catch (error) {
+    return { error: String(error) };
+  }
+  const change = profileChangeOf(kindOf(event), event.data);
+  if (change === undefined || 'error' in change) return change;
+  return { spaceId: event.prismspace, id: event.id, traceparent: event.traceparent, change };
 }

@@ -2,16 +2,14 @@ import {
   type Bus,
   consumeInGroups,
   deadLetterSubjectOf,
-  decodeEvent,
   ensureDeadLetterStream,
   ensureDurableConsumer,
-  kindOf,
   publishDeadLetter,
   streamName,
 } from '@prism/bus';
 import type { Logger } from '@prism/log';
 import type { JsMsg } from 'nats';
-import { profileChangeOf } from '../handlers/profile-events.js';
+import { readProfileMessage } from '../handlers/profile-events.js';
 import type { AudienceEngine, ProfileEvent } from './engine.js';
 
 export const PROFILE_DURABLE = 'audience_profiles';
@@ -112,20 +110,9 @@ export async function startProfileFeed(bus: Bus, engine: AudienceEngine, logger:
 }
 
 function parse(msg: JsMsg): { delivery?: Delivery } | { error: string } {
-  try {
-    const event = decodeEvent(msg.data);
-    const change = profileChangeOf(kindOf(event), event.data);
-    if (change === undefined) return {};
-    if ('error' in change) return { error: change.error };
-    return {
-      delivery: {
-        msg,
-        spaceId: event.prismspace,
-        event: { id: event.id, change },
-        traceparent: event.traceparent,
-      },
-    };
-  } catch (error) {
-    return { error: String(error) };
-  }
+  const read = readProfileMessage(msg.data);
+  if (read === undefined) return {};
+  if ('error' in read) return read;
+  const { spaceId, id, change, traceparent } = read;
+  return { delivery: { msg, spaceId, event: { id, change }, traceparent } };
 }

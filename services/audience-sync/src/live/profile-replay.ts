@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { type Bus, decodeEvent, kindOf, streamName } from '@prism/bus';
+import { type Bus, streamName } from '@prism/bus';
 import type { Logger } from '@prism/log';
 import { AckPolicy, DeliverPolicy, nanos } from 'nats';
-import { profileChangeOf } from '../handlers/profile-events.js';
+import { readProfileMessage } from '../handlers/profile-events.js';
 import type { AudienceEngine } from './engine.js';
 
 /**
@@ -29,15 +29,11 @@ export async function replayProfiles(bus: Bus, engine: AudienceEngine, logger: L
   const messages = await (await bus.js.consumers.get(stream, name)).consume({ max_messages: 4_096 });
   let applied = 0;
   for await (const msg of messages) {
-    try {
-      const event = decodeEvent(msg.data);
-      const change = profileChangeOf(kindOf(event), event.data);
-      if (change && !('error' in change)) {
-        engine.space(event.prismspace).mirror.apply(change);
-        applied += 1;
-      }
-    } catch {
-      // Poison is the durable consumer's to dead-letter; the mirror skips it.
+    const read = readProfileMessage(msg.data);
+    // Poison is the durable consumer's to dead-letter; the mirror skips it.
+    if (read && !('error' in read)) {
+      engine.space(read.spaceId).mirror.apply(read.change);
+      applied += 1;
     }
     if (msg.seq >= last) break;
   }
