@@ -164,6 +164,8 @@ async function membersOf(world: World, audience: Audience): Promise<string[]> {
       audience: audience.id,
       pageSize: PAGE_SIZE,
       pageToken,
+      sortBy: '',
+      descending: false,
     });
     members.push(...page.members.map((member) => member.profileId));
     pageToken = page.nextPageToken;

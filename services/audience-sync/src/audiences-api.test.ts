@@ -244,6 +244,8 @@ describe('audiences of a space', () => {
       audience: 'weekly_readers',
       pageSize: 10,
       pageToken: '',
+      sortBy: '',
+      descending: false,
     });
     expect(page.members[0]?.profileId).toBe(check.profileId);
     expect(page.members[0]?.identifiers).toContainEqual({ type: 'user_id', value: 'late-reader' });

@@ -27,7 +27,7 @@ const campaignAudience = (campaignId: string) =>
   harness.call('acme', (c) => c.getCampaignAudience, { campaignId });
 
 const memberNames = async (audience: string) => {
-  const page = await harness.call('acme', (c) => c.listMembers, { audience, pageSize: 100, pageToken: '' });
+  const page = await harness.call('acme', (c) => c.listMembers, { audience, pageSize: 100, pageToken: '', sortBy: '', descending: false });
   return page.members.map((member) => member.identifiers.find((id) => id.type === 'user_id')?.value).sort();
 };
 

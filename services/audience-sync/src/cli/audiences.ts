@@ -123,6 +123,8 @@ export function registerAudienceCommands(program: Command, metadata: () => Metad
               audience: reference,
               pageSize,
               pageToken,
+              sortBy: '',
+              descending: false,
             });
             size = page.size;
             return { items: page.members, next: page.nextPageToken };

@@ -78,6 +78,8 @@ export function audienceHarness<
         audience,
         pageSize: 1000,
         pageToken: '',
+        sortBy: '',
+        descending: false,
       });
       return page.members.map((member) => member.profileId);
     },
