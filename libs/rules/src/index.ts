@@ -31,6 +31,8 @@ export { protoPathOf } from './proto-path.js';
 export {
   type AudienceCondition,
   audienceKeySchema,
+  type CountOperator,
+  compareCount,
   type EventCondition,
   MAX_IN_VALUES,
   matchesRule,

@@ -245,7 +245,8 @@ function matchesAudience({ key }: AudienceCondition, subject: RuleSubject): bool
   return subject.isMemberOf(key);
 }
 
-function compareCount(actual: number, operator: CountOperator, expected: number): boolean {
+/** An event count against a condition's count (the index counts without a subject). */
+export function compareCount(actual: number, operator: CountOperator, expected: number): boolean {
   switch (operator) {
     case 'equals':
       return actual === expected;

@@ -1,0 +1,120 @@
+import { type Json, matchesRule, numericValue, type Rule, type TraitCondition } from '@prism/rules';
+import { itemToken, type TraitColumn } from './trait-column.js';
+
+/** Which list rows a condition holds: none, every list, or lists holding one of the items. */
+export type ListTest = { rows: 'none' } | { rows: 'all' } | { rows: 'holding'; tokens: string[] };
+
+/**
+ * A trait condition compiled against one column: its result for each kind of cell. Text cells
+ * are decided once per dictionary entry by `matchesRule` itself, so every subtlety of the rules
+ * (numeric strings, dates, case-insensitive `contains`) holds by construction; numbers, the
+ * one kind with too many distinct values for that, follow the rules' number semantics here.
+ */
+export interface CellTest {
+  number: (value: number) => boolean;
+  /** Result per text code; `prepare()` extends it to the column's current dictionary. */
+  text: Uint8Array;
+  list: ListTest;
+  /** An object value (`address` when the rule asks for it). */
+  other: boolean;
+  missing: boolean;
+  /** Decides the dictionary entries added since the last call. */
+  prepare(): void;
+}
+
+/** A condition as one trait `v` of a one-trait subject, to decide a single value with `matchesRule`. */
+const probes = new WeakMap<TraitCondition, Rule>();
+
+function probeOf(condition: TraitCondition): Rule {
+  let probe = probes.get(condition);
+  if (!probe) {
+    probe = { trait: { ...condition, key: 'v' } };
+    probes.set(condition, probe);
+  }
+  return probe;
+}
+
+const decide = (condition: TraitCondition, value: unknown): boolean =>
+  matchesRule(probeOf(condition), { traits: value === undefined ? {} : { v: value } });
+
+const tests = new WeakMap<TraitColumn, WeakMap<TraitCondition, CellTest>>();
+
+/** The compiled test of a condition on a column, cached while both live. */
+export function cellTestOf(condition: TraitCondition, column: TraitColumn): CellTest {
+  let byCondition = tests.get(column);
+  if (!byCondition) {
+    byCondition = new WeakMap();
+    tests.set(column, byCondition);
+  }
+  let test = byCondition.get(condition);
+  if (!test) {
+    test = compile(condition, column);
+    byCondition.set(condition, test);
+  }
+  test.prepare();
+  return test;
+}
+
+/** Whether a profile without the trait matches (also for a path no profile has). */
+export const matchesMissing = (condition: TraitCondition): boolean => decide(condition, undefined);
+
+function compile(condition: TraitCondition, column: TraitColumn): CellTest {
+  const test: CellTest = {
+    number: numberTest(condition),
+    text: new Uint8Array(0),
+    list: listTest(condition),
+    other: decide(condition, {}),
+    missing: decide(condition, undefined),
+    prepare() {
+      const size = column.dictionary.length;
+      if (test.text.length >= size) return;
+      const decided = new Uint8Array(Math.max(size, test.text.length * 2));
+      decided.set(test.text);
+      for (let code = test.text.length; code < size; code += 1)
+        decided[code] = decide(condition, column.dictionary[code]) ? 1 : 0;
+      test.text = decided;
+    },
+  };
+  return test;
+}
+
+const NEVER = () => false;
+const ALWAYS = () => true;
+
+/**
+ * The rules on a number: orderings and equality against a number or numeric string compare
+ * numerically; a date or a non-numeric value never equals or orders a number; `in` is equality
+ * with any value; `contains` never holds on a number.
+ */
+function numberTest({ operator, value }: TraitCondition): (actual: number) => boolean {
+  if (operator === 'exists') return value === false ? NEVER : ALWAYS;
+  if (operator === 'contains') return NEVER;
+  if (operator === 'in') {
+    const accepted = new Set((Array.isArray(value) ? value : []).flatMap((item) => numericValue(item) ?? []));
+    return (actual) => accepted.has(actual);
+  }
+  const expected = numericValue(value);
+  if (operator === 'not_equals') return expected === undefined ? ALWAYS : (actual) => actual !== expected;
+  if (expected === undefined) return NEVER;
+  switch (operator) {
+    case 'equals':
+      return (actual) => actual === expected;
+    case 'greater_than':
+      return (actual) => actual > expected;
+    case 'greater_or_equal':
+      return (actual) => actual >= expected;
+    case 'less_than':
+      return (actual) => actual < expected;
+    default:
+      return (actual) => actual <= expected;
+  }
+}
+
+/** The rules on a list: `contains` and `in` hold when an item equals a value; `not_equals` and `exists` always. */
+function listTest({ operator, value }: TraitCondition): ListTest {
+  if (operator === 'exists') return value === false ? { rows: 'none' } : { rows: 'all' };
+  if (operator === 'not_equals') return { rows: 'all' };
+  if (operator !== 'contains' && operator !== 'in') return { rows: 'none' };
+  const values: Json[] = operator === 'in' && Array.isArray(value) ? value : [value ?? null];
+  return { rows: 'holding', tokens: values.flatMap((item) => itemToken(item) ?? []) };
+}

@@ -1,0 +1,112 @@
+import { eventConditionsOf, type Json, matchesRule, type Rule } from '@prism/rules';
+import { rules, scalar } from '@prism/rules/testing';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { countFromTraits, eventTraitKey } from '../domain/event-traits.js';
+import { evaluateRule } from './bulk-evaluator.js';
+import { ProfileIndex } from './profile-index.js';
+import { matchesRow } from './row-evaluator.js';
+
+const AUDIENCE_KEYS = ['vip', 'churn_risk', 'runners_2024'] as const;
+
+/** Literal values of a rule's trait conditions: profiles draw them too, so edges (equal, ≤) are hit. */
+function literalsOf(rule: Rule): Json[] {
+  if ('all' in rule) return rule.all.flatMap(literalsOf);
+  if ('any' in rule) return rule.any.flatMap(literalsOf);
+  if ('not' in rule) return literalsOf(rule.not);
+  if (!('trait' in rule)) return [];
+  const { value } = rule.trait;
+  return Array.isArray(value) ? value : value === undefined ? [] : [value];
+}
+
+/** Traits at the paths the generated rules name, nested and dotted, of every kind, some missing. */
+const traitsWith = (literals: Json[]) => {
+  const value = literals.length > 0 ? fc.oneof(scalar, fc.constantFrom(...literals)) : scalar;
+  return fc.record(
+    {
+      age: fc.oneof(value, fc.constant(null), fc.constant({ years: 3 })),
+      plan: fc.oneof(value, fc.array(value, { maxLength: 3 })),
+      interests: fc.oneof(fc.array(fc.oneof(value, fc.constant(null)), { maxLength: 4 }), value),
+      product: fc.oneof(
+        fc.record({ price: fc.oneof(value, fc.constant(null)) }, { requiredKeys: [] }),
+        value,
+      ),
+      'product.price': fc.oneof(value, fc.constant(null)),
+    },
+    { requiredKeys: [] },
+  );
+};
+
+interface GeneratedProfile {
+  traits: Record<string, unknown>;
+  /** Traits it had before its last change (its row must forget them). */
+  before: Record<string, unknown>;
+  /** Per event condition of the rule: a count, or something that is not one. */
+  counts: unknown[];
+  memberOf: boolean[];
+  deleted: boolean;
+}
+
+const profileWith = (literals: Json[]) =>
+  fc.record({
+    traits: traitsWith(literals),
+    before: traitsWith(literals),
+    counts: fc.array(fc.oneof(fc.nat(6), fc.constant('3'), fc.constant(undefined)), {
+      minLength: 8,
+      maxLength: 8,
+    }),
+    memberOf: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
+    deleted: fc.boolean(),
+  });
+
+const ruleAndPeople = rules.chain((rule) =>
+  fc.tuple(fc.constant(rule), fc.array(profileWith(literalsOf(rule)), { minLength: 1, maxLength: 25 })),
+);
+
+/** The profile's traits with its event counts as the computed traits the profile service keeps. */
+function withCounts(rule: Rule, person: GeneratedProfile): Record<string, unknown> {
+  const counted = eventConditionsOf(rule).map((condition, at) => [
+    eventTraitKey(condition),
+    person.counts[at % 8],
+  ]);
+  return { ...person.traits, ...Object.fromEntries(counted.filter(([, count]) => count !== undefined)) };
+}
+
+describe('the index evaluators', () => {
+  it('bulk, per row and matchesRule give the same members for any rule and profiles', () => {
+    fc.assert(
+      fc.property(ruleAndPeople, ([rule, people]) => {
+        const index = new ProfileIndex();
+        const ids = people.map((_, at) => `profile_${at}`);
+        people.forEach((person, at) => {
+          index.upsert(ids[at] as string, person.before);
+          index.upsert(ids[at] as string, withCounts(rule, person));
+          AUDIENCE_KEYS.forEach((key, k) =>
+            index.setMember(key, ids[at] as string, person.memberOf[k] ?? false),
+          );
+        });
+        people.forEach((person, at) => person.deleted && index.remove(ids[at] as string));
+
+        const bulk = new Set(index.idsOf(evaluateRule(rule, index, (key) => index.members(key))));
+        people.forEach((person, at) => {
+          const id = ids[at] as string;
+          const isMemberOf = (key: string) => person.memberOf[AUDIENCE_KEYS.indexOf(key as 'vip')] ?? false;
+          const allTraits = withCounts(rule, person);
+          const expected =
+            !person.deleted &&
+            matchesRule(rule, {
+              traits: allTraits,
+              countEvents: (condition) => countFromTraits(allTraits, condition),
+              isMemberOf,
+            });
+          expect(bulk.has(id), `bulk, ${id}`).toBe(expected);
+          if (!person.deleted)
+            expect(matchesRow(rule, index, index.rowOf(id) as number, isMemberOf), `row, ${id}`).toBe(
+              expected,
+            );
+        });
+      }),
+      { numRuns: 400 },
+    );
+  });
+});

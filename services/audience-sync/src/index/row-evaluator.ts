@@ -1,0 +1,50 @@
+import { compareCount, type EventCondition, type Rule, type TraitCondition } from '@prism/rules';
+import { eventTraitKey } from '../domain/event-traits.js';
+import { cellTestOf, matchesMissing } from './cell-test.js';
+import type { ProfileIndex } from './profile-index.js';
+import { CellKind } from './trait-column.js';
+
+/** Whether the profile of the row being evaluated is a member of the audience with this key. */
+export type RowMembership = (audienceKey: string) => boolean;
+
+/**
+ * Evaluates a rule for one row, reading its cells: the incremental evaluator of a single
+ * profile's change. It compiles conditions exactly as the bulk evaluator does, so the two
+ * agree by construction as well as by test.
+ */
+export function matchesRow(rule: Rule, index: ProfileIndex, row: number, isMember: RowMembership): boolean {
+  if ('all' in rule) return rule.all.every((child) => matchesRow(child, index, row, isMember));
+  if ('any' in rule) return rule.any.some((child) => matchesRow(child, index, row, isMember));
+  if ('not' in rule) return !matchesRow(rule.not, index, row, isMember);
+  if ('trait' in rule) return traitAtRow(rule.trait, index, row);
+  if ('event' in rule)
+    return compareCount(eventCount(rule.event, index, row), rule.event.countOperator, rule.event.count);
+  return isMember(rule.audience.key);
+}
+
+function traitAtRow(condition: TraitCondition, index: ProfileIndex, row: number): boolean {
+  const column = index.column(condition.key);
+  if (!column) return matchesMissing(condition);
+  const test = cellTestOf(condition, column);
+  switch (column.kindAt(row)) {
+    case CellKind.number:
+      return test.number((column.numbers as Float64Array)[row]);
+    case CellKind.text:
+      return test.text[(column.codes as Uint32Array)[row]] === 1;
+    case CellKind.list: {
+      const { list } = test;
+      if (list.rows !== 'holding') return list.rows === 'all';
+      return list.tokens.some((token) => column.items.get(token)?.has(row) ?? false);
+    }
+    case CellKind.other:
+      return test.other;
+    default:
+      return test.missing;
+  }
+}
+
+/** A row's count for an event condition (its computed trait), 0 until it has one. */
+export function eventCount(condition: EventCondition, index: ProfileIndex, row: number): number {
+  const column = index.column(eventTraitKey(condition));
+  return column?.kindAt(row) === CellKind.number ? (column.numbers as Float64Array)[row] : 0;
+}
