@@ -86,9 +86,9 @@ function scanCells(column: TraitColumn, test: CellTest, rowCount: number): Bitma
     const kind = kinds[row];
     const pass =
       kind === CellKind.number
-        ? number((numbers as Float64Array)[row])
+        ? number((numbers as Float64Array)[row] as number)
         : kind === CellKind.text
-          ? text[(codes as Uint32Array)[row]] === 1
+          ? text[(codes as Uint32Array)[row] as number] === 1
           : kind === CellKind.missing
             ? missing
             : kind === CellKind.other && other;
@@ -111,7 +111,7 @@ function scanEvents(condition: EventCondition, index: ProfileIndex): Bitmap {
   const matches = matchBuffer(scanned);
   let found = 0;
   for (let row = 0; row < scanned; row += 1) {
-    const counted = kinds[row] === CellKind.number ? (numbers as Float64Array)[row] : 0;
+    const counted = kinds[row] === CellKind.number ? ((numbers as Float64Array)[row] as number) : 0;
     if (compareCount(counted, countOperator, count)) matches[found++] = row;
   }
   const rows = new RoaringBitmap32(matches.subarray(0, found));

@@ -81,11 +81,10 @@ describe('the index evaluators', () => {
         people.forEach((person, at) => {
           index.upsert(ids[at] as string, person.before);
           index.upsert(ids[at] as string, withCounts(rule, person));
-          AUDIENCE_KEYS.forEach((key, k) =>
-            index.setMember(key, ids[at] as string, person.memberOf[k] ?? false),
-          );
+          for (const [k, key] of AUDIENCE_KEYS.entries())
+            index.setMember(key, ids[at] as string, person.memberOf[k] ?? false);
         });
-        people.forEach((person, at) => person.deleted && index.remove(ids[at] as string));
+        for (const [at, person] of people.entries()) if (person.deleted) index.remove(ids[at] as string);
 
         const bulk = new Set(index.idsOf(evaluateRule(rule, index, (key) => index.members(key))));
         people.forEach((person, at) => {

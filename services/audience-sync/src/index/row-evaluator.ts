@@ -28,9 +28,9 @@ function traitAtRow(condition: TraitCondition, index: ProfileIndex, row: number)
   const test = cellTestOf(condition, column);
   switch (column.kindAt(row)) {
     case CellKind.number:
-      return test.number((column.numbers as Float64Array)[row]);
+      return test.number((column.numbers as Float64Array)[row] as number);
     case CellKind.text:
-      return test.text[(column.codes as Uint32Array)[row]] === 1;
+      return test.text[(column.codes as Uint32Array)[row] as number] === 1;
     case CellKind.list: {
       const { list } = test;
       if (list.rows !== 'holding') return list.rows === 'all';
@@ -46,5 +46,5 @@ function traitAtRow(condition: TraitCondition, index: ProfileIndex, row: number)
 /** A row's count for an event condition (its computed trait), 0 until it has one. */
 export function eventCount(condition: EventCondition, index: ProfileIndex, row: number): number {
   const column = index.column(eventTraitKey(condition));
-  return column?.kindAt(row) === CellKind.number ? (column.numbers as Float64Array)[row] : 0;
+  return column?.kindAt(row) === CellKind.number ? ((column.numbers as Float64Array)[row] as number) : 0;
 }

@@ -59,8 +59,8 @@ export class TraitColumn {
   set(row: number, value: unknown): void {
     this.clear(row);
     this.fit(row);
-    if (Array.isArray(value)) return this.setList(row, value);
-    if (typeof value === 'number' && Number.isFinite(value)) {
+    if (Array.isArray(value)) this.setList(row, value);
+    else if (typeof value === 'number' && Number.isFinite(value)) {
       this.numbers ??= new Float64Array(this.kinds.length);
       this.numbers[row] = value;
       this.kinds[row] = CellKind.number;
