@@ -31,6 +31,7 @@ export const audienceService = {
     const engine = new AudienceEngine({ repos, publisher: bus.publisher, logger });
     const unfinished = await restoreMembership(engine, repos, logger);
     await replayProfiles(bus, engine, logger);
+    for (const state of engine.allSpaces()) state.indexMemberships();
     for (const { spaceId, audienceId } of unfinished)
       void queueRecompute(engine, spaceId, audienceId, { space: spaceId }, 'RECOMPUTE');
     const profileClient = new ProfileServiceClient(config.PROFILE_GRPC_ADDR, credentials.createInsecure());

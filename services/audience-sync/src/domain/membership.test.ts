@@ -172,9 +172,12 @@ function recomputeAll(definitions: readonly AudienceDefinition[], mirror: Profil
     members: new Map(),
   }));
   const byId = new Map(audiences.map((audience) => [audience.definition.id, audience]));
-  const isMember = (key: string, profileId: string) =>
-    audiences.find((audience) => audience.definition.key === key)?.members.has(profileId) ?? false;
-  for (const audience of audiences) applyChanges(byId, recompute(audience, mirror, isMember, recomputing, 1));
+  const audienceRows = (key: string) => {
+    const members = audiences.find((audience) => audience.definition.key === key)?.members;
+    return members && mirror.index.rowsOf(members.keys());
+  };
+  for (const audience of audiences)
+    applyChanges(byId, recompute(audience, mirror, audienceRows, recomputing, 1));
   return { audiences, byId };
 }
 

@@ -1,4 +1,5 @@
-import { matchesRule } from '@prism/rules';
+import { type AudienceRows, evaluateRule } from '../index/bulk-evaluator.js';
+import { matchesRow } from '../index/row-evaluator.js';
 import type { AudienceDefinition } from './audience.js';
 import { countFromTraits } from './event-traits.js';
 import { identifierToken, type ProfileMirror, type ProfileView } from './profile-mirror.js';
@@ -31,19 +32,17 @@ export interface MembershipChange {
 /** Reads "member of X" as the pass being evaluated leaves X. */
 export type MembershipLookup = (audienceKey: string, profileId: string) => boolean;
 
-/** Whether a profile belongs to an audience by its definition. */
+/** Whether a mirrored profile belongs to an audience by its definition (its rule read on its row). */
 export function matchesDefinition(
   definition: AudienceDefinition,
   profile: ProfileView,
+  mirror: ProfileMirror,
   isMember: MembershipLookup,
 ): boolean {
   if (definition.kind === 'static') return isListed(definition.entries ?? [], profile);
-  if (!definition.rule) return false;
-  return matchesRule(definition.rule, {
-    traits: profile.traits,
-    countEvents: (condition) => countFromTraits(profile.traits, condition),
-    isMemberOf: (key) => isMember(key, profile.id),
-  });
+  const row = mirror.index.rowOf(profile.id);
+  if (!definition.rule || row === undefined) return false;
+  return matchesRow(definition.rule, mirror.index, row, (key) => isMember(key, profile.id));
 }
 
 /** A static list's entries as a set, built once per list (definitions are not mutated). */
@@ -81,7 +80,7 @@ export function reevaluate(
       pass.decide(
         audience,
         profile.id,
-        matchesDefinition(audience.definition, profile, pass.isMember),
+        matchesDefinition(audience.definition, profile, mirror, pass.isMember),
         causeOf(profile.id),
         at,
       );
@@ -95,19 +94,27 @@ export function reevaluate(
   return pass.changes;
 }
 
-/** Every change that makes one audience's members exactly the profiles of the mirror it matches. */
+/**
+ * Every change that makes one audience's members exactly the profiles of the mirror it matches:
+ * a rule is evaluated over the index's columns at once, a static list profile by profile.
+ */
 export function recompute(
   audience: LiveAudience,
   mirror: ProfileMirror,
-  isMember: MembershipLookup,
+  audienceRows: AudienceRows,
   cause: MembershipCause,
   at: number,
 ): MembershipChange[] {
   const changes: MembershipChange[] = [];
-  const audienceId = audience.definition.id;
+  const { definition } = audience;
+  const audienceId = definition.id;
   const matching = new Set<string>();
-  for (const profile of mirror.all())
-    if (matchesDefinition(audience.definition, profile, isMember)) matching.add(profile.id);
+  if (definition.kind === 'static') {
+    for (const profile of mirror.all())
+      if (isListed(definition.entries ?? [], profile)) matching.add(profile.id);
+  } else if (definition.rule)
+    for (const id of mirror.index.idsOf(evaluateRule(definition.rule, mirror.index, audienceRows)))
+      matching.add(id);
   for (const profileId of matching)
     if (!audience.members.has(profileId)) changes.push({ audienceId, profileId, entered: true, at, cause });
   for (const profileId of audience.members.keys())

@@ -1,4 +1,5 @@
 import { valueAtPath } from '@prism/rules';
+import { ProfileIndex } from '../index/profile-index.js';
 
 export interface Identifier {
   type: string;
@@ -44,6 +45,8 @@ export class ProfileMirror {
   private readonly gone = new Set<string>();
   /** Merged-away id → the profile it lives on as. */
   private readonly survivors = new Map<string, string>();
+  /** The same profiles as columns, for evaluating rules over all of them at once. */
+  readonly index = new ProfileIndex();
 
   get size(): number {
     return this.profiles.size;
@@ -83,6 +86,16 @@ export class ProfileMirror {
    * (also when it was applied before: membership is decided from state, so that publishes nothing twice).
    */
   apply(change: ProfileChange): string[] {
+    const named = this.applyToProfiles(change);
+    for (const id of named) {
+      const profile = this.profiles.get(id);
+      if (profile) this.index.upsert(id, profile.traits);
+      else this.index.remove(id);
+    }
+    return named;
+  }
+
+  private applyToProfiles(change: ProfileChange): string[] {
     switch (change.kind) {
       case 'profile.created':
         return this.create(change.profileId, change.identifiers);

@@ -83,6 +83,16 @@ export class ProfileIndex {
     this.memberships.delete(audienceId);
   }
 
+  /** The rows of these profiles (unknown ids are skipped). */
+  rowsOf(profileIds: Iterable<string>): Bitmap {
+    const rows = new RoaringBitmap32();
+    for (const id of profileIds) {
+      const row = this.rows.get(id);
+      if (row !== undefined) rows.add(row);
+    }
+    return rows;
+  }
+
   /** Profile ids of rows, in row order. */
   *idsOf(rows: Iterable<number>): Generator<string> {
     for (const row of rows) {

@@ -1,6 +1,6 @@
 import type { EventContext, EventPublisher, PrismEvent } from '@prism/bus';
 import type { Logger } from '@prism/log';
-import { applyChanges, type MembershipChange } from '../domain/membership.js';
+import type { MembershipChange } from '../domain/membership.js';
 import type { ProfileView } from '../domain/profile-mirror.js';
 import { membershipChanged } from '../events/audience-events.js';
 import type { MembershipStore } from '../store/membership-store.js';
@@ -62,7 +62,7 @@ export function committer(membership: MembershipStore, publisher: EventPublisher
         // Storing this chunk overlaps publishing the one before; publications stay in order.
         await membership.append(state.spaceId, seq, chunk, events);
         state.seq = seq;
-        applyChanges(state.live, chunk);
+        state.apply(chunk);
         state.noteChanged(chunk);
         await publishing;
         publishing = publishAll(events).then(() => membership.markPublished(state.spaceId, seq));

@@ -117,7 +117,7 @@ export class AudienceEngine {
     if (!audience) return;
     const at = this.now();
     try {
-      const changes = recompute(audience, state.mirror, state.isMember, cause, at);
+      const changes = recompute(audience, state.mirror, state.audienceRows, cause, at);
       const entered = changes.filter((change) => change.entered).length;
       const exited = changes.length - entered;
       const summary = { size: audience.members.size + entered - exited, entered, exited, at };

@@ -1,5 +1,4 @@
 import type { Logger } from '@prism/log';
-import { applyChanges } from '../domain/membership.js';
 import type { AudienceRepositories } from '../store/repositories.js';
 import type { AudienceEngine } from './engine.js';
 
@@ -26,7 +25,7 @@ export async function restoreMembership(engine: AudienceEngine, repos: AudienceR
     const state = engine.space(spaceId);
     state.seq = marks.get(spaceId) ?? 0;
     for (const entry of await repos.membership.logAfter(spaceId, state.seq)) {
-      applyChanges(state.live, entry.changes);
+      state.apply(entry.changes);
       state.noteChanged(entry.changes);
       state.seq = entry.seq;
       if (entry.published) continue;

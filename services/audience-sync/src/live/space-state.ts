@@ -1,7 +1,9 @@
 import type { AudienceDefinition } from '../domain/audience.js';
 import { evaluationOrder } from '../domain/dependencies.js';
-import type { LiveAudience, MembershipChange } from '../domain/membership.js';
+import { applyChanges, type LiveAudience, type MembershipChange } from '../domain/membership.js';
 import { ProfileMirror } from '../domain/profile-mirror.js';
+import type { AudienceRows } from '../index/bulk-evaluator.js';
+import type { Bitmap } from '../index/trait-column.js';
 import type { AudienceDocument } from '../store/documents.js';
 import { bucketOf } from '../store/membership-store.js';
 
@@ -46,7 +48,36 @@ export class SpaceState {
     return audience;
   }
 
+  /** The columns of the mirror's profiles, with each audience's members as rows. */
+  get index() {
+    return this.mirror.index;
+  }
+
+  /** Applies stored membership changes to the members and to their rows in the index. */
+  apply(changes: readonly MembershipChange[]): void {
+    applyChanges(this.live, changes);
+    for (const change of changes) this.index.setMember(change.audienceId, change.profileId, change.entered);
+  }
+
+  /**
+   * Sets every audience's member rows from its members: at start, once the mirror has the
+   * profiles (members restored before it have no rows yet).
+   */
+  indexMemberships(): void {
+    for (const [id, audience] of this.live) {
+      this.index.dropAudience(id);
+      for (const profileId of audience.members.keys()) this.index.setMember(id, profileId, true);
+    }
+  }
+
+  /** Members of the audience with this key, as rows of the index. */
+  readonly audienceRows: AudienceRows = (key: string): Bitmap | undefined => {
+    const audience = this.byKey(key);
+    return audience && this.index.members(audience.definition.id);
+  };
+
   drop(id: string): void {
+    this.index.dropAudience(id);
     const key = this.live.get(id)?.definition.key;
     if (key) this.ids.delete(key);
     this.docs.delete(id);
