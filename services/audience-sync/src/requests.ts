@@ -87,6 +87,15 @@ export const importMembersRequest = z.object({
   audience: audienceRef,
   csv: z.string().min(1, 'is required').max(20_000_000, 'must be at most 20 MB; split the file'),
 });
+export const audienceAnalyticsRequest = z.object({
+  audience: audienceRef,
+  days: z
+    .number()
+    .int()
+    .min(0)
+    .max(366, 'must be at most 366')
+    .transform((days) => days || 30),
+});
 export const campaignAudienceRequest = z.object({
   campaignId: z.string().min(1, 'is required').max(100),
 });

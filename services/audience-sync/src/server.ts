@@ -5,6 +5,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { insertDefinition, queueRecompute, reviseDefinition } from './live/definitions.js';
 import { audienceToProto } from './mapping.js';
 import * as requests from './requests.js';
+import { analyticsHandlers } from './server-analytics.js';
 import { memberHandlers } from './server-members.js';
 import {
   type AudienceServiceDeps,
@@ -149,5 +150,6 @@ export function audienceService(deps: AudienceServiceDeps): AudienceServiceServe
     }),
 
     ...memberHandlers(deps),
+    ...analyticsHandlers(deps),
   };
 }

@@ -95,6 +95,16 @@ describe('prism audiences', () => {
     await expect(badJson).rejects.toThrow(/option '--rule <json>' argument .* is invalid\. not valid JSON/);
   });
 
+  it('prints who entered and exited per day and the size now, for the days asked', async () => {
+    await prism('create', '--key', 'pro_daily', '--name', 'Pro daily', '--rule', proRule);
+    const { out } = await prism('analytics', 'pro_daily', '--days', '2');
+    const today = new Date().toISOString().slice(0, 10);
+    expect(out.match(/^│ \d{4}-\d{2}-\d{2}/gm)).toHaveLength(2);
+    expect(out).toMatch(new RegExp(`│ ${today}\\s*│ 2\\s*│ 0\\s*│ 2\\s*│`));
+    expect(out).toMatch(/2 members now$/);
+    expect((await prism('analytics', 'pro_daily')).out.match(/^│ \d{4}-/gm)).toHaveLength(30);
+  });
+
   it("rejects with the service's error for an audience the space does not have", async () => {
     const failure = (await prism('get', 'no_such_audience').catch((error) => error)) as ServiceError;
     expect(failure.code).toBe(status.NOT_FOUND);

@@ -4,7 +4,7 @@ import { type Audience, AudienceKind, AudienceServiceClient } from '@prism/proto
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { z } from 'zod';
 import { followComputation } from './progress.js';
-import { audienceDetails, audiencesTable, membersTable } from './render.js';
+import { analyticsTable, audienceDetails, audiencesTable, membersTable } from './render.js';
 import { ruleFromFile, ruleFromJson } from './rule-option.js';
 
 /** One AudienceService call with the caller's key. */
@@ -18,9 +18,9 @@ const AUDIENCES_PAGE = 100;
 const MEMBERS_PAGE = 1000;
 
 /**
- * `prism audiences create|list|get|members|recompute`, registered on the `prism` program, which
- * owns the API key (`metadata` carries it) and reports errors. Builds are followed with a
- * progress bar until the audience is live.
+ * `prism audiences create|list|get|members|recompute|analytics`, registered on the `prism`
+ * program, which owns the API key (`metadata` carries it) and reports errors. Builds are
+ * followed with a progress bar until the audience is live.
  */
 export function registerAudienceCommands(program: Command, metadata: () => Metadata): void {
   program.option(
@@ -144,6 +144,22 @@ export function registerAudienceCommands(program: Command, metadata: () => Metad
       withAudiences(async (call) => {
         const requested = call((client) => client.recomputeAudience, { audience: reference });
         console.log(liveLine(await followComputation(() => read(call, reference), requested)));
+      }),
+    );
+
+  audiences
+    .command('analytics')
+    .description('who entered and exited an audience per UTC day, and its size at the end of each day')
+    .argument('<audience>', 'audience id or key')
+    .option('--days <n>', 'days back from today, at most 366 (default 30)', positiveCount)
+    .action((reference: string, options) =>
+      withAudiences(async (call) => {
+        const { size, days } = await call((client) => client.getAudienceAnalytics, {
+          audience: reference,
+          days: options.days ?? 0,
+        });
+        console.log(analyticsTable(days));
+        console.log(`${size} members now`);
       }),
     );
 }

@@ -2,7 +2,7 @@ import { stripVTControlCharacters as plain } from 'node:util';
 import { type Audience, AudienceKind, ComputeState } from '@prism/proto/prism/audience/v1/audience';
 import { Operator } from '@prism/proto/prism/rules/v1/rule';
 import { describe, expect, it } from 'vitest';
-import { audienceDetails, audiencesTable, membersTable, statusLine } from './render.js';
+import { analyticsTable, audienceDetails, audiencesTable, membersTable, statusLine } from './render.js';
 
 const at = new Date('2026-03-04T05:06:07.890Z');
 const audience = (overrides: Partial<Audience> = {}): Audience => ({
@@ -110,5 +110,18 @@ describe('members table', () => {
     expect(table).toMatch(/profile_1\s*│ user_id:ada\s*│ plan = "pro"\s*│ 2026-03-04 05:06:07Z/);
     expect(table).toMatch(/│ email:ada@example.com\s*│ age = 36\s*│/);
     expect(table).toMatch(/profile_2\s*│ —\s*│ —\s*│ —/);
+  });
+});
+
+describe('audience analytics table', () => {
+  it('shows one row per day, oldest first: date, entered, exited, size', () => {
+    const table = plain(
+      analyticsTable([
+        { date: '2026-03-03', entered: 0, exited: 0, size: 40 },
+        { date: '2026-03-04', entered: 5, exited: 3, size: 42 },
+      ]),
+    );
+    expect(table).toMatch(/date\s*│ entered\s*│ exited\s*│ size/);
+    expect(table).toMatch(/2026-03-03\s*│ 0\s*│ 0\s*│ 40\s*│[\s\S]*2026-03-04\s*│ 5\s*│ 3\s*│ 42\s*│/);
   });
 });

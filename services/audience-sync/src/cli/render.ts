@@ -1,5 +1,6 @@
 import {
   type Audience,
+  type AudienceDay,
   audienceKindToJSON,
   ComputeState,
   computeStateToJSON,
@@ -89,5 +90,12 @@ export function membersTable(members: Member[]): string {
         .join('\n') || '—',
       timeOf(member.enterTime),
     ]);
+  return table.toString();
+}
+
+/** An audience's days, oldest first: who entered and exited, and its size at the end of each. */
+export function analyticsTable(days: AudienceDay[]): string {
+  const table = new Table({ head: ['date', 'entered', 'exited', 'size'] });
+  for (const day of days) table.push([day.date, String(day.entered), String(day.exited), String(day.size)]);
   return table.toString();
 }

@@ -1,9 +1,11 @@
 import type { EventContext, EventPublisher, PrismEvent } from '@prism/bus';
 import type { Logger } from '@prism/log';
+import { type AudienceDayCount, countByDay } from '../domain/audience-days.js';
 import type { MembershipChange } from '../domain/membership.js';
 import type { ProfileView } from '../domain/profile-mirror.js';
 import { membershipChanged } from '../events/audience-events.js';
-import type { MembershipStore } from '../store/membership-store.js';
+import type { LogEntry } from '../store/membership-store.js';
+import type { AudienceRepositories } from '../store/repositories.js';
 import type { SpaceState } from './space-state.js';
 
 /** Changes per log document: its events stay well under the 16 MB document limit. */
@@ -13,7 +15,8 @@ const PUBLISH_WINDOW = 500;
 export interface Committer {
   /**
    * Stores and announces membership changes, in chunks: each chunk is one log write (changes and
-   * their events: the outbox), then applied in memory, then published, then marked published.
+   * their events: the outbox), then applied in memory, then published, then counted in its
+   * audiences' days, then marked published (so recovery redoes the counting of what it republishes).
    * `departed` holds profiles that left the mirror in this pass, for their exit events.
    */
   commit(
@@ -26,11 +29,18 @@ export interface Committer {
       onChunk?: (done: number) => Promise<void>;
     },
   ): Promise<void>;
-  /** Publishes a log entry's events again (recovery) and marks it published. */
-  republish(spaceId: string, seq: number, events: PrismEvent[]): Promise<void>;
+  /**
+   * Publishes a log entry's events again (recovery, its changes applied), counts it in its
+   * audiences' days (once: the days know the entries they counted) and marks it published.
+   */
+  republish(state: SpaceState, entry: LogEntry): Promise<void>;
 }
 
-export function committer(membership: MembershipStore, publisher: EventPublisher, logger: Logger): Committer {
+export function committer(
+  { membership, days }: Pick<AudienceRepositories, 'membership' | 'days'>,
+  publisher: EventPublisher,
+  logger: Logger,
+): Committer {
   /**
    * Issued in order on one connection, so JetStream stores them in order; acks are awaited a
    * window at a time (measured here: 500 in flight publish ~35 % faster than 5,000).
@@ -38,6 +48,22 @@ export function committer(membership: MembershipStore, publisher: EventPublisher
   async function publishAll(events: readonly PrismEvent[]): Promise<void> {
     for (let start = 0; start < events.length; start += PUBLISH_WINDOW)
       await Promise.all(events.slice(start, start + PUBLISH_WINDOW).map((event) => publisher.publish(event)));
+  }
+
+  /** What a log entry did to each audience per day, its changes applied to `state`. */
+  const countsOf = (state: SpaceState, changes: readonly MembershipChange[]) =>
+    countByDay(changes, (audienceId) => state.live.get(audienceId)?.members.size);
+
+  /** Counted before marked: recovery republishes, and counts again (once), what is not marked. */
+  async function deliver(
+    spaceId: string,
+    seq: number,
+    events: readonly PrismEvent[],
+    counts: AudienceDayCount[],
+  ) {
+    await publishAll(events);
+    await days.record(spaceId, seq, counts);
+    await membership.markPublished(spaceId, seq);
   }
 
   return {
@@ -64,8 +90,9 @@ export function committer(membership: MembershipStore, publisher: EventPublisher
         state.seq = seq;
         state.apply(chunk);
         state.noteChanged(chunk);
+        const counts = countsOf(state, chunk);
         await publishing;
-        publishing = publishAll(events).then(() => membership.markPublished(state.spaceId, seq));
+        publishing = deliver(state.spaceId, seq, events, counts);
         // Awaited at the next chunk or the end; marked handled so a failure meanwhile is not fatal.
         publishing.catch(() => undefined);
         await onChunk?.(start + chunk.length);
@@ -75,9 +102,8 @@ export function committer(membership: MembershipStore, publisher: EventPublisher
         logger.debug({ space: state.spaceId, changes: changes.length }, 'membership committed');
     },
 
-    async republish(spaceId, seq, events) {
-      await publishAll(events);
-      await membership.markPublished(spaceId, seq);
+    async republish(state, { seq, changes, events }) {
+      await deliver(state.spaceId, seq, events, countsOf(state, changes));
     },
   };
 }

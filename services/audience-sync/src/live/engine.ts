@@ -35,7 +35,7 @@ export class AudienceEngine {
   readonly now: () => number;
 
   constructor(readonly deps: EngineDeps) {
-    this.commits = committer(deps.repos.membership, deps.publisher, deps.logger);
+    this.commits = committer(deps.repos, deps.publisher, deps.logger);
     this.now = deps.now ?? Date.now;
   }
 
@@ -149,7 +149,7 @@ export class AudienceEngine {
     if (doc) state.docs.set(audienceId, { ...doc, status, size });
   }
 
-  /** Every member leaves (cause given), then the definition and its snapshot go; profiles stay. */
+  /** Every member leaves (cause given), then the definition, its snapshot and days go; profiles stay. */
   async removeInQueue(
     state: SpaceState,
     doc: AudienceDocument,
@@ -168,6 +168,7 @@ export class AudienceEngine {
     await this.commits.commit(state, context, exits);
     await this.deps.repos.audiences.remove(state.spaceId, doc._id);
     await this.deps.repos.membership.dropAudience(state.spaceId, doc._id);
+    await this.deps.repos.days.dropAudience(state.spaceId, doc._id);
     state.drop(doc._id);
   }
 }

@@ -29,7 +29,7 @@ export async function restoreMembership(engine: AudienceEngine, repos: AudienceR
       state.noteChanged(entry.changes);
       state.seq = entry.seq;
       if (entry.published) continue;
-      await engine.commits.republish(spaceId, entry.seq, entry.events);
+      await engine.commits.republish(state, entry);
       republished += entry.events.length;
     }
   }

@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import { AudienceDays } from './audience-days.js';
 import { AudienceStore } from './audiences.js';
 import { CampaignSources } from './campaigns.js';
 import { MembershipStore } from './membership-store.js';
@@ -6,6 +7,7 @@ import { MembershipStore } from './membership-store.js';
 export interface AudienceRepositories {
   audiences: AudienceStore;
   membership: MembershipStore;
+  days: AudienceDays;
   campaigns: CampaignSources;
 }
 
@@ -13,11 +15,13 @@ export async function openRepositories(db: Db): Promise<AudienceRepositories> {
   const repos = {
     audiences: new AudienceStore(db),
     membership: new MembershipStore(db),
+    days: new AudienceDays(db),
     campaigns: new CampaignSources(db),
   };
   await Promise.all([
     repos.audiences.ensureIndexes(),
     repos.membership.ensureIndexes(),
+    repos.days.ensureIndexes(),
     repos.campaigns.ensureIndexes(),
   ]);
   return repos;

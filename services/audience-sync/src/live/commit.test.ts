@@ -1,0 +1,137 @@
+import { type Bus, connectBus, ensureServiceStreams } from '@prism/bus';
+import { createLogger } from '@prism/log';
+import { connectMongo, type MongoConnection } from '@prism/store';
+import { isolatedInfra } from '@prism/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AudienceDocument } from '../store/documents.js';
+import { type AudienceRepositories, openRepositories } from '../store/repositories.js';
+import { insertDefinition } from './definitions.js';
+import { AudienceEngine, type ProfileEvent } from './engine.js';
+import { restoreMembership } from './recovery.js';
+
+const infra = isolatedInfra();
+const logger = createLogger('commit-test', { level: 'silent' });
+let mongo: MongoConnection;
+let bus: Bus;
+let repos: AudienceRepositories;
+let clock = Date.parse('2026-03-30T22:00:00Z');
+
+beforeAll(async () => {
+  mongo = await connectMongo(infra.mongoUrl, infra.dbName);
+  bus = await connectBus({ servers: infra.natsUrl, name: 'commit-test', prefix: infra.subjectPrefix });
+  await ensureServiceStreams(bus.jsm, infra.subjectPrefix, ['audience']);
+  repos = await openRepositories(mongo.db);
+});
+afterAll(async () => {
+  await bus?.close();
+  await mongo?.close();
+  await infra.cleanup();
+});
+
+/** An engine on the test's database and bus, on the test's clock (a restart makes a new one). */
+const engineOnClock = () => new AudienceEngine({ repos, publisher: bus.publisher, logger, now: () => clock });
+
+let eventNumber = 0;
+const event = (change: ProfileEvent['change']): ProfileEvent => ({ id: `evt_${++eventNumber}`, change });
+const plan = (profileId: string, value: string, version: number) =>
+  event({
+    kind: 'profile.traits_changed',
+    profileId,
+    traits: { plan: value },
+    changedKeys: ['plan'],
+    version,
+  });
+
+async function createProAudience(engine: AudienceEngine, spaceId: string, key: string) {
+  const doc: AudienceDocument = {
+    _id: `audience_${key}`,
+    spaceId,
+    key,
+    name: key,
+    description: '',
+    kind: 'dynamic',
+    rule: { trait: { key: 'plan', operator: 'equals', value: 'pro' } },
+    version: 1,
+    size: 0,
+    status: { state: 'live', progress: 1 },
+    createdAt: new Date(clock),
+    updatedAt: new Date(clock),
+  };
+  return engine.inSpace(spaceId, (state) => insertDefinition(engine, state, doc));
+}
+
+const daysOf = async (spaceId: string, audienceId: string) =>
+  (await repos.days.window(spaceId, audienceId, '2026-01-01', '2026-12-31')).days;
+
+describe('per-day analytics kept by the committer', () => {
+  it('counts entered and exited per day from membership changes, a silent merge exit not as an exit', async () => {
+    const engine = engineOnClock();
+    const context = { space: 'acme' };
+    const doc = await createProAudience(engine, 'acme', 'pro_users');
+    await engine.applyProfileEvents(
+      'acme',
+      [plan('p1', 'pro', 1), plan('p2', 'pro', 1), plan('p3', 'free', 1)],
+      context,
+    );
+    clock = Date.parse('2026-03-31T01:00:00Z');
+    await engine.applyProfileEvents(
+      'acme',
+      [plan('p1', 'free', 2), plan('p3', 'pro', 2), plan('p4', 'pro', 1)],
+      context,
+    );
+    await engine.applyProfileEvents('acme', [plan('p4', 'free', 2)], context);
+    clock = Date.parse('2026-04-02T09:00:00Z');
+    await engine.applyProfileEvents(
+      'acme',
+      [event({ kind: 'profile.merged', survivor: 'p3', merged: ['p2'] })],
+      context,
+    );
+
+    expect(await daysOf('acme', doc._id)).toEqual([
+      { date: '2026-03-30', entered: 2, exited: 0, size: 2 },
+      { date: '2026-03-31', entered: 2, exited: 2, size: 2 },
+      { date: '2026-04-02', entered: 0, exited: 0, size: 1 },
+    ]);
+  });
+
+  it('a replayed chunk is counted once, and one a crash left uncounted is counted at start', async () => {
+    const engine = engineOnClock();
+    const doc = await createProAudience(engine, 'globex', 'replayed');
+    clock = Date.parse('2026-04-03T10:00:00Z');
+    await engine.applyProfileEvents('globex', [plan('r1', 'pro', 1), plan('r2', 'pro', 1)], {
+      space: 'globex',
+    });
+    const counted = engine.space('globex').seq;
+    // A crash after the days counted the entry but before it was marked published...
+    await repos.membership.markPublished('globex', counted - 1);
+    // ...and one right after the next entry reached the log: neither counted nor published.
+    const at = Date.parse('2026-04-04T08:00:00Z');
+    const exit = {
+      audienceId: doc._id,
+      profileId: 'r1',
+      entered: false,
+      at,
+      cause: { kind: 'MANUAL' as const },
+    };
+    await repos.membership.append('globex', counted + 1, [exit], []);
+
+    await restoreMembership(engineOnClock(), repos, logger);
+
+    expect(await daysOf('globex', doc._id)).toEqual([
+      { date: '2026-04-03', entered: 2, exited: 0, size: 2 },
+      { date: '2026-04-04', entered: 0, exited: 1, size: 1 },
+    ]);
+  });
+
+  it("drops an audience's days when the audience is deleted", async () => {
+    const engine = engineOnClock();
+    await restoreMembership(engine, repos, logger);
+    const doc = engine.space('globex').docs.get('audience_replayed');
+    if (!doc) throw new Error('the restored engine lost audience_replayed');
+    await engine.inSpace('globex', (state) =>
+      engine.removeInQueue(state, doc, { space: 'globex' }, { kind: 'AUDIENCE_DELETED' }),
+    );
+    expect(await daysOf('globex', doc._id)).toEqual([]);
+    expect(await daysOf('acme', 'audience_pro_users')).toHaveLength(3);
+  });
+});
