@@ -117,3 +117,18 @@ export const setTraitMappingRequest = z.object({
     required(),
   ),
 });
+export const previewAudienceRequest = z.object({
+  rule: ruleField('rule').transform((rule, ctx) => {
+    if (rule) return rule;
+    ctx.addIssue({ code: 'custom', message: 'is required: the rule to preview' });
+    return z.NEVER;
+  }),
+  sampleSize: z
+    .number()
+    .int()
+    .min(0)
+    .max(100, 'must be at most 100')
+    .transform((size) => size || 10),
+});
+export const explainMembershipRequest = checkMembershipRequest;
+export const audienceOverlapRequest = z.object({ audience: audienceRef, other: audienceRef });

@@ -7,6 +7,7 @@ import { audienceToProto } from './mapping.js';
 import * as requests from './requests.js';
 import { analyticsHandlers } from './server-analytics.js';
 import { memberHandlers } from './server-members.js';
+import { readHandlers } from './server-read.js';
 import {
   type AudienceServiceDeps,
   audienceIn,
@@ -151,5 +152,6 @@ export function audienceService(deps: AudienceServiceDeps): AudienceServiceServe
 
     ...memberHandlers(deps),
     ...analyticsHandlers(deps),
+    ...readHandlers(deps),
   };
 }

@@ -1,6 +1,6 @@
 import { createEvent, type EventContext, type PrismEvent } from '@prism/bus';
 import { AudienceComputed, AudienceMembershipChanged } from '@prism/proto/prism/events/v1/audience_events';
-import { traitKeysOf, valueAtPath } from '@prism/rules';
+import { type Rule, traitKeysOf, valueAtPath } from '@prism/rules';
 import type { AudienceDefinition } from '../domain/audience.js';
 import type { MembershipChange } from '../domain/membership.js';
 import type { ProfileView } from '../domain/profile-mirror.js';
@@ -8,13 +8,17 @@ import type { ProfileView } from '../domain/profile-mirror.js';
 const source = 'prism/audience-sync';
 
 /** The traits an audience's rule names, as the profile has them: what a partner acts on. */
-export function namedTraits(
-  definition: AudienceDefinition,
+export const namedTraits = (definition: AudienceDefinition, profile: ProfileView | undefined) =>
+  traitsNamedBy(definition.rule, profile);
+
+/** The profile's values of the traits a rule names (nested as the profile holds them). */
+export function traitsNamedBy(
+  rule: Rule | undefined,
   profile: ProfileView | undefined,
 ): Record<string, unknown> {
   const traits: Record<string, unknown> = {};
-  if (!profile || !definition.rule) return traits;
-  for (const path of traitKeysOf(definition.rule)) {
+  if (!profile || !rule) return traits;
+  for (const path of traitKeysOf(rule)) {
     const value = valueAtPath(profile.traits, path);
     if (value !== undefined) setAtPath(traits, path.split('.'), value);
   }
