@@ -1,10 +1,8 @@
-import { stripVTControlCharacters as plain } from 'node:util';
 import { type ServiceError, status } from '@grpc/grpc-js';
-import { keyOf } from '@prism/testing/world';
-import { Command, CommanderError } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CommanderError } from 'commander';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAudiencesCli } from '../testing/cli.js';
 import { type AudienceHarness, startAudienceWorld } from '../testing/harness.js';
-import { registerAudienceCommands } from './audiences.js';
 
 let harness: AudienceHarness;
 beforeAll(async () => {
@@ -18,22 +16,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => harness?.stop());
 
-/** Runs `prism <args>` against the world's audience-sync with acme's key; answers what it printed. */
-async function prism(...args: string[]) {
-  const program = new Command('prism').exitOverride().configureOutput({ writeErr: () => {} });
-  registerAudienceCommands(program, () => keyOf('acme'));
-  const printed = { out: [] as string[], warnings: [] as string[] };
-  const log = vi.spyOn(console, 'log').mockImplementation((text: string) => printed.out.push(plain(text)));
-  const warn = vi.spyOn(console, 'warn').mockImplementation((text: string) => printed.warnings.push(text));
-  try {
-    const address = harness.world.addressOf('audience-sync');
-    await program.parseAsync(['--audiences', address, 'audiences', ...args], { from: 'user' });
-  } finally {
-    log.mockRestore();
-    warn.mockRestore();
-  }
-  return { out: printed.out.join('\n'), warnings: printed.warnings };
-}
+const prism = (...args: string[]) => runAudiencesCli(harness, ...args);
 
 const proRule = '{"trait":{"key":"plan","operator":"OPERATOR_EQUALS","value":"pro"}}';
 

@@ -4,11 +4,12 @@ import { type Audience, AudienceKind, AudienceServiceClient } from '@prism/proto
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { z } from 'zod';
 import { followComputation } from './progress.js';
+import { registerReadCommands } from './read-commands.js';
 import { analyticsTable, audienceDetails, audiencesTable, membersTable } from './render.js';
 import { ruleFromFile, ruleFromJson } from './rule-option.js';
 
 /** One AudienceService call with the caller's key. */
-type AudienceCall = <Req, Res>(
+export type AudienceCall = <Req, Res>(
   method: (client: AudienceServiceClient) => UnaryMethod<Req, Res>,
   request: Req,
 ) => Promise<Res>;
@@ -162,6 +163,8 @@ export function registerAudienceCommands(program: Command, metadata: () => Metad
         console.log(`${size} members now`);
       }),
     );
+
+  registerReadCommands(audiences, withAudiences);
 }
 
 async function read(call: AudienceCall, reference: string): Promise<Audience> {
