@@ -1,6 +1,7 @@
 import { COUNTRIES } from './geography.js';
 import type { OrderLine, PersonEvent, Product } from './history.js';
 import type { Person } from './population.js';
+import { segmentSpecTraitsOf } from './segment-spec.js';
 import { categorySlug, type PageName, type ProductCategory } from './vocabulary.js';
 
 type JsonObject = Record<string, unknown>;
@@ -31,6 +32,12 @@ export interface MessageOptions {
    * `sentAt` and their clock, so a population generated for an earlier `now` lands as if recent.
    */
   now: Date;
+  /**
+   * How `identify` carries the person's traits: `flat` (default) as the population holds them,
+   * `segment-spec` as Segment's SDKs send them (`segmentSpecTraitsOf`: reserved traits, nested
+   * `address` and `company`, `birthday` instead of an age).
+   */
+  traits?: 'flat' | 'segment-spec';
 }
 
 const LIBRARY = { name: '@prism/population', version: '1.0.0' };
@@ -66,7 +73,7 @@ export function messagesOf(person: Person, options: MessageOptions): SegmentMess
         ...common,
         type: 'identify',
         messageId: `${person.id}-identify`,
-        traits: traitsOf(person),
+        traits: options.traits === 'segment-spec' ? segmentSpecTraitsOf(person, options) : traitsOf(person),
       });
     }
     messages.push(
