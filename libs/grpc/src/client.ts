@@ -16,9 +16,10 @@ export function callUnary<Req, Res>(
   method: UnaryMethod<Req, Res>,
   metadata: Metadata,
   request: Req,
+  options: CallOptions = {},
 ): Promise<Res> {
   return new Promise((resolve, reject) => {
-    method.call(client, request, metadata, {}, (error, response) =>
+    method.call(client, request, metadata, options, (error, response) =>
       error ? reject(error) : resolve(response),
     );
   });

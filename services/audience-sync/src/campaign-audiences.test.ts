@@ -1,5 +1,5 @@
 import { apiOf, personaSpec, personasCampaign } from '@prism/persona/testing/scenario.js';
-import { personaStarter } from '@prism/persona/testing/starter.js';
+import { personaWithAudiencesStarter } from '@prism/persona/testing/starter.js';
 import { ComputeState } from '@prism/proto/prism/audience/v1/audience';
 import { AudienceApproach, Gender } from '@prism/proto/prism/strategy/v1/strategy';
 import { strategyStarter } from '@prism/strategy/testing/starter.js';
@@ -10,7 +10,7 @@ import { type AudienceHarness, startAudienceWorld } from './testing/harness.js';
 let harness: AudienceHarness;
 let api: ReturnType<typeof apiOf>;
 beforeAll(async () => {
-  harness = await startAudienceWorld({ strategy: strategyStarter, persona: personaStarter });
+  harness = await startAudienceWorld({ strategy: strategyStarter, persona: personaWithAudiencesStarter });
   const world = harness.world as unknown as { clients: { persona: never; strategy: never } };
   api = apiOf({ personaClient: world.clients.persona, strategyClient: world.clients.strategy });
 }, 60_000);
@@ -27,7 +27,13 @@ const campaignAudience = (campaignId: string) =>
   harness.call('acme', (c) => c.getCampaignAudience, { campaignId });
 
 const memberNames = async (audience: string) => {
-  const page = await harness.call('acme', (c) => c.listMembers, { audience, pageSize: 100, pageToken: '', sortBy: '', descending: false });
+  const page = await harness.call('acme', (c) => c.listMembers, {
+    audience,
+    pageSize: 100,
+    pageToken: '',
+    sortBy: '',
+    descending: false,
+  });
   return page.members.map((member) => member.identifiers.find((id) => id.type === 'user_id')?.value).sort();
 };
 
@@ -56,6 +62,20 @@ describe('campaign audiences', () => {
         name: 'Berliners',
         demographics: { ageRanges: [], genders: [], locations: ['berlin'], incomeBand: '', occupation: '' },
       }),
+    );
+    // Listed, each persona says how many people of the space it is (once audience-sync has it).
+    const listed = await eventually(async () => {
+      const page = await api.listPersonas(strategy.id);
+      return page.matching.every((match) => match.known) ? page : undefined;
+    });
+    const profilesOf = new Map(listed.matching.map((match) => [match.personaId, Number(match.profiles)]));
+    expect(listed.matching.map((match) => match.personaId)).toEqual(
+      listed.personas.map((persona) => persona.id),
+    );
+    expect([profilesOf.get(women.id), profilesOf.get(berliners.id)]).toEqual([1, 2]);
+    expect(Number(listed.spaceProfiles)).toBe(people.length);
+    expect(listed.matching.find((match) => match.personaId === berliners.id)?.ruleDescription).toBe(
+      '(address.country in ["berlin", "BERLIN", "Berlin"] or address.city in ["berlin", "BERLIN", "Berlin"])',
     );
     await api.select(campaign.id, [women.id, berliners.id], campaign.epoch);
 

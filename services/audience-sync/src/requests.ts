@@ -132,3 +132,9 @@ export const previewAudienceRequest = z.object({
 });
 export const explainMembershipRequest = checkMembershipRequest;
 export const audienceOverlapRequest = z.object({ audience: audienceRef, other: audienceRef });
+export const countPersonaProfilesRequest = z.object({
+  personaIds: z
+    .array(z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'))
+    .min(1, 'must name at least one persona')
+    .max(100, 'must have at most 100 items'),
+});

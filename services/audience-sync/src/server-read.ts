@@ -5,11 +5,12 @@ import type {
   ExplainedNode as ProtoExplained,
   RuleNodeCount,
 } from '@prism/proto/prism/audience/v1/audience';
-import { eventConditionsOf, type Rule } from '@prism/rules';
+import { describeRule, eventConditionsOf, type Rule, ruleToProto } from '@prism/rules';
 import { eventTraitKey } from './domain/event-traits.js';
+import { personaRule } from './domain/persona-rule.js';
 import { identifierToken } from './domain/profile-mirror.js';
 import { traitsNamedBy } from './events/audience-events.js';
-import { evaluateTree } from './index/bulk-evaluator.js';
+import { evaluateRule, evaluateTree } from './index/bulk-evaluator.js';
 import {
   type CountedNode,
   countedTree,
@@ -24,7 +25,7 @@ import { type AudienceServiceDeps, audienceIn, checkRule } from './service-deps.
 
 type ReadHandlers = Pick<
   AudienceServiceServer,
-  'previewAudience' | 'explainMembership' | 'getAudienceOverlap'
+  'previewAudience' | 'explainMembership' | 'getAudienceOverlap' | 'countPersonaProfiles'
 >;
 
 /** A key no audience can have: a preview names no audience of its own, so it closes no cycle. */
@@ -100,6 +101,33 @@ export function readHandlers({ engine }: AudienceServiceDeps): ReadHandlers {
         onlyOther: second.size - both,
         audienceSize: first.size,
         otherSize: second.size,
+      };
+    }),
+
+    countPersonaProfiles: unary(async (call, request) => {
+      const { personaIds } = parseRequest(requests.countPersonaProfilesRequest, request);
+      const { campaigns } = engine.deps.repos;
+      const [known, mapping] = await Promise.all([
+        campaigns.personasOf(call.spaceId, personaIds),
+        campaigns.traitMapping(call.spaceId),
+      ]);
+      const state = engine.space(call.spaceId);
+      const byId = new Map(known.map((persona) => [persona._id, persona]));
+      return {
+        personas: personaIds.map((personaId) => {
+          const persona = byId.get(personaId);
+          if (!persona) return { personaId, known: false, profiles: 0, ruleDescription: '' };
+          const rule = personaRule(persona.demographics, mapping);
+          const profiles = evaluateRule(rule, state.index, state.audienceRows).size;
+          return {
+            personaId,
+            known: true,
+            profiles,
+            rule: ruleToProto(rule),
+            ruleDescription: describeRule(rule),
+          };
+        }),
+        population: state.index.size,
       };
     }),
   };

@@ -1,9 +1,11 @@
 import { credentials } from '@grpc/grpc-js';
 import { strategyLookups } from '@prism/campaign';
 import type { Logger } from '@prism/log';
+import { AudienceServiceClient } from '@prism/proto/prism/audience/v1/audience';
 import { PersonaServiceService } from '@prism/proto/prism/persona/v1/persona';
 import { StrategyServiceClient } from '@prism/proto/prism/strategy/v1/strategy';
 import { type RunningOutboxService, type ServiceModule, startService } from '@prism/runtime';
+import { personaMatches } from './clients/persona-matches.js';
 import { type PersonaConfig, personaConfigSchema } from './config.js';
 import { startConsumers } from './handlers/consumers.js';
 import { personaService as personaApi } from './server.js';
@@ -21,10 +23,19 @@ export const personaService = {
   outbox: (repos) => repos.storage,
   async parts({ config, repos, bus }) {
     const strategyClient = new StrategyServiceClient(config.STRATEGY_GRPC_ADDR, credentials.createInsecure());
+    const audienceClient = new AudienceServiceClient(config.AUDIENCE_GRPC_ADDR, credentials.createInsecure());
+    const deps = {
+      repos,
+      strategy: strategyLookups(strategyClient),
+      matches: personaMatches(audienceClient),
+    };
     return {
-      grpc: [[PersonaServiceService, personaApi({ repos, strategy: strategyLookups(strategyClient) })]],
+      grpc: [[PersonaServiceService, personaApi(deps)]],
       consumers: await startConsumers(bus, repos),
-      close: () => strategyClient.close(),
+      close: () => {
+        strategyClient.close();
+        audienceClient.close();
+      },
     };
   },
 } satisfies ServiceModule<typeof personaConfigSchema, PersonaRepositories>;

@@ -12,6 +12,8 @@ export const personaConfigSchema = z.object({
     .default('prism_persona'),
   // host:port of the strategy service, asked when the event projections may lag.
   STRATEGY_GRPC_ADDR: grpcAddress('127.0.0.1:50051'),
+  // host:port of audience-sync, asked how many profiles match each listed persona.
+  AUDIENCE_GRPC_ADDR: grpcAddress('127.0.0.1:50055'),
 });
 
 export type PersonaConfig = z.infer<typeof personaConfigSchema>;

@@ -99,6 +99,15 @@ describe('personas over gRPC', () => {
     expect(second.nextPageToken).toBe('');
   });
 
+  it('lists personas without their profile counts, saying why, when audience-sync does not answer', async () => {
+    const strategy = await api.createStrategy();
+    await api.createPersona(personaSpec(strategy.id, { name: 'Alone' }));
+    const listed = await api.listPersonas(strategy.id);
+    expect(listed.personas.map((p) => p.spec?.name)).toEqual(['Alone']);
+    expect(listed.matching).toEqual([]);
+    expect(listed.matchingUnavailable).toMatch(/^audience-sync did not count the personas' profiles: /);
+  });
+
   it('replaces a persona at the expected version and refuses a stale one as ABORTED', async () => {
     const strategy = await api.createStrategy();
     const persona = await api.createPersona(personaSpec(strategy.id));

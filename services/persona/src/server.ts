@@ -48,9 +48,14 @@ export function personaService(deps: PersonaServiceDeps): PersonaServiceServer {
       const { strategyId, pageSize, pageToken } = parseRequest(requests.listPersonasRequest, request);
       const filter = strategyId ? { strategyId } : {};
       const page = await personas.list(call.spaceId, filter, pageSize, pageToken);
+      const matches = await deps.matches(
+        call,
+        page.items.map((persona) => persona._id),
+      );
       return {
         personas: page.items.map(personaToProto),
         nextPageToken: pageTokenAfter(page.nextAfter),
+        ...matches,
       };
     }),
 

@@ -1,4 +1,5 @@
 import type { StrategyLookups } from '@prism/campaign';
+import type { PersonaMatchCounter } from './clients/persona-matches.js';
 import type { PersonaRepositories } from './store/repositories.js';
 
 /**
@@ -8,5 +9,7 @@ import type { PersonaRepositories } from './store/repositories.js';
 export interface PersonaServiceDeps {
   repos: PersonaRepositories;
   strategy: StrategyLookups;
+  /** Profiles of the space matching each persona (audience-sync). */
+  matches: PersonaMatchCounter;
   clock?: () => Date;
 }
