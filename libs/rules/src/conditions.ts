@@ -139,8 +139,12 @@ function dateValue(value: unknown): number | undefined {
   return Number.isNaN(time) ? undefined : time;
 }
 
-/** What a value is ordered by: numbers before dates, so `"2024"` is a number. */
-function orderable(value: unknown): { kind: 'number' | 'date'; at: number } | undefined {
+/**
+ * What a value is ordered by, as the orderings read it: a number (numbers and numeric strings)
+ * or a date's instant (ISO 8601; no offset means UTC); numbers win, so `"2024"` is a number.
+ * Other values have no order.
+ */
+export function orderable(value: unknown): { kind: 'number' | 'date'; at: number } | undefined {
   const number = numericValue(value);
   if (number !== undefined) return { kind: 'number', at: number };
   const date = dateValue(value);

@@ -7,7 +7,8 @@
  * and `describeRule`; `protoPathOf` names a domain rule's issue path by its proto fields;
  * `audienceKeysOf`, `eventConditionsOf` and `traitKeysOf` list what a rule refers to;
  * `Condition` with `conditionSchema` and `matchesCondition` for the flat conditions of computed
- * traits and profile search, and `conditionToProto` / `COMPARISON_OPERATORS` for their wire form.
+ * traits and profile search, and `conditionToProto` / `COMPARISON_OPERATORS` for their wire form;
+ * `numericValue` and `orderable` read a value as the orderings do.
  *
  * @module
  */
@@ -21,6 +22,7 @@ export {
   type Json,
   matchesCondition,
   numericValue,
+  orderable,
   propertyPath,
   type Scalar,
   valueAtPath,

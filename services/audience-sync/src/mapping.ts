@@ -2,11 +2,14 @@ import {
   type Audience,
   AudienceKind,
   ComputeState,
+  type Member,
   type TraitMapping as ProtoTraitMapping,
 } from '@prism/proto/prism/audience/v1/audience';
-import { ruleToProto } from '@prism/rules';
+import { ruleToProto, traitKeysOf } from '@prism/rules';
 import type { AudienceKind as Kind, ComputeState as State } from './domain/audience.js';
 import type { TraitMapping } from './domain/persona-rule.js';
+import type { ProfileView } from './domain/profile-mirror.js';
+import { traitsAt } from './events/audience-events.js';
 import type { AudienceDocument } from './store/documents.js';
 
 const KINDS: Record<Kind, AudienceKind> = {
@@ -52,3 +55,22 @@ export function audienceToProto(doc: AudienceDocument, size: number): Audience {
 }
 
 export const traitMappingToProto = (mapping: TraitMapping): ProtoTraitMapping => ({ ...mapping });
+
+/** The trait paths an audience's rule names: the traits its members are shown with by default. */
+export const namedTraitPaths = (doc: AudienceDocument): string[] => (doc.rule ? traitKeysOf(doc.rule) : []);
+
+/**
+ * A member as ListMembers and ExportMembers show it: its identifiers and its values at the trait
+ * paths asked for, as the mirror has the profile now (none once the profile is gone).
+ */
+export const memberToProto = (
+  profileId: string,
+  profile: ProfileView | undefined,
+  traitPaths: readonly string[],
+  enteredAt: number | undefined,
+): Member => ({
+  profileId,
+  identifiers: profile?.identifiers ?? [],
+  traits: traitsAt(traitPaths, profile),
+  enterTime: new Date(enteredAt ?? 0),
+});

@@ -1,8 +1,10 @@
 import { expectedVersion, pageRequest, required, requiredText, trimmed } from '@prism/grpc';
 import { AudienceKind } from '@prism/proto/prism/audience/v1/audience';
 import type { Rule as ProtoRule } from '@prism/proto/prism/rules/v1/rule';
-import { audienceKeySchema, type Rule, ruleFromProto } from '@prism/rules';
+import { audienceKeySchema, propertyPath, type Rule, ruleFromProto } from '@prism/rules';
 import { z } from 'zod';
+import type { MemberOrder } from './index/member-order.js';
+import { readMemberPageToken } from './member-page-token.js';
 
 /** Request schemas: the first thing every handler does is parse its request with one of these. */
 
@@ -61,17 +63,39 @@ export const updateAudienceRequest = z.object({
   expectedVersion,
 });
 export const deleteAudienceRequest = z.object({ audience: audienceRef, expectedVersion });
-export const listMembersRequest = z.object({
-  audience: audienceRef,
-  pageSize: z
-    .number()
-    .int()
-    .min(0)
-    .max(1000, 'must be at most 1000')
-    .transform((size) => size || 100),
-  // Members are paged by profile id, with the same opaque tokens as every list.
-  pageToken: pageRequest.pageToken,
-});
+/** A trait path to sort members by; empty sorts them by profile id. */
+const sortBy = z.preprocess(
+  (path) => (typeof path === 'string' && path.trim() === '' ? undefined : path),
+  propertyPath.optional(),
+);
+export const listMembersRequest = z
+  .object({
+    audience: audienceRef,
+    pageSize: z
+      .number()
+      .int()
+      .min(0)
+      .max(1000, 'must be at most 1000')
+      .transform((size) => size || 100),
+    pageToken: z.string(),
+    sortBy,
+    descending: z.boolean(),
+  })
+  .superRefine(({ sortBy, descending }, ctx) => {
+    if (descending && !sortBy)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['descending'],
+        message: 'needs sort_by: profile ids sort ascending',
+      });
+  })
+  // Members are paged after the last one shown (keyset), in profile-id order without sort_by.
+  .transform(({ pageToken, sortBy, descending, ...request }, ctx) => {
+    const order: MemberOrder = { path: sortBy ?? '', descending };
+    const start = readMemberPageToken(pageToken, order);
+    if ('problem' in start) ctx.addIssue({ code: 'custom', path: ['pageToken'], message: start.problem });
+    return { ...request, order, after: 'after' in start ? start.after : undefined };
+  });
 export const checkMembershipRequest = z.object({
   audience: audienceRef,
   profile: z.string().trim().min(1, 'is required: a profile id or type:value').max(300),
@@ -95,6 +119,16 @@ export const audienceAnalyticsRequest = z.object({
     .min(0)
     .max(366, 'must be at most 366')
     .transform((days) => days || 30),
+});
+export const exportMembersRequest = z.object({
+  audience: audienceRef,
+  traitKeys: z.array(propertyPath).max(200, 'must have at most 200 trait paths'),
+  batchSize: z
+    .number()
+    .int()
+    .min(0)
+    .max(10_000, 'must be at most 10000')
+    .transform((size) => size || 1000),
 });
 export const campaignAudienceRequest = z.object({
   campaignId: z.string().min(1, 'is required').max(100),

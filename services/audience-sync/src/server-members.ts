@@ -1,14 +1,15 @@
 import { InvalidArgument } from '@prism/errors';
-import { pageTokenAfter, parseRequest, unary } from '@prism/grpc';
+import { parseRequest, unary } from '@prism/grpc';
 import type { AudienceServiceServer } from '@prism/proto/prism/audience/v1/audience';
 import { campaignAudienceKey } from './domain/campaign-selection.js';
 import type { TraitMapping } from './domain/persona-rule.js';
 import { parseEntry, parseMembersCsv } from './domain/static-list.js';
-import { namedTraits } from './events/audience-events.js';
+import { membersInOrder } from './index/member-order.js';
 import { rebuildCampaign } from './live/campaign-builder.js';
 import { reviseDefinition } from './live/definitions.js';
 import type { SpaceState } from './live/space-state.js';
-import { audienceToProto, traitMappingToProto } from './mapping.js';
+import { audienceToProto, memberToProto, namedTraitPaths, traitMappingToProto } from './mapping.js';
+import { memberPageToken } from './member-page-token.js';
 import * as requests from './requests.js';
 import { type AudienceServiceDeps, audienceIn, requireKind } from './service-deps.js';
 import type { AudienceDocument } from './store/documents.js';
@@ -51,25 +52,19 @@ export function memberHandlers(deps: AudienceServiceDeps): MemberHandlers {
 
   return {
     listMembers: unary(async (call, request) => {
-      const { audience, pageSize, pageToken } = parseRequest(requests.listMembersRequest, request);
+      const { audience, pageSize, order, after } = parseRequest(requests.listMembersRequest, request);
       const state = engine.space(call.spaceId);
       const doc = audienceIn(state, audience);
       const members = state.live.get(doc._id)?.members ?? new Map<string, number>();
-      const after = pageToken ?? '';
-      const ids = [...members.keys()].filter((id) => id > after).sort();
-      const page = ids.slice(0, pageSize);
-      const definition = state.live.get(doc._id)?.definition;
+      const rows = state.index.members(doc._id);
+      const { page, more } = membersInOrder(state.index, rows, order, after, pageSize);
+      const traitPaths = namedTraitPaths(doc);
+      const last = page.at(-1);
       return {
-        members: page.map((profileId) => {
-          const profile = state.mirror.get(profileId);
-          return {
-            profileId,
-            identifiers: profile?.identifiers ?? [],
-            traits: definition ? namedTraits(definition, profile) : {},
-            enterTime: new Date(members.get(profileId) ?? 0),
-          };
-        }),
-        nextPageToken: ids.length > pageSize ? pageTokenAfter(page.at(-1)) : '',
+        members: page.map(({ profileId }) =>
+          memberToProto(profileId, state.mirror.get(profileId), traitPaths, members.get(profileId)),
+        ),
+        nextPageToken: more && last ? memberPageToken(order, last) : '',
         size: members.size,
       };
     }),

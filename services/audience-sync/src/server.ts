@@ -6,6 +6,7 @@ import { insertDefinition, queueRecompute, reviseDefinition } from './live/defin
 import { audienceToProto } from './mapping.js';
 import * as requests from './requests.js';
 import { analyticsHandlers } from './server-analytics.js';
+import { exportHandlers } from './server-export.js';
 import { memberHandlers } from './server-members.js';
 import { readHandlers } from './server-read.js';
 import {
@@ -153,5 +154,6 @@ export function audienceService(deps: AudienceServiceDeps): AudienceServiceServe
     ...memberHandlers(deps),
     ...analyticsHandlers(deps),
     ...readHandlers(deps),
+    ...exportHandlers(deps),
   };
 }

@@ -3,6 +3,7 @@ import { callUnary, type UnaryMethod } from '@prism/grpc';
 import { type Audience, AudienceKind, AudienceServiceClient } from '@prism/proto/prism/audience/v1/audience';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { z } from 'zod';
+import { type AudienceConnection, registerExportCommand } from './export-command.js';
 import { followComputation } from './progress.js';
 import { registerReadCommands } from './read-commands.js';
 import { analyticsTable, audienceDetails, audiencesTable, membersTable } from './render.js';
@@ -32,11 +33,16 @@ export function registerAudienceCommands(program: Command, metadata: () => Metad
   const audiences = program.command('audiences').description("your space's audiences and their members");
 
   /** Runs `use` with a client of the service, closed afterwards. */
-  const withAudiences = async (use: (call: AudienceCall) => Promise<void>) => {
+  const withAudiences = async (
+    use: (call: AudienceCall, connection: AudienceConnection) => Promise<void>,
+  ) => {
     const key = metadata();
     const client = new AudienceServiceClient(program.opts().audiences, credentials.createInsecure());
     try {
-      await use((method, request) => callUnary(client, method(client), key, request));
+      await use((method, request) => callUnary(client, method(client), key, request), {
+        client,
+        metadata: key,
+      });
     } finally {
       client.close();
     }
@@ -114,6 +120,11 @@ export function registerAudienceCommands(program: Command, metadata: () => Metad
     .description('members of an audience, with their identifiers and the traits the audience names')
     .argument('<audience>', 'audience id or key')
     .option('--limit <n>', 'show at most this many', positiveCount, 100)
+    .option(
+      '--sort-by <trait>',
+      'sort by this trait path (numbers, dates, then text; people without it last)',
+    )
+    .option('--desc', 'with --sort-by: largest, latest or last in the alphabet first')
     .action((reference: string, options) =>
       withAudiences(async (call) => {
         let size = 0;
@@ -124,8 +135,8 @@ export function registerAudienceCommands(program: Command, metadata: () => Metad
               audience: reference,
               pageSize,
               pageToken,
-              sortBy: '',
-              descending: false,
+              sortBy: options.sortBy ?? '',
+              descending: Boolean(options.desc),
             });
             size = page.size;
             return { items: page.members, next: page.nextPageToken };
@@ -165,6 +176,7 @@ export function registerAudienceCommands(program: Command, metadata: () => Metad
     );
 
   registerReadCommands(audiences, withAudiences);
+  registerExportCommand(audiences, withAudiences);
 }
 
 async function read(call: AudienceCall, reference: string): Promise<Audience> {

@@ -46,3 +46,24 @@ export async function followComputation(
     bar.stop();
   }
 }
+
+/**
+ * A bar of members written out of the export's total, on stderr so that it never mixes with
+ * an export written to stdout. It appears with the first batch, which carries the total.
+ */
+export function exportProgress() {
+  const bar = new SingleBar({
+    format: '{bar} {value}/{total} members',
+    hideCursor: true,
+    stream: process.stderr,
+  });
+  let started = false;
+  return {
+    written(count: number, total: number) {
+      if (!started) bar.start(total, 0);
+      started = true;
+      bar.increment(count);
+    },
+    stop: () => bar.stop(),
+  };
+}

@@ -12,13 +12,19 @@ export const namedTraits = (definition: AudienceDefinition, profile: ProfileView
   traitsNamedBy(definition.rule, profile);
 
 /** The profile's values of the traits a rule names (nested as the profile holds them). */
-export function traitsNamedBy(
+export const traitsNamedBy = (
   rule: Rule | undefined,
+  profile: ProfileView | undefined,
+): Record<string, unknown> => (rule ? traitsAt(traitKeysOf(rule), profile) : {});
+
+/** The profile's values at these trait paths, nested as the profile holds them. */
+export function traitsAt(
+  paths: readonly string[],
   profile: ProfileView | undefined,
 ): Record<string, unknown> {
   const traits: Record<string, unknown> = {};
-  if (!profile || !rule) return traits;
-  for (const path of traitKeysOf(rule)) {
+  if (!profile) return traits;
+  for (const path of paths) {
     const value = valueAtPath(profile.traits, path);
     if (value !== undefined) setAtPath(traits, path.split('.'), value);
   }
