@@ -88,7 +88,7 @@ function scanCells(column: TraitColumn, test: CellTest, rowCount: number): Bitma
       kind === CellKind.number
         ? number((numbers as Float64Array)[row] as number)
         : kind === CellKind.text
-          ? text[(codes as Uint32Array)[row] as number] === 1
+          ? text[(codes as Uint16Array | Uint32Array)[row] as number] === 1
           : kind === CellKind.missing
             ? missing
             : kind === CellKind.other && other;

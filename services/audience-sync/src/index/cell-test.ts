@@ -18,7 +18,9 @@ export interface CellTest {
   /** An object value (`address` when the rule asks for it). */
   other: boolean;
   missing: boolean;
-  /** Decides the dictionary entries added since the last call. */
+  /** The dictionary's numbering `text` was decided for. */
+  generation: number;
+  /** Decides the dictionary entries added since the last call (all of them after a renumbering). */
   prepare(): void;
 }
 
@@ -59,20 +61,31 @@ export function cellTestOf(condition: TraitCondition, column: TraitColumn): Cell
 export const matchesMissing = (condition: TraitCondition): boolean => decide(condition, undefined);
 
 function compile(condition: TraitCondition, column: TraitColumn): CellTest {
+  /** Dictionary entries decided so far (`text` may be longer: it grows by doubling). */
+  let decidedUpTo = 0;
   const test: CellTest = {
     number: numberTest(condition),
     text: new Uint8Array(0),
     list: listTest(condition),
     other: decide(condition, {}),
     missing: decide(condition, undefined),
+    generation: column.text.generation,
     prepare() {
+      // Renumbered codes (a compacted dictionary): decide every value again.
+      if (test.generation !== column.text.generation) {
+        test.generation = column.text.generation;
+        decidedUpTo = 0;
+      }
       const size = column.dictionary.length;
-      if (test.text.length >= size) return;
-      const decided = new Uint8Array(Math.max(size, test.text.length * 2));
-      decided.set(test.text);
-      for (let code = test.text.length; code < size; code += 1)
-        decided[code] = decide(condition, column.dictionary[code]) ? 1 : 0;
-      test.text = decided;
+      if (decidedUpTo >= size) return;
+      if (test.text.length < size) {
+        const grown = new Uint8Array(Math.max(size, test.text.length * 2));
+        grown.set(test.text.subarray(0, decidedUpTo));
+        test.text = grown;
+      }
+      for (let code = decidedUpTo; code < size; code += 1)
+        test.text[code] = decide(condition, column.dictionary[code]) ? 1 : 0;
+      decidedUpTo = size;
     },
   };
   return test;

@@ -30,7 +30,7 @@ function traitAtRow(condition: TraitCondition, index: ProfileIndex, row: number)
     case CellKind.number:
       return test.number((column.numbers as Float64Array)[row] as number);
     case CellKind.text:
-      return test.text[(column.codes as Uint32Array)[row] as number] === 1;
+      return test.text[(column.codes as Uint16Array | Uint32Array)[row] as number] === 1;
     case CellKind.list: {
       const { list } = test;
       if (list.rows !== 'holding') return list.rows === 'all';

@@ -1,5 +1,6 @@
 import { numericValue } from '@prism/rules';
 import roaring from 'roaring';
+import { TextDictionary, type TextValue } from './text-dictionary.js';
 
 const { RoaringBitmap32 } = roaring;
 export type Bitmap = InstanceType<typeof RoaringBitmap32>;
@@ -9,8 +10,7 @@ export { RoaringBitmap32 };
 export const CellKind = { missing: 0, number: 1, text: 2, list: 3, other: 4 } as const;
 export type CellKind = (typeof CellKind)[keyof typeof CellKind];
 
-/** A text cell: a string or a boolean (a Map tells `"true"` from `true`). */
-export type TextValue = string | boolean;
+export type { TextValue };
 
 /**
  * The key of a list item by the rules' equality: numbers and numeric strings by their number,
@@ -37,24 +37,33 @@ function dateInstant(value: string): number | undefined {
 
 const INITIAL_ROWS = 1_024;
 
+/** Codes fit in 16 bits until a dictionary holds this many values. */
+const WIDE_CODES = 65_536;
+
 /**
  * One trait path over every row of a space: a kind byte per row, numbers in a Float64Array,
- * strings and booleans dictionary-encoded in a Uint32Array, list items as one bitmap of rows
- * per item. Arrays are allocated when a row first needs them and grow by doubling.
+ * strings and booleans dictionary-encoded (16-bit codes, 32-bit once a column needs them), list
+ * items as one bitmap of rows per item. Arrays are allocated when a row first needs them and
+ * grow by doubling.
  */
 export class TraitColumn {
   kinds = new Uint8Array(INITIAL_ROWS);
   numbers: Float64Array | undefined;
-  codes: Uint32Array | undefined;
-  /** Code → text value; code 0 is unused so a zero cell reads as "none". */
-  readonly dictionary: TextValue[] = [false];
-  private readonly codeOf = new Map<TextValue, number>();
+  codes: Uint16Array | Uint32Array | undefined;
+  readonly text = new TextDictionary();
+  /** Rows holding a text cell (how much of the dictionary is still in use). */
+  private textCells = 0;
   /** Item token → rows whose list holds it. */
   readonly items = new Map<string, Bitmap>();
   /** Rows holding a list. */
   readonly listRows = new RoaringBitmap32();
 
   constructor(readonly path: string) {}
+
+  /** Code → text value; code 0 is unused so a zero cell reads as "none". */
+  get dictionary(): readonly TextValue[] {
+    return this.text.values;
+  }
 
   set(row: number, value: unknown): void {
     this.clear(row);
@@ -64,11 +73,8 @@ export class TraitColumn {
       this.numbers ??= new Float64Array(this.kinds.length);
       this.numbers[row] = value;
       this.kinds[row] = CellKind.number;
-    } else if (typeof value === 'string' || typeof value === 'boolean') {
-      this.codes ??= new Uint32Array(this.kinds.length);
-      this.codes[row] = this.encode(value);
-      this.kinds[row] = CellKind.text;
-    } else this.kinds[row] = CellKind.other;
+    } else if (typeof value === 'string' || typeof value === 'boolean') this.setText(row, value);
+    else this.kinds[row] = CellKind.other;
   }
 
   clear(row: number): void {
@@ -78,6 +84,7 @@ export class TraitColumn {
       for (const rows of this.items.values()) rows.remove(row);
       this.listRows.remove(row);
     }
+    if (this.kinds[row] === CellKind.text) this.textCells -= 1;
     this.kinds[row] = CellKind.missing;
   }
 
@@ -87,7 +94,7 @@ export class TraitColumn {
       case CellKind.number:
         return this.numbers?.[row];
       case CellKind.text:
-        return this.dictionary[this.codes?.[row] ?? 0];
+        return this.text.values[this.codes?.[row] ?? 0];
       default:
         return undefined;
     }
@@ -117,14 +124,29 @@ export class TraitColumn {
     }
   }
 
-  private encode(value: TextValue): number {
-    let code = this.codeOf.get(value);
-    if (code === undefined) {
-      code = this.dictionary.length;
-      this.dictionary.push(value);
-      this.codeOf.set(value, code);
+  private setText(row: number, value: TextValue): void {
+    if (this.text.wasteful(this.textCells)) this.compactText();
+    const code = this.text.encode(value);
+    if (!this.codes || (code >= WIDE_CODES && this.codes instanceof Uint16Array)) {
+      const codes = new Uint32Array(this.kinds.length);
+      if (this.codes) codes.set(this.codes);
+      this.codes = code >= WIDE_CODES || this.codes ? codes : new Uint16Array(this.kinds.length);
     }
-    return code;
+    this.codes[row] = code;
+    this.kinds[row] = CellKind.text;
+    this.textCells += 1;
+    this.text.review(this.textCells);
+  }
+
+  /** Drops the values no cell holds any more and renumbers the cells. */
+  private compactText(): void {
+    const codes = this.codes as Uint16Array | Uint32Array;
+    const textRows = (function* (kinds: Uint8Array) {
+      for (let row = 0; row < kinds.length; row += 1) if (kinds[row] === CellKind.text) yield row;
+    })(this.kinds);
+    const renumbered = this.text.compact([...textRows].map((row) => codes[row] as number));
+    for (let row = 0; row < this.kinds.length; row += 1)
+      if (this.kinds[row] === CellKind.text) codes[row] = renumbered[codes[row] as number] as number;
   }
 
   private fit(row: number): void {
@@ -137,7 +159,7 @@ export class TraitColumn {
   }
 }
 
-function grow<T extends Uint8Array | Uint32Array | Float64Array>(array: T, size: number): T {
+function grow<T extends Uint8Array | Uint16Array | Uint32Array | Float64Array>(array: T, size: number): T {
   const grown = new (array.constructor as new (length: number) => T)(size);
   grown.set(array);
   return grown;
