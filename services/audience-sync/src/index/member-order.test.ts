@@ -57,6 +57,14 @@ describe('members in the order of a trait', () => {
     expect(pages(index, descending('city'), 10)).toEqual(['p6', 'p1', 'p4', 'p3', 'p2', 'p5']);
   });
 
+  it('sorts by the values members have now, also values new since the last page', () => {
+    const changing = indexOf({ a: { city: 'Bonn' }, b: { city: 'Kiel' }, c: { city: 'Ulm' } });
+    expect(pages(changing, ascending('city'), 10)).toEqual(['a', 'b', 'c']);
+    changing.upsert('c', { city: 'Aachen' });
+    changing.upsert('a', { city: '2020-01-01' });
+    expect(pages(changing, ascending('city'), 10)).toEqual(['a', 'c', 'b']);
+  });
+
   it('orders by profile id without a trait path, and for a path no member has', () => {
     expect(pages(index, ascending(''), 4)).toEqual(['p1', 'p2', 'p3', 'p4', 'p5', 'p6']);
     expect(pages(index, descending('nobody.has'), 4)).toEqual(['p1', 'p2', 'p3', 'p4', 'p5', 'p6']);

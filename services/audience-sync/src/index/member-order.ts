@@ -67,22 +67,24 @@ function placeOrder(descending: boolean) {
 }
 
 /**
- * Each text value's place, by its code in the column's dictionary. The dictionary only grows
- * (a code always means the same value), so the places read once are kept with the column and
- * only new values are read on the next request.
+ * Each text value's place, by its code in the column's dictionary. A dictionary array only has
+ * values appended (a column that renumbers its codes starts a new array), so the places read
+ * once are kept with the array and only values appended since are read on the next request.
  */
 interface TextPlaces {
+  values: readonly SortValue[];
   groups: Uint8Array;
   at: Float64Array;
   texts: string[];
 }
-const textPlaces = new WeakMap<TraitColumn, TextPlaces>();
+const textPlaces = new WeakMap<readonly SortValue[], TextPlaces>();
 
 function textPlacesOf(column: TraitColumn): TextPlaces {
-  const known = textPlaces.get(column);
   const { dictionary } = column;
+  const known = textPlaces.get(dictionary);
   if (known && known.texts.length === dictionary.length) return known;
   const places: TextPlaces = {
+    values: dictionary,
     groups: new Uint8Array(dictionary.length),
     at: new Float64Array(dictionary.length),
     texts: known?.texts ?? [],
@@ -97,7 +99,7 @@ function textPlacesOf(column: TraitColumn): TextPlaces {
     places.at[code] = at;
     places.texts.push(text);
   }
-  textPlaces.set(column, places);
+  textPlaces.set(dictionary, places);
   return places;
 }
 
@@ -114,7 +116,7 @@ function readRow(column: TraitColumn | undefined, texts: TextPlaces | undefined,
     probe.group = texts.groups[code] as number;
     probe.at = texts.at[code] as number;
     probe.text = texts.texts[code] as string;
-    probe.value = column.dictionary[code];
+    probe.value = texts.values[code];
   } else {
     probe.group = Group.none;
     probe.value = undefined;
