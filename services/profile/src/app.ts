@@ -49,6 +49,8 @@ export const profileService = {
       publisher: bus.publisher,
       rulesOf: (spaceId) => directory.rulesOf(spaceId),
       logger,
+      cacheSize: config.PROFILE_CACHE_PROFILES,
+      historyRetentionDays: config.PROFILE_HISTORY_RETENTION_DAYS,
     });
     const maintenance = new ProfileMaintenance(pipeline);
     const http = await startIngestThread(

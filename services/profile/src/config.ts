@@ -31,6 +31,19 @@ export const profileConfigSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,40}$/)
     .default('main'),
+  // Profiles of a space kept in memory (least recently used go first); the rest are read by _id.
+  PROFILE_CACHE_PROFILES: z
+    .string()
+    .regex(/^\d{1,8}$/)
+    .transform(Number)
+    .pipe(z.number().min(100))
+    .default(10_000),
+  // Days of raw events kept per profile, as Segment's Profile API keeps 14; 0 keeps everything.
+  PROFILE_HISTORY_RETENTION_DAYS: z
+    .string()
+    .regex(/^\d{1,5}$/)
+    .transform(Number)
+    .default(14),
   // Ingestion stream messages (a request's batch each) held at once: bounds memory, not speed.
   INGEST_IN_FLIGHT: z
     .string()

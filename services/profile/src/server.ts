@@ -26,17 +26,19 @@ export interface ProfileServiceDeps {
 }
 
 /**
- * gRPC handlers of the Profile API. Reads come from the space's in-memory state (MongoDB is the
- * system of record; see SpaceState); every change goes through the space's single writer.
+ * gRPC handlers of the Profile API. Reads go through the space's state (its directory, its cache
+ * of recent profiles, else MongoDB by `_id`; see SpaceState); every change goes through the
+ * space's single writer.
  */
 export function profileService(deps: ProfileServiceDeps): ProfileServiceServer {
   const { pipeline, maintenance, queue } = deps;
 
   async function profileOf(call: CallContext, lookup: string): Promise<ProfileState> {
     const identifier = parseIdentifier(lookup, 'lookup');
-    const state = await pipeline.read(call.spaceId);
-    const id = identifier.type === PROFILE_ID ? identifier.value : state.profileOf(identifier);
-    const profile = id === undefined ? undefined : state.current(id);
+    // Answered while the space's directory may still be loading (after a restart).
+    const state = await pipeline.answering(call.spaceId);
+    const profile =
+      identifier.type === PROFILE_ID ? await state.fetch(identifier.value) : await state.lookup(identifier);
     if (!profile) throw new NotFound('profile', lookup);
     return profile;
   }
@@ -66,10 +68,11 @@ export function profileService(deps: ProfileServiceDeps): ProfileServiceServer {
       const { lookup, pageSize, pageToken, name } = parseRequest(requests.listProfileEventsRequest, request);
       const profile = await profileOf(call, lookup);
       const { store } = pipeline.options;
-      const chunks = await Promise.all(profile.eventChunks.map((id) => store.readChunk(call.spaceId, id)));
+      const chunks = await Promise.all(
+        profile.eventChunks.map(({ id }) => store.readChunk(call.spaceId, id)),
+      );
       // Reversed first: events of the same instant keep newest-arrival-first (the sort is stable).
-      const events = chunks
-        .flat()
+      const events = [...chunks.flat(), ...profile.openEvents]
         .filter((event) => !name || event.name === name)
         .reverse()
         .sort((a, b) => b.timestamp - a.timestamp);
@@ -82,11 +85,13 @@ export function profileService(deps: ProfileServiceDeps): ProfileServiceServer {
       const { conditions, pageSize, pageToken } = parseRequest(requests.searchProfilesRequest, request);
       const state = await pipeline.read(call.spaceId);
       const matches: ProfileState[] = [];
-      for (const profile of state.profiles()) {
-        if (pageToken !== undefined && profile.id <= pageToken) continue;
-        const { traits, computed } = traitValues(profile);
-        const subject = { ...traits, ...computed };
-        if (conditions.every((condition) => matchesCondition(subject, condition))) matches.push(profile);
+      for await (const page of state.liveProfiles()) {
+        for (const profile of page) {
+          if (pageToken !== undefined && profile.id <= pageToken) continue;
+          const { traits, computed } = traitValues(profile);
+          const subject = { ...traits, ...computed };
+          if (conditions.every((condition) => matchesCondition(subject, condition))) matches.push(profile);
+        }
       }
       matches.sort((a, b) => (a.id < b.id ? -1 : 1));
       const page = matches.slice(0, pageSize);
@@ -100,11 +105,13 @@ export function profileService(deps: ProfileServiceDeps): ProfileServiceServer {
     exportProfiles: serverStream(async (call, request, send, cancelled) => {
       refuseOperator(call);
       const { traitKeys, batchSize } = parseRequest(requests.exportProfilesRequest, request);
-      // A snapshot of the live profiles: writes during a long export neither stall nor tear it.
-      const profiles = [...(await pipeline.read(call.spaceId)).profiles()];
+      // The profiles live when it started, read a page at a time: a long export holds one page.
+      const state = await pipeline.read(call.spaceId);
+      const total = state.size;
       const only = keyFilter(traitKeys);
-      for (let start = 0; start < profiles.length && !cancelled.aborted; start += batchSize) {
-        const batch = profiles.slice(start, start + batchSize).map((profile) => {
+      for await (const page of state.liveProfiles(batchSize)) {
+        if (cancelled.aborted) break;
+        const batch = page.map((profile) => {
           const { traits, computed } = traitValues(profile);
           return {
             profileId: profile.id,
@@ -112,9 +119,9 @@ export function profileService(deps: ProfileServiceDeps): ProfileServiceServer {
             computedTraitsJson: JSON.stringify(only(computed)),
           };
         });
-        await send({ profiles: batch, total: profiles.length });
+        await send({ profiles: batch, total });
       }
-      if (profiles.length === 0) await send({ profiles: [], total: 0 });
+      if (total === 0) await send({ profiles: [], total: 0 });
     }),
 
     deleteProfile: spaceCall(async (call, request) => {

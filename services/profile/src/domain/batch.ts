@@ -1,4 +1,5 @@
 import type { ComputedTraitDefinition } from './computed/index.js';
+import { type EventChunk, settleHistory } from './history.js';
 import {
   type Identifier,
   type IdentifierClaim,
@@ -30,6 +31,8 @@ export interface SpaceView extends KnownIdentifiers {
   rules: IdentityRules;
   definitions: readonly ComputedTraitDefinition[];
   isSuppressed(identifier: Identifier): boolean;
+  /** Days of raw events kept per profile (0 = all). */
+  historyRetentionDays: number;
 }
 
 export type ProfileChange =
@@ -44,12 +47,6 @@ export type ProfileChange =
       version: number;
     };
 
-export interface EventChunk {
-  id: string;
-  profileId: string;
-  events: ProfileEventRecord[];
-}
-
 /** Everything one batch changes, for the store to write and the bus to publish. */
 export interface BatchPlan {
   /** Live profiles the store has not seen yet. */
@@ -59,7 +56,9 @@ export interface BatchPlan {
   /** Stored profiles merged away. */
   mergedAway: { profileId: string; mergedInto: string; expectedVersion: number }[];
   claims: IdentifierClaim[];
+  /** History chunks sealed by this batch, and those retention expired. */
   chunks: EventChunk[];
+  expiredChunks: string[];
   changes: ProfileChange[];
   applied: number;
   /** Already applied (a redelivered batch). */
@@ -160,14 +159,13 @@ export function planBatch(
   for (const id of [...pending.keys(), ...customChanged.keys()]) if (working.has(id)) touched.add(id);
 
   const chunks: EventChunk[] = [];
+  const expiredChunks: string[] = [];
   for (const id of touched) {
     const profile = working.get(id) as ProfileState;
-    const events = pending.get(id);
-    if (events?.length) {
-      const chunk = { id: ids.chunk(), profileId: id, events };
-      chunks.push(chunk);
-      profile.eventChunks.push(chunk.id);
-    }
+    profile.openEvents.push(...(pending.get(id) ?? []));
+    const { sealed, expired } = settleHistory(profile, now, space.historyRetentionDays, ids.chunk);
+    if (sealed) chunks.push(sealed);
+    expiredChunks.push(...expired);
     profile.version += 1;
     profile.updatedAt = now.getTime();
     const keys = [
@@ -207,6 +205,7 @@ export function planBatch(
     })),
     claims: graphChanges.claims,
     chunks,
+    expiredChunks,
     // A profile created and merged away within the batch was never seen by anyone: no events.
     changes: changes.filter((change) => change.kind !== 'profile.created' || working.has(change.profileId)),
     ...plan,

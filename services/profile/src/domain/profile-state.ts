@@ -1,3 +1,4 @@
+import { digest53 } from '../directory/hash.js';
 import {
   accumulate,
   type ComputedTraitDefinition,
@@ -25,6 +26,14 @@ export interface ProfileEventRecord {
   receivedAt: number;
 }
 
+/** A sealed part of a profile's history, stored as a document of its own. */
+export interface StoredChunk {
+  id: string;
+  count: number;
+  /** When its newest event was received (epoch ms): retention drops the chunk after that. */
+  newest: number;
+}
+
 /** A live profile as the pipeline works on it (the store maps it to its document). */
 export interface ProfileState {
   id: string;
@@ -37,18 +46,26 @@ export interface ProfileState {
   /** Computed values as last published in `profile.traits_changed`. */
   computedValues: Record<string, unknown>;
   mergedProfileIds: string[];
-  /** Ids of the stored chunks of the profile's event history, oldest first. */
-  eventChunks: string[];
+  /** The sealed chunks of the profile's event history, oldest first. */
+  eventChunks: StoredChunk[];
   /**
-   * Message ids applied most recently: a batch redelivered after a crash between the profile
-   * write and the ack is recognised and not counted twice.
+   * The newest events, kept in the profile's own document until there are SEAL_AT of them: a
+   * profile's first events cost no document of their own, and chunks hold many events each.
    */
-  recentMessageIds: string[];
+  openEvents: ProfileEventRecord[];
+  /**
+   * Digests (digest53) of the message ids applied most recently: a batch redelivered after a
+   * crash between the profile write and the ack is recognised and not counted twice. Numbers,
+   * not the ids: 8 bytes each in memory and a few in the document.
+   */
+  recentMessages: number[];
   version: number;
   updatedAt: number;
 }
 
 export const RECENT_MESSAGE_IDS = 500;
+/** Open events that make a chunk: its history is sealed into a chunk document at this size. */
+export const SEAL_AT = 32;
 
 export function newProfileState(id: string, spaceId: string, createdAt: number): ProfileState {
   return {
@@ -62,7 +79,8 @@ export function newProfileState(id: string, spaceId: string, createdAt: number):
     computedValues: {},
     mergedProfileIds: [],
     eventChunks: [],
-    recentMessageIds: [],
+    openEvents: [],
+    recentMessages: [],
     version: 0,
     updatedAt: createdAt,
   };
@@ -84,12 +102,16 @@ export function applyCustomTraits(profile: ProfileState, message: TrackingMessag
 }
 
 export function hasApplied(profile: ProfileState, messageId: string): boolean {
-  return profile.recentMessageIds.includes(messageId);
+  return profile.recentMessages.includes(digest53(messageId));
 }
 
 export function rememberMessage(profile: ProfileState, messageId: string): void {
-  profile.recentMessageIds.push(messageId);
-  if (profile.recentMessageIds.length > RECENT_MESSAGE_IDS) profile.recentMessageIds.shift();
+  rememberDigest(profile, digest53(messageId));
+}
+
+function rememberDigest(profile: ProfileState, digest: number): void {
+  profile.recentMessages.push(digest);
+  if (profile.recentMessages.length > RECENT_MESSAGE_IDS) profile.recentMessages.shift();
 }
 
 export function accumulateComputed(
@@ -133,7 +155,8 @@ export function absorbProfiles(
     }
     survivor.mergedProfileIds.push(other.id, ...other.mergedProfileIds);
     survivor.eventChunks.push(...other.eventChunks);
-    for (const id of other.recentMessageIds) rememberMessage(survivor, id);
+    survivor.openEvents.push(...other.openEvents);
+    for (const digest of other.recentMessages) rememberDigest(survivor, digest);
   }
   return [...changed];
 }

@@ -8,7 +8,6 @@ import {
   publishComputedChanges,
 } from '../domain/profile-state.js';
 import { profileDeleted } from '../events/profile-events.js';
-import { eventsOfChunk } from '../store/documents.js';
 import type { StoredComputedTrait } from '../store/space-settings.js';
 import { DELETED, type ProfilePipeline } from './profile-pipeline.js';
 import type { SpaceState } from './space-state.js';
@@ -50,14 +49,13 @@ export class ProfileMaintenance {
       }
       const { settings } = this.pipeline.options;
       const now = this.pipeline.clock();
-      const histories = await this.historiesOf(state);
       const definitions = [...state.definitions, definition];
       let backfilled = 0;
       await this.rewrite(
         state,
         now,
-        (profile) => {
-          const events = (histories.get(profile.id) ?? []).map((event) => ({
+        async (profile) => {
+          const events = (await this.historyOf(profile)).map((event) => ({
             ...event,
             timestamp: new Date(event.timestamp),
           }));
@@ -101,7 +99,7 @@ export class ProfileMaintenance {
     return this.pipeline.exclusive(spaceId, async (state) => {
       await this.pipeline.options.settings.suppress(spaceId, identifier);
       state.suppress(identifier);
-      const holder = state.profileOf(identifier);
+      const holder = (await state.lookup(identifier))?.id;
       if (!deleteHolder || holder === undefined) return undefined;
       await this.deleteFrom(state, holder, 'SUPPRESSED');
       return holder;
@@ -109,7 +107,7 @@ export class ProfileMaintenance {
   }
 
   private async deleteFrom(state: SpaceState, profileId: string, reason: string) {
-    const profile = state.current(profileId);
+    const profile = await state.fetch(profileId);
     if (!profile) throw new NotFound('profile', profileId);
     const { outbox, store } = this.pipeline.options;
     const event = profileDeleted(state.spaceId, profile.id, reason);
@@ -123,56 +121,62 @@ export class ProfileMaintenance {
 
   /**
    * Applies `change` to a copy of every profile and writes those whose computed values moved
-   * (or whose state did), publishing one `profile.traits_changed` each.
+   * (or whose state did), publishing one `profile.traits_changed` each: a page of profiles read,
+   * changed and written at a time, so a rewrite of a million profiles holds one page.
    */
   private async rewrite(
     state: SpaceState,
     now: Date,
-    change: (profile: ProfileState) => void,
+    change: (profile: ProfileState) => void | Promise<void>,
     definitions: readonly ComputedTraitDefinition[] = state.definitions,
   ): Promise<number> {
-    const plan: BatchPlan = {
-      inserted: [],
-      replaced: [],
-      mergedAway: [],
-      claims: [],
-      chunks: [],
-      changes: [],
-      applied: 0,
-      repeated: 0,
-      dropped: 0,
-    };
-    for (const current of state.profiles()) {
-      const profile = state.profile(current.id) as ProfileState;
-      const before = JSON.stringify(profile.computed);
-      change(profile);
-      const keys = publishComputedChanges(profile, definitions, now);
-      for (const key of Object.keys(profile.computedValues)) {
-        if (!definitions.some((definition) => definition.key === key)) {
-          delete profile.computedValues[key];
-          keys.push(key);
+    let changed = 0;
+    for await (const page of state.liveProfiles()) {
+      const plan = emptyPlan();
+      for (const current of page) {
+        const profile = structuredClone(current);
+        const before = JSON.stringify(profile.computed);
+        await change(profile);
+        const keys = publishComputedChanges(profile, definitions, now);
+        for (const key of Object.keys(profile.computedValues)) {
+          if (!definitions.some((definition) => definition.key === key)) {
+            delete profile.computedValues[key];
+            keys.push(key);
+          }
         }
+        if (keys.length === 0 && JSON.stringify(profile.computed) === before) continue;
+        profile.version += 1;
+        profile.updatedAt = now.getTime();
+        plan.replaced.push({ profile, expectedVersion: current.version });
+        if (keys.length > 0) plan.changes.push(traitsChanged(profile, keys));
       }
-      if (keys.length === 0 && JSON.stringify(profile.computed) === before) continue;
-      profile.version += 1;
-      profile.updatedAt = now.getTime();
-      plan.replaced.push({ profile, expectedVersion: current.version });
-      if (keys.length > 0) plan.changes.push(traitsChanged(profile, keys));
+      await this.pipeline.persist(state, plan, now);
+      changed += plan.changes.length;
     }
-    await this.pipeline.persist(state, plan, now);
-    return plan.changes.length;
+    return changed;
   }
 
-  /** Every stored event of the space by live profile: one pass over the history chunks. */
-  private async historiesOf(state: SpaceState): Promise<Map<string, ProfileEventRecord[]>> {
-    const histories = new Map<string, ProfileEventRecord[]>();
-    for await (const chunk of this.pipeline.options.store.chunks.find({ spaceId: state.spaceId })) {
-      const owner = state.current(chunk.profileId);
-      if (!owner?.eventChunks.includes(chunk._id)) continue;
-      const events = histories.get(owner.id) ?? [];
-      events.push(...(await eventsOfChunk(chunk)));
-      histories.set(owner.id, events);
-    }
-    return histories;
+  /** A profile's stored events: its sealed chunks, then its open events. */
+  private async historyOf(profile: ProfileState): Promise<ProfileEventRecord[]> {
+    const { store } = this.pipeline.options;
+    const chunks = await Promise.all(
+      profile.eventChunks.map(({ id }) => store.readChunk(profile.spaceId, id)),
+    );
+    return [...chunks.flat(), ...profile.openEvents];
   }
+}
+
+function emptyPlan(): BatchPlan {
+  return {
+    inserted: [],
+    replaced: [],
+    mergedAway: [],
+    claims: [],
+    chunks: [],
+    expiredChunks: [],
+    changes: [],
+    applied: 0,
+    repeated: 0,
+    dropped: 0,
+  };
 }

@@ -1,7 +1,12 @@
 import type { BusLogger, EventPublisher, PrismEvent } from '@prism/bus';
 import { v7 as uuidv7 } from 'uuid';
 import { type BatchIds, type BatchPlan, planBatch } from '../domain/batch.js';
-import type { IdentityRules } from '../domain/identity/index.js';
+import {
+  type Identifier,
+  type IdentityRules,
+  identifiersOf,
+  normalizeIdentifier,
+} from '../domain/identity/index.js';
 import type { TrackingMessage } from '../domain/tracking-message.js';
 import { profileEventOf } from '../events/profile-events.js';
 import type { BatchOutbox } from '../store/batch-outbox.js';
@@ -18,6 +23,10 @@ export interface ProfilePipelineOptions {
   logger: BusLogger;
   clock?: () => Date;
   ids?: BatchIds;
+  /** Profiles of a space kept in memory at most (10,000 unless given). */
+  cacheSize?: number;
+  /** Days of raw events kept per profile (0 = all; 14 unless given, as Segment's Profile API). */
+  historyRetentionDays?: number;
 }
 
 export interface BatchStats {
@@ -30,13 +39,28 @@ export interface BatchStats {
 export const DELETED = -1;
 
 /**
+ * Messages planned and written as one batch at most: the batch's events are held in one outbox
+ * document, which must stay under the 16 MB a document may have (a group of 99 requests of a
+ * contacts import made 20 MB and failed).
+ */
+const MAX_BATCH_MESSAGES = 4_000;
+
+interface OpenSpace {
+  state: Promise<SpaceState>;
+  /** The state once its directory knows every stored profile and its outbox was recovered. */
+  loaded: Promise<SpaceState>;
+}
+
+/**
  * The one writer of each space's profiles. Everything that changes a space (a batch, a sweep, a
- * backfill, a deletion) runs through `exclusive`, one at a time per space, on the space's
- * in-memory state; a failure drops that state so the next call rebuilds it from MongoDB.
+ * backfill, a deletion) runs through `exclusive`, one at a time per space. A failure there leaves
+ * the directory as it is and drops the cached profiles: the next call re-reads what it touches
+ * from MongoDB, and first republishes what the failed write may have left in the outbox.
  */
 export class ProfilePipeline {
-  private readonly states = new Map<string, Promise<SpaceState>>();
+  private readonly spaces = new Map<string, OpenSpace>();
   private readonly tails = new Map<string, Promise<unknown>>();
+  private readonly unsettled = new Set<string>();
   readonly clock: () => Date;
   private readonly ids: BatchIds;
 
@@ -45,23 +69,33 @@ export class ProfilePipeline {
     this.ids = options.ids ?? { profile: () => `prof_${uuidv7()}`, chunk: () => `chunk_${uuidv7()}` };
   }
 
-  /** The space's state for reads; it may be one batch behind a write in flight. */
+  /** The space's state with its directory complete; it may be one batch behind a write in flight. */
   read(spaceId: string): Promise<SpaceState> {
-    return this.load(spaceId);
+    return this.open(spaceId).loaded;
+  }
+
+  /** The space's state at once, its directory possibly still loading: lookups go to the store. */
+  answering(spaceId: string): Promise<SpaceState> {
+    return this.open(spaceId).state;
   }
 
   loadedSpaces(): string[] {
-    return [...this.states.keys()];
+    return [...this.spaces.keys()];
   }
 
   exclusive<T>(spaceId: string, work: (state: SpaceState) => Promise<T>): Promise<T> {
     const run = (this.tails.get(spaceId) ?? Promise.resolve()).then(async () => {
-      const state = await this.load(spaceId);
+      const state = await this.read(spaceId);
+      if (this.unsettled.has(spaceId)) {
+        await this.recover(state);
+        this.unsettled.delete(spaceId);
+      }
       try {
         return await work(state);
       } catch (error) {
-        // The store may hold part of what failed: rebuild from it rather than guess.
-        this.states.delete(spaceId);
+        // The store may hold part of what failed: read it again rather than guess.
+        state.invalidate();
+        this.unsettled.add(spaceId);
         throw error;
       }
     });
@@ -73,21 +107,38 @@ export class ProfilePipeline {
     return run;
   }
 
-  ingest(spaceId: string, messages: TrackingMessage[]): Promise<BatchStats> {
-    return this.exclusive(spaceId, async (state) => {
-      const now = this.clock();
-      const plan = planBatch(state, messages, now, this.ids);
-      await this.persist(state, plan, now);
-      return { applied: plan.applied, repeated: plan.repeated, dropped: plan.dropped };
-    });
+  async ingest(spaceId: string, messages: TrackingMessage[]): Promise<BatchStats> {
+    const stats = { applied: 0, repeated: 0, dropped: 0 };
+    for (let at = 0; at < messages.length; at += MAX_BATCH_MESSAGES) {
+      const part = messages.slice(at, at + MAX_BATCH_MESSAGES);
+      const { applied, repeated, dropped } = await this.exclusive(spaceId, async (state) => {
+        const now = this.clock();
+        const view = await state.viewFor(part.flatMap(identifiersToResolve));
+        const plan = planBatch(view, part, now, this.ids);
+        await this.persist(state, plan, now, {
+          held: (identifier) => view.profileOf(identifier) !== undefined,
+        });
+        return plan;
+      });
+      stats.applied += applied;
+      stats.repeated += repeated;
+      stats.dropped += dropped;
+    }
+    return stats;
   }
 
-  /** Writes a plan, then publishes its events: outbox slot first, so a crash loses none. */
+  /**
+   * Writes a plan, then publishes its events: outbox slot first, so a crash loses none. `held`
+   * tells which of the plan's claims move an identifier another profile holds today.
+   */
   async persist(
     state: SpaceState,
     plan: BatchPlan,
     now: Date,
-    extraEvents: PrismEvent[] = [],
+    {
+      held = () => false,
+      extraEvents = [],
+    }: { held?: (identifier: Identifier) => boolean; extraEvents?: PrismEvent[] } = {},
   ): Promise<void> {
     const events = [
       ...plan.changes.map((change) => profileEventOf(state.spaceId, change, now)),
@@ -101,7 +152,7 @@ export class ProfilePipeline {
     );
     const { outbox, store } = this.options;
     if (events.length > 0) await outbox.hold(state.spaceId, events, expected);
-    await store.writeBatch(state.spaceId, plan, (identifier) => state.profileOf(identifier) !== undefined);
+    await store.writeBatch(state.spaceId, plan, held);
     state.commit(plan);
     if (events.length > 0) {
       await this.publishAll(events);
@@ -113,42 +164,55 @@ export class ProfilePipeline {
     await Promise.all(events.map((event) => this.options.publisher.publish(event)));
   }
 
-  private load(spaceId: string): Promise<SpaceState> {
-    const cached = this.states.get(spaceId);
-    if (cached) return cached;
-    const loading = this.build(spaceId);
-    this.states.set(spaceId, loading);
-    loading.catch(() => this.states.delete(spaceId));
-    return loading;
+  private open(spaceId: string): OpenSpace {
+    const known = this.spaces.get(spaceId);
+    if (known) return known;
+    const state = this.create(spaceId);
+    const loaded = state.then(async (opened) => {
+      const started = Date.now();
+      await opened.load();
+      await this.recover(opened);
+      const ms = Date.now() - started;
+      this.options.logger.info({ spaceId, profiles: opened.size, ms }, 'space directory loaded');
+      return opened;
+    });
+    const space = { state, loaded };
+    this.spaces.set(spaceId, space);
+    loaded.catch(() => {
+      if (this.spaces.get(spaceId) === space) this.spaces.delete(spaceId);
+    });
+    return space;
   }
 
-  private async build(spaceId: string): Promise<SpaceState> {
+  private async create(spaceId: string): Promise<SpaceState> {
     const { store, settings } = this.options;
-    const [stored, computedTraits, suppressed] = await Promise.all([
-      store.loadSpace(spaceId),
+    const [computedTraits, suppressed] = await Promise.all([
       settings.computedTraitsOf(spaceId),
       settings.suppressedOf(spaceId),
     ]);
-    const state = new SpaceState(spaceId, stored, {
+    return new SpaceState(spaceId, store, {
       rules: () => this.options.rulesOf(spaceId),
       definitions: computedTraits.map(({ definition }) => definition),
       suppressed,
+      historyRetentionDays: this.options.historyRetentionDays ?? 14,
+      cacheSize: this.options.cacheSize ?? 10_000,
     });
-    await this.recover(state);
-    this.options.logger.info({ spaceId, profiles: state.size }, 'space loaded');
-    return state;
   }
 
   /** Publishes what a crashed write left in the outbox, if its profiles were written. */
   private async recover(state: SpaceState): Promise<void> {
     const pending = await this.options.outbox.pending(state.spaceId);
     if (!pending) return;
+    const reached = new Map<string, number | undefined>();
+    for (const profileId of pending.expected.keys()) {
+      reached.set(profileId, (await state.fetch(profileId))?.version);
+    }
     const landed = pending.events.filter((event) => {
       const profileId = event.subject.replace(/^profiles\//, '');
       const expected = pending.expected.get(profileId);
-      const profile = state.current(profileId);
-      if (expected === DELETED) return profile === undefined;
-      return profile !== undefined && expected !== undefined && profile.version >= expected;
+      const version = reached.get(profileId);
+      if (expected === DELETED) return version === undefined;
+      return version !== undefined && expected !== undefined && version >= expected;
     });
     await this.publishAll(landed);
     await this.options.outbox.published(state.spaceId);
@@ -157,4 +221,11 @@ export class ProfilePipeline {
       'outbox recovered',
     );
   }
+}
+
+/** A message's identifiers, with a previousId under both types it may be read as. */
+function identifiersToResolve(message: TrackingMessage): Identifier[] {
+  const identifiers = identifiersOf(message);
+  if (message.previousId === undefined) return identifiers;
+  return [...identifiers, ...[normalizeIdentifier('user_id', message.previousId) ?? []].flat()];
 }

@@ -3,7 +3,7 @@ import { deflateRaw, inflateRaw } from 'node:zlib';
 import { Binary } from 'mongodb';
 import type { ComputedTraitState } from '../domain/computed/index.js';
 import type { Identifier } from '../domain/identity/index.js';
-import type { ProfileEventRecord, ProfileState } from '../domain/profile-state.js';
+import type { ProfileEventRecord, ProfileState, StoredChunk } from '../domain/profile-state.js';
 
 /**
  * Stored shapes. FerretDB 1.x pushes only `_id` conditions down to its SQL backend, so every read
@@ -16,6 +16,9 @@ import type { ProfileEventRecord, ProfileState } from '../domain/profile-state.j
 /**
  * One version of a profile, `_id` = `<profile id>#<version>`: a write inserts the next version
  * (a unique insert, so two writers cannot both make version n+1) and then deletes the previous.
+ * Only what the directory needs is a field of its own; the rest is one JSON text (`body`):
+ * FerretDB stores and returns a few top-level strings several times faster than nested arrays
+ * of documents, and a directory scan projects the body away.
  */
 export interface ProfileDocument {
   _id: string;
@@ -23,17 +26,25 @@ export interface ProfileDocument {
   spaceId: string;
   state: 'live' | 'merged' | 'deleted';
   mergedInto?: string;
-  identifiers: Identifier[];
-  mergeCount: number;
-  traits: { key: string; json: string; at: number }[];
-  computed: { key: string; state: ComputedTraitState }[];
-  computedValuesJson: string;
-  mergedProfileIds: string[];
-  eventChunks: string[];
-  recentMessageIds: string[];
+  /** JSON of the identifiers as `[type, value]` pairs. */
+  identifiers: string;
   version: number;
-  createdAt: Date;
-  updatedAt: Date;
+  /** JSON of ProfileBody. */
+  body: string;
+}
+
+/** What a profile document holds besides the directory's fields. */
+interface ProfileBody {
+  mergeCount: number;
+  createdAt: number;
+  updatedAt: number;
+  traits: [key: string, value: unknown, at: number][];
+  computed: Record<string, ComputedTraitState>;
+  computedValues: Record<string, unknown>;
+  mergedProfileIds: string[];
+  eventChunks: StoredChunk[];
+  openEvents: ProfileEventRecord[];
+  recentMessages: number[];
 }
 
 /** Who holds an identifier; `_id` = `<space>|<type>:<value>`, so a claim is a unique insert. */
@@ -71,47 +82,57 @@ export function profileVersionId(profileId: string, version: number): string {
 }
 
 export function toProfileDocument(profile: ProfileState): ProfileDocument {
+  const body: ProfileBody = {
+    mergeCount: profile.mergeCount,
+    createdAt: profile.createdAt,
+    updatedAt: profile.updatedAt,
+    traits: Object.values(profile.traits).map(({ key, value, at }) => [key, value, at]),
+    computed: Object.fromEntries(
+      Object.entries(profile.computed).flatMap(([key, state]) => (state ? [[key, state]] : [])),
+    ),
+    computedValues: profile.computedValues,
+    mergedProfileIds: profile.mergedProfileIds,
+    eventChunks: profile.eventChunks,
+    openEvents: profile.openEvents,
+    recentMessages: profile.recentMessages,
+  };
   return {
     _id: profileVersionId(profile.id, profile.version),
     profileId: profile.id,
     spaceId: profile.spaceId,
     state: 'live',
-    identifiers: profile.identifiers,
-    mergeCount: profile.mergeCount,
-    traits: Object.values(profile.traits).map(({ key, value, at }) => ({
-      key,
-      json: JSON.stringify(value),
-      at,
-    })),
-    computed: Object.entries(profile.computed).flatMap(([key, state]) => (state ? [{ key, state }] : [])),
-    computedValuesJson: JSON.stringify(profile.computedValues),
-    mergedProfileIds: profile.mergedProfileIds,
-    eventChunks: profile.eventChunks,
-    recentMessageIds: profile.recentMessageIds,
+    identifiers: identifiersJson(profile.identifiers),
     version: profile.version,
-    createdAt: new Date(profile.createdAt),
-    updatedAt: new Date(profile.updatedAt),
+    body: JSON.stringify(body),
   };
 }
 
 export function fromProfileDocument(doc: ProfileDocument): ProfileState {
+  const body = JSON.parse(doc.body) as ProfileBody;
   return {
     id: doc.profileId,
     spaceId: doc.spaceId,
-    identifiers: doc.identifiers,
-    mergeCount: doc.mergeCount,
-    createdAt: doc.createdAt.getTime(),
-    traits: Object.fromEntries(
-      doc.traits.map(({ key, json, at }) => [key, { key, value: JSON.parse(json), at }]),
-    ),
-    computed: Object.fromEntries(doc.computed.map(({ key, state }) => [key, state])),
-    computedValues: JSON.parse(doc.computedValuesJson),
-    mergedProfileIds: doc.mergedProfileIds,
-    eventChunks: doc.eventChunks,
-    recentMessageIds: doc.recentMessageIds,
+    identifiers: identifiersOfDocument(doc),
+    mergeCount: body.mergeCount,
+    createdAt: body.createdAt,
+    traits: Object.fromEntries(body.traits.map(([key, value, at]) => [key, { key, value, at }])),
+    computed: body.computed,
+    computedValues: body.computedValues,
+    mergedProfileIds: body.mergedProfileIds,
+    eventChunks: body.eventChunks,
+    openEvents: body.openEvents,
+    recentMessages: body.recentMessages,
     version: doc.version,
-    updatedAt: doc.updatedAt.getTime(),
+    updatedAt: body.updatedAt,
   };
+}
+
+function identifiersJson(identifiers: readonly Identifier[]): string {
+  return JSON.stringify(identifiers.map(({ type, value }) => [type, value]));
+}
+
+export function identifiersOfDocument(doc: Pick<ProfileDocument, 'identifiers'>): Identifier[] {
+  return (JSON.parse(doc.identifiers) as [string, string][]).map(([type, value]) => ({ type, value }));
 }
 
 /** Deflates on libuv's thread pool, off the event loop. */

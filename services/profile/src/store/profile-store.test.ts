@@ -2,7 +2,7 @@ import { connectMongo } from '@prism/store';
 import { failureOf, isolatedInfra } from '@prism/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newProfileState, type ProfileState } from '../domain/profile-state.js';
-import { toProfileDocument } from './documents.js';
+import { fromProfileDocument, toProfileDocument } from './documents.js';
 import { ProfileStore, WriteConflict } from './profile-store.js';
 
 function profile(id: string, version: number, plan: string): ProfileState {
@@ -12,6 +12,16 @@ function profile(id: string, version: number, plan: string): ProfileState {
     traits: { plan: { key: 'plan', value: plan, at: version } },
     version,
   };
+}
+
+/** What a directory scan finds of a space: each profile at its newest version, read back. */
+async function storedProfiles(store: ProfileStore, spaceId: string): Promise<ProfileState[]> {
+  const newest = new Map<string, number>();
+  await store.scanSpace(spaceId, ({ profileId, version }) => {
+    newest.set(profileId, Math.max(version, newest.get(profileId) ?? 0));
+  });
+  const refs = [...newest].map(([profileId, version]) => ({ profileId, version }));
+  return (await store.readVersions(spaceId, refs)).map(fromProfileDocument);
 }
 
 describe('profile store on FerretDB', () => {
@@ -32,7 +42,7 @@ describe('profile store on FerretDB', () => {
     await store.writeVersions('acme', [{ doc: toProfileDocument(profile('p-1', 2, 'pro')), replaces: 1 }]);
     const stored = await store.profiles.find({ spaceId: 'acme', profileId: 'p-1' }).toArray();
     expect(stored.map((doc) => doc._id)).toEqual(['p-1#2']);
-    const { profiles } = await store.loadSpace('acme');
+    const profiles = await storedProfiles(store, 'acme');
     expect(profiles.find((p) => p.id === 'p-1')?.traits.plan?.value).toBe('pro');
   });
 
@@ -43,29 +53,29 @@ describe('profile store on FerretDB', () => {
       { doc: toProfileDocument(profile('p-2', 2, 'team')), replaces: 1 },
     ]);
     expect(await failureOf(late)).toBeInstanceOf(WriteConflict);
-    const { profiles } = await store.loadSpace('acme');
+    const profiles = await storedProfiles(store, 'acme');
     expect(profiles.find((p) => p.id === 'p-2')?.traits.plan?.value).toBe('pro');
   });
 
-  it('loads the newest version after a crash left the old one, and removes the old one', async () => {
+  it('scans the newest version after a crash left the old one, and removes the old one', async () => {
     // What a crash between the insert of version 2 and the deletion of version 1 leaves.
     await store.profiles.insertMany([
       toProfileDocument(profile('p-3', 1, 'free')),
       toProfileDocument(profile('p-3', 2, 'pro')),
     ]);
-    const { profiles } = await store.loadSpace('acme');
+    const profiles = await storedProfiles(store, 'acme');
     expect(profiles.filter((p) => p.id === 'p-3').map((p) => p.version)).toEqual([2]);
     const left = await store.profiles.find({ spaceId: 'acme', profileId: 'p-3' }).toArray();
     expect(left.map((doc) => doc._id)).toEqual(['p-3#2']);
   });
 
-  it('never loads or removes another space’s profiles', async () => {
+  it('never scans or removes another space’s profiles', async () => {
     await store.writeVersions('globex', [
       { doc: { ...toProfileDocument(profile('g-1', 1, 'x')), spaceId: 'globex' } },
     ]);
-    const acme = await store.loadSpace('acme');
-    expect(acme.profiles.some((p) => p.id === 'g-1')).toBe(false);
-    const globex = await store.loadSpace('globex');
-    expect(globex.profiles.map((p) => p.id)).toEqual(['g-1']);
+    const acme = await storedProfiles(store, 'acme');
+    expect(acme.some((p) => p.id === 'g-1')).toBe(false);
+    const globex = await storedProfiles(store, 'globex');
+    expect(globex.map((p) => p.id)).toEqual(['g-1']);
   });
 });

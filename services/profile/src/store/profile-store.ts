@@ -3,25 +3,24 @@ import { idListsOf, isDuplicateKey } from '@prism/store';
 import { type Collection, type Db, MongoBulkWriteError } from 'mongodb';
 import type { BatchPlan } from '../domain/batch.js';
 import type { Identifier } from '../domain/identity/index.js';
-import type { ProfileEventRecord, ProfileState } from '../domain/profile-state.js';
+import { newProfileState, type ProfileEventRecord, type ProfileState } from '../domain/profile-state.js';
 import {
   type EventChunkDocument,
   eventsOfChunk,
-  fromProfileDocument,
   type IdentifierDocument,
   identifierDocumentId,
+  identifiersOfDocument,
   type ProfileDocument,
   profileVersionId,
   toChunkDocument,
   toProfileDocument,
 } from './documents.js';
 
-/** What is stored of a space's profiles, as the in-memory state is rebuilt from it. */
-export interface StoredSpace {
-  profiles: ProfileState[];
-  /** Profile ids merged away → the profile they went into. */
-  mergedInto: Map<string, string>;
-}
+/** What a directory scan meets of each stored profile version (no body). */
+export type StoredVersion = Omit<ProfileDocument, 'body' | 'identifiers'> & { identifiers: Identifier[] };
+
+/** Versions probed in one `_id: {$in}` query when a profile's current version is not known. */
+const PROBE = 256;
 
 /** A claim this old whose profile was never written is left over from a failed batch. */
 const STALE_CLAIM_MS = 60_000;
@@ -56,27 +55,60 @@ export class ProfileStore {
     await this.profiles.createIndex({ spaceId: 1, _id: 1 });
   }
 
-  /** The whole space: read once when the service first works on it (a scan on FerretDB). */
-  async loadSpace(spaceId: string): Promise<StoredSpace> {
-    const newest = new Map<string, ProfileDocument>();
+  /**
+   * Every stored profile version of the space, without bodies, handed to `visit` as the cursor
+   * goes (a scan on FerretDB: the directory is built from it in the background). Versions a
+   * newer one superseded, left by a crash between an insert and its deletion, are removed.
+   */
+  async scanSpace(spaceId: string, visit: (version: StoredVersion) => void): Promise<number> {
+    const newest = new Map<string, number>();
     const superseded: string[] = [];
-    for await (const doc of this.profiles.find({ spaceId })) {
-      const profileId = doc.profileId ?? doc._id; // documents written before versions had their own id
-      const known = newest.get(profileId);
-      if (known && known.version >= doc.version) superseded.push(doc._id);
-      else {
-        if (known) superseded.push(known._id);
-        newest.set(profileId, { ...doc, profileId });
-      }
+    let seen = 0;
+    const cursor = this.profiles.find({ spaceId }, { projection: { body: 0 }, batchSize: 10_000 });
+    for await (const doc of cursor) {
+      seen++;
+      const known = newest.get(doc.profileId);
+      if (known !== undefined) superseded.push(profileVersionId(doc.profileId, Math.min(known, doc.version)));
+      if (known === undefined || known < doc.version) newest.set(doc.profileId, doc.version);
+      visit({ ...doc, identifiers: identifiersOfDocument(doc) });
     }
     await this.deleteVersions(spaceId, superseded);
-    const profiles: ProfileState[] = [];
-    const mergedInto = new Map<string, string>();
-    for (const doc of newest.values()) {
-      if (doc.state === 'live') profiles.push(fromProfileDocument(doc));
-      else if (doc.state === 'merged' && doc.mergedInto) mergedInto.set(doc.profileId, doc.mergedInto);
+    return seen;
+  }
+
+  /** The given versions, by `_id` (an index lookup, ≤ 500 per query). */
+  async readVersions(spaceId: string, refs: { profileId: string; version: number }[]) {
+    const ids = refs.map(({ profileId, version }) => profileVersionId(profileId, version));
+    const found: ProfileDocument[] = [];
+    for (const list of idListsOf(ids))
+      found.push(...(await this.profiles.find({ _id: { $in: list }, spaceId }).toArray()));
+    return found;
+  }
+
+  /**
+   * The newest stored version of a profile at or after `from`, found by `_id` lookups of the
+   * versions that may follow (there is one, or two just after a crash): for a profile another
+   * writer changed, or whose version this process does not know yet.
+   */
+  async newestFrom(spaceId: string, profileId: string, from = 1): Promise<ProfileDocument | undefined> {
+    let newest: ProfileDocument | undefined;
+    for (let first = from; ; first += PROBE) {
+      const refs = Array.from({ length: PROBE }, (_, i) => ({ profileId, version: first + i }));
+      const found = await this.readVersions(spaceId, refs);
+      for (const doc of found) if (!newest || doc.version > newest.version) newest = doc;
+      if (!found.some((doc) => doc.version === first + PROBE - 1)) return newest;
     }
-    return { profiles, mergedInto };
+  }
+
+  /** Who holds each identifier, by the claims (an index lookup each). */
+  async claimsOf(spaceId: string, identifiers: readonly Identifier[]): Promise<Map<string, string>> {
+    const ids = identifiers.map((identifier) => identifierDocumentId(spaceId, identifier));
+    const owners = new Map<string, string>();
+    for (const list of idListsOf(ids)) {
+      for (const claim of await this.identifiers.find({ _id: { $in: list }, spaceId }).toArray())
+        owners.set(claim._id.slice(spaceId.length + 1), claim.profileId);
+    }
+    return owners;
   }
 
   /** `owners` tells which claims move an identifier that a profile of the space holds today. */
@@ -85,6 +117,7 @@ export class ProfileStore {
     plan: BatchPlan,
     isHeld: (identifier: Identifier) => boolean,
   ): Promise<void> {
+    await this.deleteChunks(spaceId, plan.expiredChunks);
     if (plan.chunks.length > 0) {
       await this.chunks.insertMany(
         await Promise.all(plan.chunks.map((chunk) => toChunkDocument(spaceId, chunk))),
@@ -146,17 +179,22 @@ export class ProfileStore {
     );
   }
 
+  private async deleteChunks(spaceId: string, ids: string[]): Promise<void> {
+    for (const list of idListsOf(ids)) await this.chunks.deleteMany({ _id: { $in: list }, spaceId });
+  }
+
   private async deleteVersions(spaceId: string, ids: string[]): Promise<void> {
     for (const list of idListsOf(ids)) await this.profiles.deleteMany({ _id: { $in: list }, spaceId });
   }
 
   /** Deletes a profile's history and identifiers and leaves a tombstone (deletes by `_id` only). */
   async deleteProfile(profile: ProfileState): Promise<{ events: number; identifiers: number }> {
-    let events = 0;
-    for (const id of profile.eventChunks) {
-      const chunk = await this.chunks.findOneAndDelete({ _id: id, spaceId: profile.spaceId });
-      events += chunk?.count ?? 0;
-    }
+    await this.deleteChunks(
+      profile.spaceId,
+      profile.eventChunks.map(({ id }) => id),
+    );
+    const sealed = profile.eventChunks.reduce((sum, { count }) => sum + count, 0);
+    const events = sealed + profile.openEvents.length;
     await Promise.all(
       profile.identifiers.map((identifier) =>
         this.identifiers.deleteOne({
@@ -205,25 +243,14 @@ export class ProfileStore {
         () => true,
       );
     if (existing.profileId === doc.profileId) return false;
-    const holder = await this.newestVersion(spaceId, existing.profileId);
+    const holder = await this.newestFrom(spaceId, existing.profileId);
     const key = doc._id.slice(spaceId.length + 1);
-    if (holder?.state === 'live' && holder.identifiers.some((i) => `${i.type}:${i.value}` === key))
-      return true;
+    const held = holder?.state === 'live' ? identifiersOfDocument(holder) : [];
+    if (held.some((i) => `${i.type}:${i.value}` === key)) return true;
     const young = doc.claimedAt.getTime() - existing.claimedAt.getTime() < STALE_CLAIM_MS;
     if (!holder && young && existing.claimedBy !== this.writer) return true;
     await this.identifiers.replaceOne({ _id: doc._id, spaceId }, doc);
     return false;
-  }
-
-  /** A scan on FerretDB (only `_id` is looked up by index): for the rare contested claim only. */
-  private async newestVersion(spaceId: string, profileId: string): Promise<ProfileDocument | undefined> {
-    const [newest] = await this.profiles
-      .find({ spaceId, profileId })
-      .sort({ version: -1 })
-      .limit(1)
-      .toArray();
-    // A document written before versions has the profile's id as its own.
-    return newest ?? (await this.profiles.findOne({ _id: profileId, spaceId })) ?? undefined;
   }
 }
 
@@ -234,23 +261,10 @@ function tombstone(
   version: number,
   mergedInto?: string,
 ): ProfileDocument {
-  const at = new Date();
+  const at = Date.now();
   return {
-    _id: profileVersionId(id, version),
-    profileId: id,
-    spaceId,
+    ...toProfileDocument({ ...newProfileState(id, spaceId, at), version }),
     state,
     ...(mergedInto && { mergedInto }),
-    identifiers: [],
-    mergeCount: 0,
-    traits: [],
-    computed: [],
-    computedValuesJson: '{}',
-    mergedProfileIds: [],
-    eventChunks: [],
-    recentMessageIds: [],
-    version,
-    createdAt: at,
-    updatedAt: at,
   };
 }
