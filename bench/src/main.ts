@@ -3,6 +3,7 @@ import { benchApproachSwitch } from './approach-switch.js';
 import { benchAudiences } from './audiences.js';
 import { benchCommandToConsumer } from './outbox-latency.js';
 import { benchProfileService } from './profile-ingest.js';
+import { benchProfileScale } from './profile-scale.js';
 import { BENCH_REPORT_PATH, describeMachine, type Figures, recordFigures } from './report.js';
 import { benchSegmentClustering } from './segment-clustering.js';
 import { benchStorageFloor } from './storage-floor.js';
@@ -15,6 +16,7 @@ const benchmarks: Record<string, (infra: Infrastructure) => Promise<Figures>> = 
   outbox: benchCommandToConsumer,
   storage: (infra) => benchStorageFloor(infra),
   profile: benchProfileService,
+  'profile-scale': benchProfileScale,
   switch: benchApproachSwitch,
   segments: () => benchSegmentClustering(),
   audiences: benchAudiences,
