@@ -1,4 +1,4 @@
-import { numericValue } from '@prism/rules';
+import { orderable } from '@prism/rules';
 import roaring from 'roaring';
 import { TextDictionary, type TextValue } from './text-dictionary.js';
 
@@ -18,21 +18,9 @@ export type { TextValue };
  */
 export function itemToken(item: unknown): string | undefined {
   if (typeof item === 'boolean') return `b:${item}`;
-  const number = numericValue(item);
-  if (number !== undefined) return `n:${number}`;
-  if (typeof item !== 'string') return undefined;
-  const instant = dateInstant(item);
-  return instant === undefined ? `s:${item}` : `d:${instant}`;
-}
-
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
-
-/** An ISO date's instant as the rules read it (no offset means UTC). */
-function dateInstant(value: string): number | undefined {
-  if (!ISO_DATE.test(value)) return undefined;
-  const hasZone = value.length <= 10 || /(Z|[+-]\d{2}:?\d{2})$/i.test(value);
-  const time = Date.parse(hasZone ? value : `${value}Z`);
-  return Number.isNaN(time) ? undefined : time;
+  const ordered = orderable(item);
+  if (ordered) return `${ordered.kind === 'number' ? 'n' : 'd'}:${ordered.at}`;
+  return typeof item === 'string' ? `s:${item}` : undefined;
 }
 
 const INITIAL_ROWS = 1_024;
