@@ -12,7 +12,10 @@ import { SpaceSettingsStore } from '../store/space-settings.js';
  * A profile pipeline wired to the real servers without the gRPC/HTTP front, for tests that need
  * to move its clock or run two writers side by side. `writer` names its outbox slot.
  */
-export async function startPipeline(infra: IsolatedInfra, options: { writer: string; clock?: () => Date }) {
+export async function startPipeline(
+  infra: IsolatedInfra,
+  options: { writer: string; clock?: () => Date; cacheSize?: number; historyRetentionDays?: number },
+) {
   const mongo = await connectMongo(infra.mongoUrl, infra.dbName);
   const store = new ProfileStore(mongo.db, options.writer);
   const bus = await connectBus({
@@ -29,9 +32,12 @@ export async function startPipeline(infra: IsolatedInfra, options: { writer: str
     rulesOf: () => DEFAULT_IDENTITY_RULES,
     logger: silentLogger,
     ...(options.clock && { clock: options.clock }),
+    ...(options.cacheSize !== undefined && { cacheSize: options.cacheSize }),
+    ...(options.historyRetentionDays !== undefined && { historyRetentionDays: options.historyRetentionDays }),
   });
   return {
     pipeline,
+    store,
     maintenance: new ProfileMaintenance(pipeline),
     bus,
     async stop() {
