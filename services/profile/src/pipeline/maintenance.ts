@@ -111,11 +111,10 @@ export class ProfileMaintenance {
     if (!profile) throw new NotFound('profile', profileId);
     const { outbox, store } = this.pipeline.options;
     const event = profileDeleted(state.spaceId, profile.id, reason);
-    await outbox.hold(state.spaceId, [event], [{ profileId: profile.id, version: DELETED }]);
+    const slot = await outbox.hold(state.spaceId, [event], [{ profileId: profile.id, version: DELETED }]);
     const deleted = await store.deleteProfile(profile);
     state.remove(profile);
-    await this.pipeline.publishAll([event]);
-    await outbox.published(state.spaceId);
+    await this.pipeline.publishInOrder(state.spaceId, [event], slot);
     return { profileId: profile.id, ...deleted };
   }
 
@@ -150,7 +149,8 @@ export class ProfileMaintenance {
         plan.replaced.push({ profile, expectedVersion: current.version });
         if (keys.length > 0) plan.changes.push(traitsChanged(profile, keys));
       }
-      await this.pipeline.persist(state, plan, now);
+      const { published } = await this.pipeline.persist(state, plan, now);
+      await published;
       changed += plan.changes.length;
     }
     return changed;

@@ -61,6 +61,8 @@ export class ProfilePipeline {
   private readonly spaces = new Map<string, OpenSpace>();
   private readonly tails = new Map<string, Promise<unknown>>();
   private readonly unsettled = new Set<string>();
+  /** Per space, the publication of the last batch written: each waits for the one before. */
+  private readonly publishing = new Map<string, Promise<void>>();
   readonly clock: () => Date;
   private readonly ids: BatchIds;
 
@@ -107,57 +109,73 @@ export class ProfilePipeline {
     return run;
   }
 
+  /**
+   * Applies messages in batches of at most MAX_BATCH_MESSAGES; resolves once all are stored and
+   * their events published. A batch is written while the one before is being published.
+   */
   async ingest(spaceId: string, messages: TrackingMessage[]): Promise<BatchStats> {
     const stats = { applied: 0, repeated: 0, dropped: 0 };
-    for (let at = 0; at < messages.length; at += MAX_BATCH_MESSAGES) {
-      const part = messages.slice(at, at + MAX_BATCH_MESSAGES);
-      const { applied, repeated, dropped } = await this.exclusive(spaceId, async (state) => {
-        const now = this.clock();
-        const view = await state.viewFor(part.flatMap(identifiersToResolve));
-        const plan = planBatch(view, part, now, this.ids);
-        await this.persist(state, plan, now, {
-          held: (identifier) => view.profileOf(identifier) !== undefined,
+    const publications: Promise<void>[] = [];
+    try {
+      for (let at = 0; at < messages.length; at += MAX_BATCH_MESSAGES) {
+        const part = messages.slice(at, at + MAX_BATCH_MESSAGES);
+        const { plan, published } = await this.exclusive(spaceId, async (state) => {
+          const now = this.clock();
+          const view = await state.viewFor(part.flatMap(identifiersToResolve));
+          const planned = planBatch(view, part, now, this.ids);
+          const held = (identifier: Identifier) => view.profileOf(identifier) !== undefined;
+          return { plan: planned, ...(await this.persist(state, planned, now, { held })) };
         });
-        return plan;
-      });
-      stats.applied += applied;
-      stats.repeated += repeated;
-      stats.dropped += dropped;
+        publications.push(published);
+        stats.applied += plan.applied;
+        stats.repeated += plan.repeated;
+        stats.dropped += plan.dropped;
+      }
+    } finally {
+      // Settled before returning or throwing: no publication is left unobserved.
+      const settled = await Promise.allSettled(publications);
+      const failed = settled.find((outcome) => outcome.status === 'rejected');
+      if (failed) throw failed.reason;
     }
     return stats;
   }
 
   /**
-   * Writes a plan, then publishes its events: outbox slot first, so a crash loses none. `held`
-   * tells which of the plan's claims move an identifier another profile holds today.
+   * Writes a plan: its events into an outbox slot first, so a crash loses none, then the
+   * profiles. Resolves once written, with `published`: the events' publication, after the
+   * previous batch's. `held` tells which claims move an identifier another profile holds today.
    */
   async persist(
     state: SpaceState,
     plan: BatchPlan,
     now: Date,
-    {
-      held = () => false,
-      extraEvents = [],
-    }: { held?: (identifier: Identifier) => boolean; extraEvents?: PrismEvent[] } = {},
-  ): Promise<void> {
-    const events = [
-      ...plan.changes.map((change) => profileEventOf(state.spaceId, change, now)),
-      ...extraEvents,
-    ];
+    { held = () => false }: { held?: (identifier: Identifier) => boolean } = {},
+  ): Promise<{ published: Promise<void> }> {
+    const events = plan.changes.map((change) => profileEventOf(state.spaceId, change, now));
     const expected = [...plan.inserted, ...plan.replaced.map(({ profile }) => profile)].map(
-      ({ id, version }) => ({
-        profileId: id,
-        version,
-      }),
+      ({ id, version }) => ({ profileId: id, version }),
     );
     const { outbox, store } = this.options;
-    if (events.length > 0) await outbox.hold(state.spaceId, events, expected);
+    const slot = events.length > 0 ? await outbox.hold(state.spaceId, events, expected) : undefined;
     await store.writeBatch(state.spaceId, plan, held);
     state.commit(plan);
-    if (events.length > 0) {
-      await this.publishAll(events);
-      await outbox.published(state.spaceId);
-    }
+    if (slot === undefined) return { published: Promise.resolve() };
+    return { published: this.publishInOrder(state.spaceId, events, slot) };
+  }
+
+  /**
+   * Publishes a written slot's events after every slot written before it, then deletes the slot.
+   * A failure fails the publications queued behind it too: their slots stay, and the space's
+   * next exclusive call publishes them in order (recover) before anything else.
+   */
+  publishInOrder(spaceId: string, events: PrismEvent[], slot: string): Promise<void> {
+    const previous = this.publishing.get(spaceId) ?? Promise.resolve();
+    const published = previous
+      .then(() => this.publishAll(events))
+      .then(() => this.options.outbox.published(spaceId, slot));
+    this.publishing.set(spaceId, published);
+    published.catch(() => this.unsettled.add(spaceId));
+    return published;
   }
 
   async publishAll(events: PrismEvent[]): Promise<void> {
@@ -199,27 +217,32 @@ export class ProfilePipeline {
     });
   }
 
-  /** Publishes what a crashed write left in the outbox, if its profiles were written. */
+  /**
+   * Publishes, slot by slot in order, what a crashed or failed write left in the outbox, when
+   * its profiles were written; drops the rest.
+   */
   private async recover(state: SpaceState): Promise<void> {
-    const pending = await this.options.outbox.pending(state.spaceId);
-    if (!pending) return;
-    const reached = new Map<string, number | undefined>();
-    for (const profileId of pending.expected.keys()) {
-      reached.set(profileId, (await state.fetch(profileId))?.version);
+    const { spaceId } = state;
+    await this.publishing.get(spaceId)?.catch(() => undefined);
+    this.publishing.delete(spaceId);
+    for (const slot of await this.options.outbox.pending(spaceId)) {
+      const reached = new Map<string, number | undefined>();
+      for (const profileId of slot.expected.keys())
+        reached.set(profileId, (await state.fetch(profileId))?.version);
+      const landed = slot.events.filter((event) => {
+        const profileId = event.subject.replace(/^profiles\//, '');
+        const expected = slot.expected.get(profileId);
+        const version = reached.get(profileId);
+        if (expected === DELETED) return version === undefined;
+        return version !== undefined && expected !== undefined && version >= expected;
+      });
+      await this.publishAll(landed);
+      await this.options.outbox.published(spaceId, slot.id);
+      this.options.logger.warn(
+        { spaceId, published: landed.length, dropped: slot.events.length - landed.length },
+        'outbox recovered',
+      );
     }
-    const landed = pending.events.filter((event) => {
-      const profileId = event.subject.replace(/^profiles\//, '');
-      const expected = pending.expected.get(profileId);
-      const version = reached.get(profileId);
-      if (expected === DELETED) return version === undefined;
-      return version !== undefined && expected !== undefined && version >= expected;
-    });
-    await this.publishAll(landed);
-    await this.options.outbox.published(state.spaceId);
-    this.options.logger.warn(
-      { spaceId: state.spaceId, published: landed.length, dropped: pending.events.length - landed.length },
-      'outbox recovered',
-    );
   }
 }
 

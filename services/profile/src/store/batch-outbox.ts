@@ -1,30 +1,46 @@
+import { promisify } from 'node:util';
+import { deflateRaw, inflateRaw } from 'node:zlib';
 import type { PrismEvent } from '@prism/bus';
-import type { Collection, Db } from 'mongodb';
+import { Binary, type Collection, type Db } from 'mongodb';
 
 interface OutboxSlotDocument {
   _id: string;
   spaceId: string;
-  state: 'pending' | 'published';
-  eventsJson: string;
-  /** Profile versions the events describe: an event is valid once its profile reached it. */
-  expected: { profileId: string; version: number }[];
-  updatedAt: Date;
+  writer: string;
+  /** Orders a writer's slots: events are published slot after slot. */
+  seq: number;
+  /** Deflated JSON of SlotBody: one binary value is the cheapest thing FerretDB stores. */
+  body: Binary;
 }
 
-export interface PendingEvents {
+interface SlotBody {
+  events: PrismEvent[];
+  /** Profile versions the events describe: an event is valid once its profile reached it. */
+  expected: [profileId: string, version: number][];
+}
+
+export interface PendingSlot {
+  id: string;
   events: PrismEvent[];
   expected: Map<string, number>;
 }
 
+const deflate = promisify(deflateRaw);
+const inflate = promisify(inflateRaw);
+
 /**
  * The outbox of batch writes. A batch changes many profiles, and a per-document outbox would cost
- * a second write per profile on a server without multi-document transactions. Instead one slot
- * per space and writer holds the batch's events, written before the profiles: after a crash the
- * events whose profile reached the expected version are published (the write landed), the others
- * are dropped (the redelivered messages will produce them again).
+ * a second write per profile on a server without multi-document transactions. Instead each batch
+ * inserts one slot with its events before it writes the profiles, and deletes it once they are
+ * published. Slots are inserted and deleted, never updated (an update re-reads the document on
+ * FerretDB), so a writer may write its next batch while the last one's events are published.
+ * After a crash the pending slots are read in order: events whose profile reached the expected
+ * version are published (the write landed), the others dropped (the redelivered messages will
+ * produce them again).
  */
 export class BatchOutbox {
   private readonly slots: Collection<OutboxSlotDocument>;
+  private lastSeq = 0;
 
   constructor(
     db: Db,
@@ -33,41 +49,42 @@ export class BatchOutbox {
     this.slots = db.collection('profile_outbox');
   }
 
-  async hold(spaceId: string, events: PrismEvent[], expected: { profileId: string; version: number }[]) {
-    await this.write(spaceId, 'pending', events, expected);
-  }
-
-  async published(spaceId: string): Promise<void> {
-    await this.write(spaceId, 'published', [], []);
-  }
-
-  async pending(spaceId: string): Promise<PendingEvents | undefined> {
-    const slot = await this.slots.findOne({ _id: this.idOf(spaceId), spaceId });
-    if (slot?.state !== 'pending') return undefined;
-    return {
-      events: JSON.parse(slot.eventsJson) as PrismEvent[],
-      expected: new Map(slot.expected.map(({ profileId, version }) => [profileId, version])),
-    };
-  }
-
-  private async write(
+  /** Stores a batch's events before its writes; the slot's id is handed to `published`. */
+  async hold(
     spaceId: string,
-    state: OutboxSlotDocument['state'],
     events: PrismEvent[],
-    expected: OutboxSlotDocument['expected'],
-  ) {
-    const doc = {
-      _id: this.idOf(spaceId),
-      spaceId,
-      state,
-      eventsJson: JSON.stringify(events),
-      expected,
-      updatedAt: new Date(),
+    expected: { profileId: string; version: number }[],
+  ): Promise<string> {
+    // Microseconds of the clock, strictly increasing: a restarted writer's slots come after.
+    this.lastSeq = Math.max(Date.now() * 1000, this.lastSeq + 1);
+    const body: SlotBody = {
+      events,
+      expected: expected.map(({ profileId, version }) => [profileId, version]),
     };
-    await this.slots.replaceOne({ _id: doc._id, spaceId }, doc, { upsert: true });
+    const doc = {
+      _id: `${spaceId}|${this.writer}|${this.lastSeq}`,
+      spaceId,
+      writer: this.writer,
+      seq: this.lastSeq,
+      body: new Binary(await deflate(JSON.stringify(body))),
+    };
+    await this.slots.insertOne(doc);
+    return doc._id;
   }
 
-  private idOf(spaceId: string) {
-    return `${spaceId}|${this.writer}`;
+  async published(spaceId: string, slotId: string): Promise<void> {
+    await this.slots.deleteOne({ _id: slotId, spaceId });
+  }
+
+  /** This writer's slots not yet published, oldest first (a scan of a collection kept near empty). */
+  async pending(spaceId: string): Promise<PendingSlot[]> {
+    const docs = await this.slots.find({ spaceId, writer: this.writer }).toArray();
+    docs.sort((a, b) => a.seq - b.seq);
+    return Promise.all(
+      docs.map(async (doc) => {
+        const body = JSON.parse((await inflate(doc.body.buffer)).toString('utf8')) as SlotBody;
+        return { id: doc._id, events: body.events, expected: new Map(body.expected) };
+      }),
+    );
   }
 }
