@@ -5,14 +5,20 @@ import type { Rule } from '@prism/rules';
  * rules, targeting context). Nothing here does I/O.
  */
 
-/** One profile of the strategy's space as the generator sees it: custom and computed traits by key. */
+/**
+ * One profile of the strategy's space: custom and computed traits by key, nested as sent. The
+ * pipeline reads them by path (`traits/profile-view.ts`: `address.country`, an age from `birthday`).
+ */
 export interface AudienceProfile {
   profileId: string;
   traits: Readonly<Record<string, unknown>>;
 }
 
-/** Which part of a segment's description a feature speaks to (docs/architecture.md §1). */
-export type FeatureGroup = 'demographic' | 'geographic' | 'psychographic' | 'behavioural';
+/**
+ * Which part of a segment's description a feature speaks to (docs/architecture.md §1);
+ * firmographic: the employer's (Segment's `company.*`), for B2B audiences.
+ */
+export type FeatureGroup = 'demographic' | 'firmographic' | 'geographic' | 'psychographic' | 'behavioural';
 
 /** A numeric trait, standardised as (value − center) / scale; a missing value becomes 0 (the center). */
 export interface NumericFeature {

@@ -1,7 +1,9 @@
-import { generatePopulation, type Person, type SegmentId } from '@prism/population';
+import { generatePopulation, type Person, type SegmentId, segmentSpecTraitsOf } from '@prism/population';
 import type { AudienceProfile } from '../domain/model.js';
 
 const DAY_MS = 86_400_000;
+/** The day planted audiences are generated for, unless told otherwise. */
+export const PLANTED_NOW = new Date('2026-11-01T00:00:00Z');
 
 /**
  * The behavioural computed traits the demo space defines (deploy/local/src/demo-profiles.ts),
@@ -34,9 +36,13 @@ export function behaviourTraitsOf(person: Person, now: Date): Record<string, num
   return traits;
 }
 
+/** How the people's traits were sent: as the population holds them, or as Segment's SDKs send them. */
+export type TraitShape = 'flat' | 'segment-spec';
+
 /** A person's profile as the profile service would hold it after ingesting their history. */
-export function audienceProfileOf(person: Person, now: Date): AudienceProfile {
-  return { profileId: `prf_${person.id}`, traits: { ...person.traits, ...behaviourTraitsOf(person, now) } };
+export function audienceProfileOf(person: Person, now: Date, shape: TraitShape = 'flat'): AudienceProfile {
+  const traits = shape === 'flat' ? person.traits : segmentSpecTraitsOf(person, { now });
+  return { profileId: `prf_${person.id}`, traits: { ...traits, ...behaviourTraitsOf(person, now) } };
 }
 
 export interface PlantedAudience {
@@ -46,12 +52,17 @@ export interface PlantedAudience {
 }
 
 /** A seeded population with planted segments, as audience profiles plus the ground truth. */
-export function plantedAudience(options: { seed: number; size: number; now?: Date }): PlantedAudience {
-  const now = options.now ?? new Date('2026-11-01T00:00:00Z');
+export function plantedAudience(options: {
+  seed: number;
+  size: number;
+  now?: Date;
+  traits?: TraitShape;
+}): PlantedAudience {
+  const now = options.now ?? PLANTED_NOW;
   const profiles: AudienceProfile[] = [];
   const truth: SegmentId[] = [];
   for (const person of generatePopulation({ seed: options.seed, size: options.size, now })) {
-    profiles.push(audienceProfileOf(person, now));
+    profiles.push(audienceProfileOf(person, now, options.traits));
     truth.push(person.segmentId);
   }
   return { profiles, truth };

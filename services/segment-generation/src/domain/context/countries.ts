@@ -1,3 +1,5 @@
+import { fold } from './words.js';
+
 /**
  * Every ISO 3166-1 alpha-2 country, by UN M49 subregion, with its English name and the other
  * names people write for it, plus the areas marketers target ("DACH", "Nordics", "EU").
@@ -80,8 +82,16 @@ export function countryName(code: string): string {
   return BY_CODE.get(code)?.names[0] ?? code;
 }
 
-export function isCountryCode(code: string): boolean {
-  return BY_CODE.has(code);
+const BY_NAME = new Map(
+  COUNTRIES.flatMap((country) => country.names.map((name) => [fold(name), country.code])),
+);
+
+/** The country a trait value names: an ISO code in either case ("ES", "es") or an English name ("Spain"). */
+export function countryCodeOf(value: string): string | undefined {
+  const trimmed = value.trim();
+  const code = trimmed.toUpperCase();
+  if (code.length === 2 && BY_CODE.has(code)) return code;
+  return BY_NAME.get(fold(trimmed));
 }
 
 const inSubregions = (...subregions: string[]): string[] =>

@@ -1,8 +1,10 @@
 import { PLANTED_SEGMENTS, type SegmentId } from '@prism/population';
 import { describe, expect, it } from 'vitest';
-import { plantedAudience } from '../../testing/planted.js';
+import { PLANTED_NOW, plantedAudience } from '../../testing/planted.js';
 import { quantile } from '../context/vocabulary.js';
+import { buildFeatures } from '../features/index.js';
 import type { AudienceProfile, SegmentDescription, StrategyBrief } from '../model.js';
+import { viewProfiles } from '../traits/profile-view.js';
 import { describeSegments } from './describe.js';
 import { plantedFeatures } from './test-support.js';
 
@@ -130,6 +132,38 @@ describe('describeSegments on the planted population, clustered by the truth', (
 
   it('is deterministic', () => {
     expect(describeSegments({ profiles, features, labels, k: 4, brief })).toEqual(descriptions);
+  });
+});
+
+describe("describeSegments on data as Segment's SDKs send it, clustered by the truth", () => {
+  const sent = plantedAudience({ seed: 7, size: 3000, traits: 'segment-spec' });
+  const view = viewProfiles(sent.profiles, PLANTED_NOW).profiles;
+  const { matrix } = buildFeatures(view);
+  const described = describeSegments({
+    profiles: view,
+    features: [...matrix.numericFeatures, ...matrix.categoricalFeatures],
+    labels: Int32Array.from(sent.truth, (id) => segmentIds.indexOf(id)),
+    k: segmentIds.length,
+    brief,
+  });
+  const ofSent = (id: SegmentId) => described[segmentIds.indexOf(id)] as SegmentDescription;
+
+  it('names the countries of address.country, and the continent, in the geographic focus', () => {
+    expect(ofSent('sunny-retirees').geographicFocus).toMatch(/^Europe \d+ %.*address country: Spain \d+ %/);
+    expect(ofSent('tech-professionals').geographicFocus).toMatch(/^North America \d+ %.*United States \d+ %/);
+    expect(ofSent('tech-professionals').name).toMatch(/in the United States/);
+  });
+
+  it('gives ages from birthdays and names people by their title', () => {
+    expect(ofSent('sunny-retirees').demographicProfile).toMatch(/^aged 6\d–7\d .*title: retired \d+ %/);
+    expect(ofSent('sunny-retirees').name).toMatch(/retirees/i);
+  });
+
+  it('describes employers as a B2B group: the tech professionals work in software', () => {
+    expect(ofSent('tech-professionals').demographicProfile).toMatch(
+      /B2B, by employer: company industry: software \d+ % \(vs \d+ % overall\)/,
+    );
+    expect(ofSent('sunny-retirees').demographicProfile).not.toContain('B2B');
   });
 });
 

@@ -2,7 +2,13 @@ import type { AudienceProfile, Feature, SegmentDescription, StrategyBrief } from
 import { contrastsOf } from './contrasts.js';
 import { nameVariants, uniqueNames } from './naming.js';
 import { rankPainPoints } from './pain-points.js';
-import { demographicProfile, geographicFocus, interestsAndBehaviours, narrowSpread } from './sections.js';
+import {
+  demographicProfile,
+  firmographicProfile,
+  geographicFocus,
+  interestsAndBehaviours,
+  narrowSpread,
+} from './sections.js';
 import { clusterStatistics } from './statistics.js';
 
 export interface DescribeInput {
@@ -40,7 +46,13 @@ export function describeSegments(input: DescribeInput): SegmentDescription[] {
     const size = statistics.sizes[cluster] ?? 0;
     return {
       name: names[cluster] ?? '',
-      demographicProfile: demographicProfile(statistics, cluster, found),
+      // The card has no section of its own for employers: they follow who the people are.
+      demographicProfile: [
+        demographicProfile(statistics, cluster, found),
+        firmographicProfile(statistics, cluster, found) ?? [],
+      ]
+        .flat()
+        .join('; '),
       geographicFocus: geographicFocus(statistics, cluster),
       interestsAndBehaviours: interestsAndBehaviours(found),
       painPoints: rankPainPoints(brief.painPoints, found).map(({ painPoint }) => painPoint),

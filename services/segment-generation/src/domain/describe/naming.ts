@@ -1,4 +1,5 @@
 import { countryName } from '../context/countries.js';
+import { leafOf } from '../features/trait-roles.js';
 import type { Contrast } from '../model.js';
 import { capitalised } from './wording.js';
 
@@ -16,17 +17,22 @@ interface Phrasing {
 const GENDER_NOUNS: Readonly<Record<string, string>> = { female: 'women', male: 'men' };
 const inPlace: Phrasing = { role: 'place', phrase: (value) => `in ${value}` };
 
-const PHRASINGS: Readonly<Record<string, Phrasing>> = {
-  interests: { role: 'noun', phrase: (value) => `${singular(value)} enthusiasts` },
-  occupation: { role: 'noun', phrase: plural },
-  gender: { role: 'noun', phrase: (value) => GENDER_NOUNS[value] ?? `${value.replace(/_/g, '-')} people` },
-  settlement: { role: 'adjective', phrase: (value) => value },
-  climateZone: { role: 'adjective', phrase: (value) => `${value}-climate` },
-  country: { role: 'place', phrase: (value) => `in ${withArticle(countryName(value))}` },
-  region: inPlace,
-  state: inPlace,
-  city: inPlace,
-};
+const PHRASINGS: ReadonlyMap<string, Phrasing> = new Map([
+  ['interests', { role: 'noun', phrase: (value) => `${singular(value)} enthusiasts` }],
+  ['occupation', { role: 'noun', phrase: plural }],
+  // Segment's reserved trait for a job title.
+  ['title', { role: 'noun', phrase: plural }],
+  [
+    'gender',
+    { role: 'noun', phrase: (value) => GENDER_NOUNS[value] ?? `${value.replace(/_/g, '-')} people` },
+  ],
+  ['settlement', { role: 'adjective', phrase: (value) => value }],
+  ['climateZone', { role: 'adjective', phrase: (value) => `${value}-climate` }],
+  ['country', { role: 'place', phrase: (value) => `in ${withArticle(countryName(value))}` }],
+  ['region', inPlace],
+  ['state', inPlace],
+  ['city', inPlace],
+]);
 
 /** A second interest joins the first in the name when it is nearly as telling. */
 const PAIRED_NOUN = 0.8;
@@ -73,7 +79,8 @@ export function nameVariants(contrasts: readonly Contrast[], ages: string | unde
 function candidatesOf(contrasts: readonly Contrast[]): Candidate[] {
   return contrasts
     .flatMap((contrast) => {
-      const phrasing = PHRASINGS[contrast.key];
+      // Nested traits are phrased by their last segment: `address.city` as a city.
+      const phrasing = PHRASINGS.get(contrast.key) ?? PHRASINGS.get(leafOf(contrast.key));
       if (!phrasing || contrast.value === undefined || contrast.lift <= 1) return [];
       const weight = contrast.inSegment * Math.log(contrast.lift);
       const text = phrasing.phrase(contrast.value);

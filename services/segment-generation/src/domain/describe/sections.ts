@@ -1,8 +1,8 @@
-import { continentOf } from '../context/countries.js';
+import { continentOf, countryCodeOf } from '../context/countries.js';
 import type { Contrast, FeatureGroup } from '../model.js';
-import { MIN_LIFT } from './contrasts.js';
+import { MIN_LIFT, MIN_SHARE } from './contrasts.js';
 import type { Attribute, ClusterStatistics } from './statistics.js';
-import { amount, contrastText, humanise, percent, times, valueLabel } from './wording.js';
+import { amount, contrastText, humanise, isCountryKey, percent, times, valueLabel } from './wording.js';
 
 /** Values shown per trait in a section. */
 const PER_TRAIT = 3;
@@ -72,11 +72,13 @@ export function geographicFocus(statistics: ClusterStatistics, cluster: number):
   return all.length > 0 ? all.join('; ') : 'no place stands out: spread like the population';
 }
 
+/** The continent most of the segment lives on, by its first trait holding countries. */
 function mainContinent(statistics: ClusterStatistics, cluster: number): string | undefined {
+  const countryKey = statistics.attributes.find((attribute) => isCountryKey(attribute.key))?.key;
   const shares = new Map<string, { inSegment: number; inPopulation: number }>();
   for (const attribute of statistics.attributes) {
-    const continent =
-      attribute.key === 'country' && attribute.value ? continentOf(attribute.value) : undefined;
+    const code = attribute.key === countryKey && attribute.value ? countryCodeOf(attribute.value) : undefined;
+    const continent = code && continentOf(code);
     if (!continent) continue;
     const sum = shares.get(continent) ?? { inSegment: 0, inPopulation: 0 };
     sum.inSegment += attribute.inCluster[cluster] ?? 0;
@@ -86,6 +88,36 @@ function mainContinent(statistics: ClusterStatistics, cluster: number): string |
   const [name, share] = [...shares].sort(([, a], [, b]) => b.inSegment - a.inSegment)[0] ?? [];
   if (!name || !share || share.inSegment < MAIN_CONTINENT) return undefined;
   return `${name} ${percent(share.inSegment)} (vs ${percent(share.inPopulation)} overall)`;
+}
+
+/**
+ * What sets the segment's employers apart (Segment's `company.*`): "B2B, by employer: company
+ * industry: software 58 % (vs 14 % overall); company employee count 210–2900 (middle half; …)";
+ * undefined when nothing firmographic stands out. A company size speaks for the segment only
+ * when enough of it has an employer on record: the mean of a few is no profile of the many.
+ */
+export function firmographicProfile(
+  statistics: ClusterStatistics,
+  cluster: number,
+  contrasts: readonly Contrast[],
+): string | undefined {
+  const found = contrasts.filter((contrast) => contrast.group === 'firmographic');
+  const values = byKey(found.filter((contrast) => contrast.value !== undefined)).map(
+    ([key, held]) => `${humanise(key)}: ${held.map(shareText).join(', ')}`,
+  );
+  const spreads = found
+    .filter((contrast) => contrast.value === undefined && sharesKnown(statistics, cluster, contrast.key))
+    .flatMap(({ key }) => spreadText(statistics, cluster, key) ?? []);
+  const parts = [...values, ...spreads];
+  return parts.length > 0 ? `B2B, by employer: ${parts.join('; ')}` : undefined;
+}
+
+function sharesKnown(statistics: ClusterStatistics, cluster: number, key: string): boolean {
+  const numeric = statistics.attributes.find(
+    (attribute) => attribute.key === key && attribute.value === undefined,
+  );
+  const size = statistics.sizes[cluster] ?? 0;
+  return size > 0 && (numeric?.support[cluster] ?? 0) >= MIN_SHARE * size;
 }
 
 /** One line per psychographic or behavioural contrast, strongest first. */

@@ -1,21 +1,24 @@
 import { countryName } from '../context/countries.js';
+import { leafOf } from '../features/trait-roles.js';
 import type { Contrast } from '../model.js';
 
-/** "avg_order_total_90d" → "avg order total (90 days)", "incomeBand" → "income band". */
+/** "avg_order_total_90d" → "avg order total (90 days)", "incomeBand" → "income band", "company.employee_count" → "company employee count". */
 export function humanise(key: string): string {
   const words = key
     .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .split(/[_\s-]+/)
+    .split(/[._\s-]+/)
     .filter(Boolean)
     .map((word) => word.toLowerCase());
   const window = /^(\d+)d$/.exec(words.at(-1) ?? '')?.[1];
   return window === undefined ? words.join(' ') : `${words.slice(0, -1).join(' ')} (${window} days)`;
 }
 
-/** A value as people read it: countries by name. */
+/** A value as people read it: countries by name (`country`, `address.country`). */
 export function valueLabel(key: string, value: string): string {
-  return key === 'country' ? countryName(value) : value;
+  return isCountryKey(key) ? countryName(value) : value;
 }
+
+export const isCountryKey = (key: string): boolean => leafOf(key).toLowerCase() === 'country';
 
 export const percent = (share: number) => `${Math.round(share * 100)} %`;
 

@@ -1,10 +1,19 @@
 import type { FeatureGroup } from '../model.js';
 import type { TraitKind } from './trait-values.js';
 
-/** Traits named after these identify or contact a person; they must never shape a segment. */
+/**
+ * Traits named after these identify or contact a person; they must never shape a segment. A
+ * nested trait is named by its last segment: `address.street`, `address.postalCode` and
+ * `company.name` identify, `address.country` does not.
+ */
 const IDENTIFYING_KEYS = new Set([
   'id',
   'name',
+  'username',
+  'nickname',
+  'displayname',
+  'avatar',
+  'website',
   'firstname',
   'lastname',
   'fullname',
@@ -26,6 +35,7 @@ const IDENTIFYING_KEYS = new Set([
   'ip',
   'ipaddress',
   'birthdate',
+  'birthday',
   'dateofbirth',
   'password',
   'token',
@@ -39,8 +49,14 @@ function normalised(key: string): string {
   return key.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
-export function isIdentifyingKey(key: string): boolean {
-  return IDENTIFYING_KEYS.has(normalised(key)) || ID_SUFFIX.test(key.trim());
+/** The last segment of a trait path: `country` of `address.country`. */
+export function leafOf(path: string): string {
+  return path.slice(path.lastIndexOf('.') + 1);
+}
+
+export function isIdentifyingKey(path: string): boolean {
+  const leaf = leafOf(path);
+  return IDENTIFYING_KEYS.has(normalised(leaf)) || ID_SUFFIX.test(leaf.trim());
 }
 
 const KNOWN_GROUPS = new Map<string, FeatureGroup>([
@@ -51,20 +67,34 @@ const KNOWN_GROUPS = new Map<string, FeatureGroup>([
   ['occupation', 'demographic'],
   ['country', 'geographic'],
   ['region', 'geographic'],
+  ['state', 'geographic'],
+  ['province', 'geographic'],
+  ['county', 'geographic'],
   ['city', 'geographic'],
+  ['town', 'geographic'],
   ['climatezone', 'geographic'],
   ['settlement', 'geographic'],
   ['interests', 'psychographic'],
   ['values', 'psychographic'],
+  ['industry', 'firmographic'],
+  ['employees', 'firmographic'],
+  ['employeecount', 'firmographic'],
+  ['companysize', 'firmographic'],
 ]);
 
+/** Segment's reserved `company` trait: everything under it describes the employer. */
+const FIRMOGRAPHIC_OBJECTS = new Set(['company', 'organization', 'organisation']);
+
 /**
- * The description group a trait speaks to. Unknown numbers are computed traits such as
- * `orders_90d`, so behavioural; unknown lists are tags or affinities, so psychographic;
- * unknown single strings describe who someone is, so demographic.
+ * The description group a trait speaks to, by its path: under `company` firmographic (a B2B
+ * group), else by its last segment (`address.country` is geographic). Unknown numbers are
+ * computed traits such as `orders_90d`, so behavioural; unknown lists are tags or affinities, so
+ * psychographic; unknown single strings describe who someone is, so demographic.
  */
-export function groupOf(key: string, kind: TraitKind): FeatureGroup {
-  const known = KNOWN_GROUPS.get(normalised(key));
+export function groupOf(path: string, kind: TraitKind): FeatureGroup {
+  const dot = path.indexOf('.');
+  if (dot > 0 && FIRMOGRAPHIC_OBJECTS.has(normalised(path.slice(0, dot)))) return 'firmographic';
+  const known = KNOWN_GROUPS.get(normalised(leafOf(path)));
   if (known !== undefined) return known;
   if (kind === 'numeric') return 'behavioural';
   return kind === 'list' ? 'psychographic' : 'demographic';
