@@ -1,17 +1,27 @@
-import { AREAS, COUNTRIES, countryName, isCountryCode } from './countries.js';
+import { leafOf } from '../features/trait-roles.js';
+import { AREAS, COUNTRIES, countryName } from './countries.js';
 import { anyOf, type MatcherOf, PhraseTable, type Reading, valueRule } from './matcher-kit.js';
-import { type ContextVocabulary, TRAIT } from './vocabulary.js';
+import type { ContextVocabulary } from './vocabulary.js';
 import { isStopWord, NEGATIONS, type Token } from './words.js';
 
-/** Traits naming where someone lives; a brief's places are alternatives of one kind. */
-export const LOCATION_KEYS: ReadonlySet<string> = new Set([
-  TRAIT.country,
-  'region',
-  'state',
-  'province',
-  'city',
-]);
+/** Traits naming a place within a country, by their last segment (`address.city`, `address.state`). */
+const LOCAL_PLACES: ReadonlySet<string> = new Set(['region', 'state', 'province', 'county', 'city', 'town']);
+/** A brief's places are alternatives of one kind. */
 const LOCATION_KIND = 'location';
+
+/** Whether a trait says where someone lives: it holds countries, or is named like a region or city. */
+export function isPlaceKey(vocabulary: ContextVocabulary, key: string): boolean {
+  return vocabulary.countries.has(key) || LOCAL_PLACES.has(leafOf(key).toLowerCase());
+}
+
+/** The traits and values naming each country, from whichever traits hold countries. */
+function countryHolders(vocabulary: ContextVocabulary): Map<string, [string, string][]> {
+  const holders = new Map<string, [string, string][]>();
+  for (const [key, codes] of vocabulary.countries) {
+    for (const [value, code] of codes) holders.set(code, [...(holders.get(code) ?? []), [key, value]]);
+  }
+  return holders;
+}
 
 interface NamedPlace {
   label: string;
@@ -20,11 +30,13 @@ interface NamedPlace {
 
 /**
  * Countries by name ("Germany") or upper-case ISO code ("DE"), areas ("Europe", "DACH",
- * "Nordics"), and the regions and cities of the data ("Bavaria", "Berlin"). Only the countries
- * present in the data count: a place no profile lives in is left unrecognised.
+ * "Nordics"), and the regions and cities of the data ("Bavaria", "Berlin"), in whichever traits
+ * hold them (`country`, `address.country`, `address.city`…). Only the countries present in the
+ * data count: a place no profile lives in is left unrecognised.
  */
 export const placeMatcher: MatcherOf = (vocabulary) => {
-  const countriesInData = vocabulary.values.get(TRAIT.country) ?? new Set<string>();
+  const holders = countryHolders(vocabulary);
+  const countriesInData: ReadonlySet<string> = new Set(holders.keys());
   const named = new PhraseTable<NamedPlace>();
   for (const area of AREAS) {
     const codes = area.codes.filter((code) => countriesInData.has(code));
@@ -39,12 +51,12 @@ export const placeMatcher: MatcherOf = (vocabulary) => {
   const local = placesOfData(vocabulary);
   return (tokens, at) => {
     const code = isoCodeAt(tokens, at, countriesInData);
-    if (code) return countryReading(vocabulary, [code], countryName(code), 1);
+    if (code) return countryReading(vocabulary, holders, [code], countryName(code), 1);
     const area = named.longest(tokens, at);
     const place = local.longest(tokens, at);
     const [first] = area?.payloads ?? [];
     if (area && first && area.length >= (place?.length ?? 0)) {
-      return countryReading(vocabulary, first.codes, first.label, area.length);
+      return countryReading(vocabulary, holders, first.codes, first.label, area.length);
     }
     return place && localReading(vocabulary, place.payloads, place.length);
   };
@@ -53,7 +65,7 @@ export const placeMatcher: MatcherOf = (vocabulary) => {
 function placesOfData(vocabulary: ContextVocabulary): PhraseTable<[string, string]> {
   const table = new PhraseTable<[string, string]>();
   for (const [key, values] of vocabulary.values) {
-    if (key === TRAIT.country || !LOCATION_KEYS.has(key)) continue;
+    if (vocabulary.countries.has(key) || !isPlaceKey(vocabulary, key)) continue;
     for (const value of values) table.add(value, [key, value]);
   }
   return table;
@@ -66,7 +78,7 @@ function placesOfData(vocabulary: ContextVocabulary): PhraseTable<[string, strin
  */
 function isoCodeAt(tokens: readonly Token[], at: number, inData: ReadonlySet<string>): string | undefined {
   const text = tokens[at]?.text ?? '';
-  if (!/^[A-Z]{2}$/.test(text) || !isCountryCode(text) || !inData.has(text)) return undefined;
+  if (!/^[A-Z]{2}$/.test(text) || !inData.has(text)) return undefined;
   const word = text.toLowerCase();
   const shouting =
     tokens.some((token) => token.text.length > 2) &&
@@ -76,20 +88,23 @@ function isoCodeAt(tokens: readonly Token[], at: number, inData: ReadonlySet<str
 
 function countryReading(
   vocabulary: ContextVocabulary,
+  holders: ReadonlyMap<string, readonly [string, string][]>,
   codes: readonly string[],
   label: string,
   length: number,
 ): Reading {
   const sorted = [...codes].sort();
+  const held = sorted.flatMap((code) => holders.get(code) ?? []);
+  const keys = [...new Set(held.map(([key]) => key))].join(' or ');
   const meaning =
     sorted.length === 1
-      ? `country is ${label} (${sorted[0]})`
-      : `${label}: country is one of ${sorted.join(', ')} (${sorted.length} countries in the data)`;
+      ? `${keys} is ${label} (${sorted[0]})`
+      : `${label}: ${keys} is one of ${sorted.join(', ')} (${sorted.length} countries in the data)`;
   return {
     length,
     meaning,
     kind: LOCATION_KIND,
-    condition: anyOf(sorted.map((code) => valueRule(vocabulary, TRAIT.country, code))),
+    condition: anyOf(held.map(([key, value]) => valueRule(vocabulary, key, value))),
   };
 }
 

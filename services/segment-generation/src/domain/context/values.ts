@@ -1,5 +1,5 @@
 import { alternatives, anyOf, type MatcherOf, PhraseTable, valueRule } from './matcher-kit.js';
-import { LOCATION_KEYS } from './places.js';
+import { isPlaceKey } from './places.js';
 import type { ContextVocabulary } from './vocabulary.js';
 import { isStopWord, type Token, tokenize } from './words.js';
 
@@ -67,7 +67,7 @@ function meaningOf(
 function valueTable(vocabulary: ContextVocabulary): PhraseTable<ValueEntry> {
   const table = new PhraseTable<ValueEntry>();
   for (const [key, values] of vocabulary.values) {
-    if (LOCATION_KEYS.has(key)) continue;
+    if (isPlaceKey(vocabulary, key)) continue;
     for (const value of values) {
       if (!/\p{L}{2}/u.test(value)) continue;
       table.add(value, { key, value, partial: false });

@@ -1,4 +1,6 @@
+import { isIdentifyingKey, leafOf } from '../features/trait-roles.js';
 import type { AudienceProfile } from '../model.js';
+import { countryCodeOf } from './countries.js';
 
 /** How a numeric trait spreads over the profiles: behaviour words become quartile thresholds. */
 export interface NumericSpread {
@@ -14,8 +16,13 @@ export interface NumericSpread {
  * against it, so a place or interest no profile has is never turned into a filter.
  */
 export interface ContextVocabulary {
-  /** Distinct values of each string and list trait, by key; identity traits are left out. */
+  /** Distinct values of each string and list trait, by path; identity traits are left out. */
   values: ReadonlyMap<string, ReadonlySet<string>>;
+  /**
+   * The single-valued traits holding countries, each value with the ISO code it names: traits
+   * named `country` (`address.country`), and any other whose values are nearly all countries.
+   */
+  countries: ReadonlyMap<string, ReadonlyMap<string, string>>;
   /** The list traits among `values` (matched with `contains`; the others with `equals`). */
   lists: ReadonlySet<string>;
   numbers: ReadonlyMap<string, NumericSpread>;
@@ -26,10 +33,13 @@ export interface ContextVocabulary {
 /** Well-known trait keys of a Prism profile that the interpreter has dedicated words for. */
 export const TRAIT = { age: 'age', gender: 'gender', country: 'country' } as const;
 
-/** Names, contact details and ids (`firstName`, `e_mail`, `user_id`, `externalId`): never targeting words. */
-const IDENTITY_KEY = /name$|e-?mail|phone|mobile|address|^id$|[_\s-]id$/i;
-const CAMEL_ID = /[a-z0-9](Id|ID)$/;
+/**
+ * A trait not named `country` holds countries when at least this share of its values name one
+ * by name or upper-case code (lower-case "de", "es" are as likely languages).
+ */
+const COUNTRY_VALUE_SHARE = 0.8;
 
+/** Reads the traits by path (see `traits/profile-view.ts`); names, contact details and ids are never targeting words. */
 export function contextVocabulary(
   profiles: readonly AudienceProfile[],
   options: { now?: Date } = {},
@@ -39,7 +49,7 @@ export function contextVocabulary(
   const numbers = new Map<string, number[]>();
   for (const { traits } of profiles) {
     for (const [key, value] of Object.entries(traits)) {
-      if (IDENTITY_KEY.test(key) || CAMEL_ID.test(key)) continue;
+      if (isIdentifyingKey(key)) continue;
       if (typeof value === 'number' && Number.isFinite(value)) pushTo(numbers, key, value);
       else if (typeof value === 'string') addTo(values, key, value);
       else if (Array.isArray(value)) {
@@ -50,10 +60,33 @@ export function contextVocabulary(
   }
   return {
     values,
+    countries: countryTraits(values, lists),
     lists,
     numbers: new Map([...numbers].map(([key, all]) => [key, spreadOf(all)])),
     year: (options.now ?? new Date()).getUTCFullYear(),
   };
+}
+
+function countryTraits(
+  values: ReadonlyMap<string, ReadonlySet<string>>,
+  lists: ReadonlySet<string>,
+): Map<string, Map<string, string>> {
+  const countries = new Map<string, Map<string, string>>();
+  for (const [key, held] of values) {
+    if (lists.has(key)) continue;
+    const codes = new Map<string, string>();
+    let unambiguous = 0;
+    for (const value of held) {
+      const code = countryCodeOf(value);
+      if (code === undefined) continue;
+      codes.set(value, code);
+      if (value.trim() === code || value.trim().length > 2) unambiguous++;
+    }
+    const named = leafOf(key).toLowerCase() === TRAIT.country;
+    const mostly = held.size >= 2 && unambiguous >= COUNTRY_VALUE_SHARE * held.size;
+    if (codes.size > 0 && (named || mostly)) countries.set(key, codes);
+  }
+  return countries;
 }
 
 function addTo(map: Map<string, Set<string>>, key: string, value: string): void {
