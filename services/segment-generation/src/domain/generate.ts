@@ -12,6 +12,7 @@ import { describeSegments } from './describe/describe.js';
 import { buildFeatures } from './features/index.js';
 import type { AudienceProfile, Clustering, SegmentDescription, SegmentRule, StrategyBrief } from './model.js';
 import { deriveSegmentRules } from './rules/derive.js';
+import { type ProfileView, viewProfiles } from './traits/profile-view.js';
 
 /** Fewer profiles than this make no segments worth a campaign (and no stable clusters). */
 export const MIN_POPULATION = 30;
@@ -26,6 +27,8 @@ export interface GenerationInput {
   /** Undefined: chosen in 3–5 by silhouette. */
   segmentCount?: number | undefined;
   seed: number;
+  /** Ages and tenures derived from dates count to this day; defaults to now. */
+  now?: Date;
 }
 
 export interface GeneratedSegment {
@@ -57,15 +60,18 @@ export type StageReporter = (
 ) => void;
 
 /**
- * Segment generation (docs/architecture.md §1) as one pipeline: narrow the profiles (declared
- * audience, then context), engineer features, cluster (k-prototypes, k by silhouette), describe
- * each cluster by what is over-represented in it, and derive a rule reproducing it. Deterministic
- * for a given seed. Between stages it yields to the event loop, so progress reaches the caller as
- * it happens.
+ * Segment generation (docs/architecture.md §1) as one pipeline: read the traits by path (nested
+ * as Segment sends them; ages from birthdays), narrow the profiles (declared audience, then
+ * context), engineer features, cluster (k-prototypes, k by silhouette), describe each cluster by
+ * what is over-represented in it, and derive a rule reproducing it, on the data's own traits.
+ * Deterministic for a given seed and day. Between stages it yields to the event loop, so
+ * progress reaches the caller as it happens.
  */
 export async function generateSegments(input: GenerationInput, report: StageReporter): Promise<Generation> {
   report('ENGINEERING_FEATURES', 0, `${input.profiles.length} profiles`);
-  const { population, interpretation, emphasis } = narrowed(input);
+  const now = input.now ?? new Date();
+  const view = viewProfiles(input.profiles, now);
+  const { population, interpretation, emphasis } = narrowed(input, view, now);
   if (population.length < MIN_POPULATION) {
     throw new FailedPrecondition<SegmentGenerationFailure>(
       'AUDIENCE_TOO_SMALL',
@@ -101,7 +107,10 @@ export async function generateSegments(input: GenerationInput, report: StageRepo
   report('DESCRIBING', 1);
   await nextTurn();
 
-  const rules = deriveSegmentRules(matrix, population, labels, k);
+  const rules = deriveSegmentRules(matrix, population, labels, k).map((derived) => ({
+    ...derived,
+    rule: view.onData(derived.rule),
+  }));
   report('DERIVING_RULES', 1);
   const { model: _model, ...clusteringFacts } = clustering;
   return {
@@ -113,7 +122,8 @@ export async function generateSegments(input: GenerationInput, report: StageRepo
 }
 
 /** The declared audience and the context, read against this data, applied to the profiles. */
-function narrowed(input: GenerationInput) {
+function narrowed(input: GenerationInput, view: ProfileView, now: Date) {
+  const { profiles } = view;
   const { ageRanges, genders, locations, interests, behaviours } = input.declared;
   const declaresNothing = [ageRanges, genders, locations, interests, behaviours].every(
     (list) => list.length === 0,
@@ -121,16 +131,16 @@ function narrowed(input: GenerationInput) {
   // Reading the vocabulary walks every trait of every profile: not worth it when there is nothing to read.
   if (declaresNothing && input.context.trim() === '') {
     const interpretation: Interpretation = { text: input.context, understood: [], unrecognised: [] };
-    return { population: [...input.profiles], interpretation, emphasis: new Map<string, number>() };
+    return { population: profiles, interpretation, emphasis: new Map<string, number>() };
   }
-  const vocabulary = contextVocabulary(input.profiles);
+  const vocabulary = contextVocabulary(profiles, { now });
   const declared = targetAudienceRule(input.declared, vocabulary);
   const context = interpretContext(input.context, vocabulary);
   const narrowings = [declared.filter, context.filter].filter((rule): rule is Rule => rule !== undefined);
   const filter: Rule | undefined = narrowings.length > 1 ? { all: narrowings } : narrowings[0];
   const population = filter
-    ? input.profiles.filter((profile) => matchesRule(filter, { traits: profile.traits }))
-    : [...input.profiles];
+    ? profiles.filter((profile) => matchesRule(filter, { traits: profile.traits }))
+    : profiles;
   const interpretation: Interpretation = {
     text: input.context,
     understood: context.understood.map(({ phrase, meaning }) => ({ phrase, meaning })),
@@ -138,7 +148,7 @@ function narrowed(input: GenerationInput) {
       ...context.unrecognised,
       ...declared.unrecognised.map((entry) => `${entry} (strategy target audience)`),
     ],
-    ...(filter && { filter }),
+    ...(filter && { filter: view.onData(filter) }),
   };
   return { population, interpretation, emphasis: context.emphasis };
 }

@@ -80,6 +80,7 @@ export async function runGeneration(
       context: request.context,
       segmentCount: request.segmentCount,
       seed: request.seed,
+      now: (deps.clock ?? (() => new Date()))(),
     },
     (stage, fraction, detail) => onProgress(progressOf(stage, fraction, detail)),
   );

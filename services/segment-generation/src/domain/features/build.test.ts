@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { plantedAudience } from '../../testing/planted.js';
+import { PLANTED_NOW, plantedAudience } from '../../testing/planted.js';
 import type { AudienceProfile, FeatureMatrix } from '../model.js';
+import { viewProfiles } from '../traits/profile-view.js';
 import { buildFeatures, matrixFor } from './build.js';
 
 const profile = (id: number, traits: Record<string, unknown>): AudienceProfile => ({
@@ -65,6 +66,40 @@ describe('buildFeatures on the planted audience', () => {
     const withoutGender = profiles.findIndex(({ traits }) => traits.gender === undefined);
     expect(numericValue(matrix, withoutAge, 'age')).toBe(0);
     expect(levelOf(matrix, withoutGender, 'gender')).toBeUndefined();
+  });
+});
+
+describe("buildFeatures on data as Segment's SDKs send it, read by path", () => {
+  const sent = plantedAudience({ seed: 7, size: 1500, traits: 'segment-spec' }).profiles;
+  const { matrix, excluded } = buildFeatures(viewProfiles(sent, PLANTED_NOW).profiles);
+  const features = [...matrix.numericFeatures, ...matrix.categoricalFeatures];
+  const kindAndGroup = (key: string) => [
+    ...new Set(
+      features.filter((feature) => feature.key === key).map(({ kind, group }) => `${kind} ${group}`),
+    ),
+  ];
+
+  it('never turns the street, postal code, names or contacts into features', () => {
+    const identifying = excluded.filter(({ reason }) => reason === 'identifying').map(({ key }) => key);
+    expect(identifying).toEqual([
+      'address.postalCode',
+      'address.street',
+      'company.name',
+      'email',
+      'firstName',
+      'lastName',
+      'name',
+      'phone',
+    ]);
+  });
+
+  it('makes the country geography, the employer firmographic and the birthday an age', () => {
+    expect(kindAndGroup('address.country')).toEqual(['categorical geographic']);
+    expect(kindAndGroup('company.industry')).toEqual(['categorical firmographic']);
+    expect(kindAndGroup('company.employee_count')).toEqual(['numeric firmographic']);
+    expect(kindAndGroup('age')).toEqual(['numeric demographic']);
+    expect(kindAndGroup('tenure_days')).toEqual(['numeric behavioural']);
+    expect(features.some((feature) => feature.key === 'birthday' || feature.key === 'createdAt')).toBe(false);
   });
 });
 
