@@ -1,4 +1,4 @@
-import type { Random } from './random.js';
+import type { Random, Weights } from './random.js';
 import type { Occupation } from './vocabulary.js';
 
 /** Segment's reserved `company` trait: the organisation a person works for. */
@@ -26,24 +26,26 @@ export type Industry = keyof typeof INDUSTRIES;
 
 export type CompanyPlan = 'starter' | 'business' | 'enterprise';
 
+const TECH: Weights<Industry> = { software: 3, internet: 1, fintech: 1 };
+
 /** Where people of each occupation work; occupations without an employer have none. */
-const INDUSTRIES_OF: Readonly<Partial<Record<Occupation, readonly Industry[]>>> = {
-  'software engineer': ['software', 'internet', 'fintech'],
-  'product manager': ['software', 'internet', 'fintech'],
-  'data scientist': ['software', 'internet', 'fintech'],
-  designer: ['media', 'retail', 'software'],
-  'marketing specialist': ['media', 'retail', 'consumer goods'],
-  consultant: ['professional services'],
-  physiotherapist: ['healthcare'],
-  nurse: ['healthcare'],
-  doctor: ['healthcare'],
-  teacher: ['education'],
-  'retail worker': ['retail'],
-  tradesperson: ['construction'],
-  'administrative assistant': ['professional services', 'public sector', 'healthcare'],
-  'civil servant': ['public sector'],
-  lawyer: ['professional services'],
-  'sales representative': ['retail', 'software', 'consumer goods'],
+const INDUSTRIES_OF: Readonly<Partial<Record<Occupation, Weights<Industry>>>> = {
+  'software engineer': TECH,
+  'product manager': TECH,
+  'data scientist': TECH,
+  designer: { media: 1, retail: 1, software: 1 },
+  'marketing specialist': { media: 1, retail: 1, 'consumer goods': 1 },
+  consultant: { 'professional services': 1 },
+  physiotherapist: { healthcare: 1 },
+  nurse: { healthcare: 1 },
+  doctor: { healthcare: 1 },
+  teacher: { education: 1 },
+  'retail worker': { retail: 1 },
+  tradesperson: { construction: 1 },
+  'administrative assistant': { 'professional services': 1, 'public sector': 1, healthcare: 1 },
+  'civil servant': { 'public sector': 1 },
+  lawyer: { 'professional services': 1 },
+  'sales representative': { retail: 1, software: 1, 'consumer goods': 1 },
 };
 
 /** Share of working people whose employer the shop knows. */
@@ -66,7 +68,7 @@ const LEGAL_FORMS = ['Labs', 'Group', 'Systems', 'Partners', 'Works', 'Co', 'Hol
 export function drawCompany(random: Random, occupation: Occupation): Company | undefined {
   const industries = INDUSTRIES_OF[occupation];
   if (industries === undefined || !random.chance(KNOWN_EMPLOYER_RATE)) return undefined;
-  const industry = random.pick(industries);
+  const industry = random.weightedPick(industries);
   const [fewest, most] = INDUSTRIES[industry];
   // Company sizes spread over orders of magnitude: uniform in their logarithm.
   const employees = Math.round(Math.exp(random.between(Math.log(fewest), Math.log(most))));
