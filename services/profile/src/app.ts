@@ -4,7 +4,7 @@ import { SpaceServiceService } from '@prism/proto/prism/profile/v1/space';
 import { type RunningService, type ServiceModule, startService } from '@prism/runtime';
 import { type ProfileConfig, profileConfigSchema } from './config.js';
 import { startConsumers } from './handlers/consumers.js';
-import { startIngestThread } from './http/ingest-thread.js';
+import { type IngestThread, startIngestThread } from './http/ingest-thread.js';
 import { openIngestQueue } from './pipeline/ingest-queue.js';
 import { ProfileMaintenance } from './pipeline/maintenance.js';
 import { ProfilePipeline } from './pipeline/profile-pipeline.js';
@@ -34,14 +34,33 @@ export const profileService = {
   openRepositories,
   async parts({ config, repos, bus, logger }) {
     const dedupeWindowMs = config.INGEST_DEDUPE_WINDOW_S * 1000;
-    const queue = await openIngestQueue(bus.js, bus.jsm, bus.prefix, dedupeWindowMs);
     // Spaces and their keys, loaded before the first call is authenticated and kept current.
     const directory = new SpaceDirectory(repos.spaces, {
       logger,
       staticKeys: config.PRISM_API_KEYS,
       ...(config.PRISM_ADMIN_KEY && { adminKey: config.PRISM_ADMIN_KEY }),
     });
-    await directory.start();
+    const keysLoaded = directory.start();
+    // The HTTP thread loads its modules while the keys and the queue are made ready: a restart
+    // answers sooner. Its write-key lookups wait for the keys.
+    const [queue, http] = await startedTogether(
+      openIngestQueue(bus.js, bus.jsm, bus.prefix, dedupeWindowMs),
+      startIngestThread(
+        {
+          natsUrl: config.NATS_URL,
+          prefix: bus.prefix,
+          dedupeWindowMs,
+          port: config.PROFILE_HTTP_PORT,
+          host: config.PROFILE_GRPC_HOST,
+          logLevel: logger.level as LoggerOptions['level'],
+        },
+        async (writeKey) => {
+          await keysLoaded;
+          return directory.writeKeys.spaceOf(writeKey);
+        },
+      ),
+      keysLoaded,
+    );
     const pipeline = new ProfilePipeline({
       store: repos.profiles,
       settings: repos.settings,
@@ -53,17 +72,6 @@ export const profileService = {
       historyRetentionDays: config.PROFILE_HISTORY_RETENTION_DAYS,
     });
     const maintenance = new ProfileMaintenance(pipeline);
-    const http = await startIngestThread(
-      {
-        natsUrl: config.NATS_URL,
-        prefix: bus.prefix,
-        dedupeWindowMs,
-        port: config.PROFILE_HTTP_PORT,
-        host: config.PROFILE_GRPC_HOST,
-        logLevel: logger.level as LoggerOptions['level'],
-      },
-      directory.writeKeys.spaceOf,
-    );
     logger.info({ httpPort: http.port }, 'profile HTTP Tracking API listening');
     return {
       grpc: [
@@ -77,6 +85,20 @@ export const profileService = {
     };
   },
 } satisfies ServiceModule<typeof profileConfigSchema, ProfileRepositories, ProfileParts>;
+
+/** Waits for all three; if one fails, stops the HTTP thread that may have started, then throws. */
+async function startedTogether<Q>(
+  queue: Promise<Q>,
+  http: Promise<IngestThread>,
+  keys: Promise<void>,
+): Promise<[Q, IngestThread]> {
+  const [q, h, k] = await Promise.allSettled([queue, http, keys]);
+  const failed = [q, h, k].find((outcome) => outcome.status === 'rejected');
+  if (!failed)
+    return [(q as PromiseFulfilledResult<Q>).value, (h as PromiseFulfilledResult<IngestThread>).value];
+  if (h.status === 'fulfilled') await h.value.stop();
+  throw failed.reason;
+}
 
 /** Expires windowed computed traits of profiles that get no new events. */
 function sweepEvery(intervalMs: number, maintenance: ProfileMaintenance, logger: Logger) {

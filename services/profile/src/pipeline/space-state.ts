@@ -1,10 +1,11 @@
+import { CoalescedReads } from '../directory/coalesced-reads.js';
 import { ProfileCache } from '../directory/profile-cache.js';
 import { ProfileDirectory } from '../directory/profile-directory.js';
 import type { BatchPlan, SpaceView } from '../domain/batch.js';
 import type { ComputedTraitDefinition } from '../domain/computed/index.js';
 import { type Identifier, type IdentityRules, identifierKey } from '../domain/identity/index.js';
 import type { ProfileState } from '../domain/profile-state.js';
-import { fromProfileDocument, type ProfileDocument } from '../store/documents.js';
+import { fromProfileDocument, type ProfileDocument, profileVersionId } from '../store/documents.js';
 import type { ProfileStore } from '../store/profile-store.js';
 
 export interface SpaceSettings {
@@ -28,6 +29,8 @@ export class SpaceState {
   private readonly suppressed: Set<string>;
   /** Set by a failed write: the next batch checks its identifiers against the stored claims. */
   private stale = false;
+  /** Profile versions by `_id`: concurrent calls share a query. */
+  private readonly reads: CoalescedReads<string, ProfileDocument>;
 
   constructor(
     readonly spaceId: string,
@@ -35,6 +38,7 @@ export class SpaceState {
     private readonly settings: SpaceSettings,
   ) {
     this.cache = new ProfileCache(settings.cacheSize);
+    this.reads = new CoalescedReads((ids) => store.profilesById(spaceId, ids));
     this.suppressed = new Set(settings.suppressed.map(identifierKey));
   }
 
@@ -207,11 +211,11 @@ export class SpaceState {
       if (cached && cached.version === this.directory.versionOf(id)) found.push(cached);
       else missing.push({ profileId: id, version: this.directory.versionOf(id) ?? 1 });
     }
-    const docs = new Map(
-      (await this.store.readVersions(this.spaceId, missing)).map((doc) => [doc.profileId, doc]),
+    const docs = await Promise.all(
+      missing.map(({ profileId, version }) => this.reads.read(profileVersionId(profileId, version))),
     );
-    for (const { profileId, version } of missing) {
-      const doc = docs.get(profileId) ?? (await this.store.newestFrom(this.spaceId, profileId, version));
+    for (const [index, { profileId, version }] of missing.entries()) {
+      const doc = docs[index] ?? (await this.store.newestFrom(this.spaceId, profileId, version));
       if (!doc) continue;
       if (doc.state === 'live') found.push(this.remember(doc));
       else this.directory.record({ ...doc, identifiers: [] });

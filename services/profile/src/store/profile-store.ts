@@ -79,9 +79,16 @@ export class ProfileStore {
   /** The given versions, by `_id` (an index lookup, ≤ 500 per query). */
   async readVersions(spaceId: string, refs: { profileId: string; version: number }[]) {
     const ids = refs.map(({ profileId, version }) => profileVersionId(profileId, version));
-    const found: ProfileDocument[] = [];
-    for (const list of idListsOf(ids))
-      found.push(...(await this.profiles.find({ _id: { $in: list }, spaceId }).toArray()));
+    return [...(await this.profilesById(spaceId, ids)).values()];
+  }
+
+  /** Profile documents by `_id`, those that exist. */
+  async profilesById(spaceId: string, ids: string[]): Promise<Map<string, ProfileDocument>> {
+    const found = new Map<string, ProfileDocument>();
+    for (const list of idListsOf(ids)) {
+      for (const doc of await this.profiles.find({ _id: { $in: list }, spaceId }).toArray())
+        found.set(doc._id, doc);
+    }
     return found;
   }
 
