@@ -12,6 +12,7 @@ import { connectMongo } from '@prism/store';
 import { startEchoServer } from './grpc-echo.js';
 import { benchNamespace, deleteStreams } from './namespace.js';
 import type { ProfileApiRun } from './profile-api.js';
+import { bundleServiceProcess } from './profile-scale-bundle.js';
 import type { ImportLoad, ScaleLoadCommand } from './profile-scale-load.js';
 import type { ServiceCommand } from './profile-scale-service.js';
 import type { Figures } from './report.js';
@@ -27,10 +28,11 @@ interface Child {
   ask<T>(command: Serializable): Promise<T>;
 }
 
-/** Forks a bench helper; `ask` sends it a command and resolves with its reply. */
+/** Forks a bench helper (TypeScript through tsx unless given as a bundle); `ask` sends it a command and resolves with its reply. */
 function forkHelper(file: string, options: { env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {}): Child {
-  const child = fork(fileURLToPath(new URL(file, import.meta.url)), [], {
-    execArgv: ['--import', 'tsx', ...(options.nodeArgs ?? [])],
+  const bundled = file.endsWith('.mjs');
+  const child = fork(bundled ? file : fileURLToPath(new URL(file, import.meta.url)), [], {
+    execArgv: [...(bundled ? [] : ['--import', 'tsx']), ...(options.nodeArgs ?? [])],
     env: options.env ?? process.env,
     stdio: 'inherit',
   });
@@ -60,10 +62,10 @@ interface Service extends Child {
 
 const wallClock = () => performance.timeOrigin + performance.now();
 
-async function startService(env: NodeJS.ProcessEnv): Promise<Service> {
+async function startService(bundle: string, env: NodeJS.ProcessEnv): Promise<Service> {
   const spawnedAt = wallClock();
   const nodeArgs = ['--expose-gc', ...(process.env.BENCH_SERVICE_NODE_ARGS?.split(' ') ?? [])];
-  const child = forkHelper('./profile-scale-service.ts', { env: { ...process.env, ...env }, nodeArgs });
+  const child = forkHelper(bundle, { env: { ...process.env, ...env }, nodeArgs });
   const ready = await new Promise<{ port: number; httpPort: number }>((resolve, reject) => {
     child.process.once('exit', (code) => reject(new Error(`the service exited (${code})`)));
     child.process.once('message', resolve);
@@ -115,7 +117,7 @@ const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 
 /**
  * A million new people into a fresh space through the HTTP Tracking API, the profile service in
- * a process of its own: import throughput end to end, memory per profile (heap after a full GC,
+ * a process of its own (bundled JavaScript, as production runs it; see profile-scale-bundle.ts): import throughput end to end, memory per profile (heap after a full GC,
  * RSS), time to the first GetProfile answer after a restart, then GetProfile at 1,000 rps beside
  * the grpc-js echo floor. BENCH_PROFILE_SCALE_PEOPLE shrinks it.
  */
@@ -135,7 +137,8 @@ export async function benchProfileScale(infra: Infrastructure): Promise<Figures>
   const load = forkHelper('./profile-scale-load.ts');
   let service: Service | undefined;
   try {
-    service = await startService(env);
+    const bundle = await bundleServiceProcess();
+    service = await startService(bundle, env);
     const empty = await memoryOf(service);
     const keys = await createSpace(`127.0.0.1:${service.port}`);
     console.log(
@@ -183,7 +186,7 @@ export async function benchProfileScale(infra: Infrastructure): Promise<Figures>
       apiKey: keys.apiKey,
       people: PEOPLE,
     } satisfies ScaleLoadCommand);
-    service = await startService({ ...env, PROFILE_GRPC_PORT: String(port) });
+    service = await startService(bundle, { ...env, PROFILE_GRPC_PORT: String(port) });
     const first = await answer;
     const firstAnswerMs = first.answeredAt - service.spawnedAt;
     console.log(
