@@ -1,5 +1,6 @@
 import { type Infrastructure, resolveInfrastructure } from '@prism/infra';
 import { benchApproachSwitch } from './approach-switch.js';
+import { benchAudienceIndex } from './audience-index.js';
 import { benchAudiences } from './audiences.js';
 import { benchCommandToConsumer } from './outbox-latency.js';
 import { benchProfileService } from './profile-ingest.js';
@@ -20,6 +21,7 @@ const benchmarks: Record<string, (infra: Infrastructure) => Promise<Figures>> = 
   switch: benchApproachSwitch,
   segments: () => benchSegmentClustering(),
   audiences: benchAudiences,
+  'audience-index': benchAudienceIndex,
 };
 // BENCH_ONLY=profile (or a comma-separated list) runs only those; unset runs all.
 const only = process.env.BENCH_ONLY?.split(',')
