@@ -28,38 +28,8 @@ describe('GenerateSegments on real services', () => {
   afterAll(() => h?.stop());
 
   /** A campaign of a strategy linking `profileSpaceId`, switched to AI segments; its id and epoch. */
-  async function aiCampaign(profileSpaceId = 'acme') {
-    const { strategy } = await call(h.strategy, h.strategy.createStrategy, acme, {
-      spec: {
-        name: 'Spring range',
-        brand: 'Prism Outdoor',
-        products: ['running shoes', 'smart watch'],
-        objectives: ['grow repeat purchases'],
-        targetAudience: {
-          ageRanges: [],
-          genders: [],
-          locations: [],
-          interests: [],
-          behaviours: [],
-          painPoints: PAIN_POINTS,
-        },
-        profileSpaceId,
-      },
-    });
-    const { campaign } = await call(h.strategy, h.strategy.createCampaign, acme, { name: 'Spring launch' });
-    const campaignId = campaign?.id ?? '';
-    const selected = await call(h.strategy, h.strategy.selectStrategy, acme, {
-      campaignId,
-      strategyId: strategy?.id ?? '',
-      expectedEpoch: campaign?.epoch ?? 0,
-    });
-    const switched = await call(h.strategy, h.strategy.setAudienceApproach, acme, {
-      campaignId,
-      approach: AudienceApproach.AUDIENCE_APPROACH_AI_SEGMENTS,
-      expectedEpoch: selected.campaign?.epoch ?? 0,
-    });
-    return { campaignId, epoch: switched.campaign?.epoch ?? 0 };
-  }
+  const aiCampaign = (profileSpaceId = 'acme') =>
+    h.aiCampaign(acme, { profileSpaceId, painPoints: PAIN_POINTS });
 
   const listed = async (campaignId: string) =>
     (await call(h.segments, h.segments.listCampaignSegments, acme, { campaignId }))
@@ -230,12 +200,7 @@ async function ingestPopulation(h: SegmentsHarness) {
   for (let start = 0; start < messages.length; start += 200) {
     await call(h.profiles, h.profiles.ingest, acme, { messages: messages.slice(start, start + 200) });
   }
-  await eventually(async () => {
-    for await (const batch of h.profiles.exportProfiles({ traitKeys: ['age'], batchSize: 10_000 }, acme)) {
-      return Number(batch.total) === PEOPLE ? true : undefined;
-    }
-    return undefined;
-  }, 60_000);
+  await h.profilesIngested(acme, PEOPLE);
 }
 
 function progressOf(messages: GenerateSegmentsResponse[]) {
