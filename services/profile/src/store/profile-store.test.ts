@@ -78,4 +78,16 @@ describe('profile store on FerretDB', () => {
     const globex = await storedProfiles(store, 'globex');
     expect(globex.map((p) => p.id)).toEqual(['g-1']);
   });
+
+  it('finds the newest version of a profile whose version it does not know, however far it has moved', async () => {
+    await store.profiles.insertMany([
+      toProfileDocument(profile('p-far', 99, 'free')),
+      toProfileDocument(profile('p-far', 100, 'pro')),
+      toProfileDocument(profile('p-edge', 8, 'free')),
+      toProfileDocument(profile('p-edge', 9, 'pro')),
+    ]);
+    expect((await store.newestFrom('acme', 'p-edge'))?.version).toBe(9);
+    expect((await store.newestFrom('acme', 'p-far'))?.version).toBe(100);
+    expect(await store.newestFrom('acme', 'p-none')).toBeUndefined();
+  });
 });

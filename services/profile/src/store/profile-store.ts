@@ -19,8 +19,8 @@ import {
 /** What a directory scan meets of each stored profile version (no body). */
 export type StoredVersion = Omit<ProfileDocument, 'body' | 'identifiers'> & { identifiers: Identifier[] };
 
-/** Versions probed in one `_id: {$in}` query when a profile's current version is not known. */
-const PROBE = 256;
+/** Windows of versions looked up by `_id` for a profile's unknown version before a scan (≈ 9,500 versions). */
+const PROBE_WINDOWS = 20;
 
 /** A claim this old whose profile was never written is left over from a failed batch. */
 const STALE_CLAIM_MS = 60_000;
@@ -93,18 +93,29 @@ export class ProfileStore {
   }
 
   /**
-   * The newest stored version of a profile at or after `from`, found by `_id` lookups of the
-   * versions that may follow (there is one, or two just after a crash): for a profile another
-   * writer changed, or whose version this process does not know yet.
+   * The newest stored version of a profile at or after `from`, for a profile whose version this
+   * process does not know (another writer moved it, or the directory is still loading). Only the
+   * newest version is kept (and the one before it, just after a crash), so windows of versions
+   * are looked up by `_id`, 8, then 64, then 500 at a time, until one holds a version and not its
+   * last; a profile found in no window (never written, or moved further than the windows reach)
+   * is looked for by a scan.
    */
   async newestFrom(spaceId: string, profileId: string, from = 1): Promise<ProfileDocument | undefined> {
     let newest: ProfileDocument | undefined;
-    for (let first = from; ; first += PROBE) {
-      const refs = Array.from({ length: PROBE }, (_, i) => ({ profileId, version: first + i }));
+    for (let window = 0, first = from, size = 8; window < PROBE_WINDOWS; window++) {
+      const refs = Array.from({ length: size }, (_, i) => ({ profileId, version: first + i }));
       const found = await this.readVersions(spaceId, refs);
       for (const doc of found) if (!newest || doc.version > newest.version) newest = doc;
-      if (!found.some((doc) => doc.version === first + PROBE - 1)) return newest;
+      if (newest && !found.some((doc) => doc.version === first + size - 1)) return newest;
+      first += size;
+      size = Math.min(500, size * 8);
     }
+    const [scanned] = await this.profiles
+      .find({ spaceId, profileId })
+      .sort({ version: -1 })
+      .limit(1)
+      .toArray();
+    return scanned ?? newest;
   }
 
   /** Who holds each identifier, by the claims (an index lookup each). */
