@@ -12,7 +12,11 @@ const PAGE = 100;
  * the space match it — a persona nobody matches is a guess, not a customer.
  */
 export function registerPersonaCommands(program: Command, metadata: () => Metadata): void {
-  program.option('--personas <host:port>', 'persona service', process.env.PRISM_PERSONA_ADDR ?? '127.0.0.1:50052');
+  program.option(
+    '--personas <host:port>',
+    'persona service',
+    process.env.PRISM_PERSONA_ADDR ?? '127.0.0.1:50052',
+  );
   const personas = program.command('personas').description("a strategy's personas");
   personas
     .command('list')

@@ -116,6 +116,7 @@ export class ProfilePipeline {
   async ingest(spaceId: string, messages: TrackingMessage[]): Promise<BatchStats> {
     const stats = { applied: 0, repeated: 0, dropped: 0 };
     const publications: Promise<void>[] = [];
+    let planning: { failed: false } | { failed: true; error: unknown } = { failed: false };
     try {
       for (let at = 0; at < messages.length; at += MAX_BATCH_MESSAGES) {
         const part = messages.slice(at, at + MAX_BATCH_MESSAGES);
@@ -131,12 +132,14 @@ export class ProfilePipeline {
         stats.repeated += plan.repeated;
         stats.dropped += plan.dropped;
       }
-    } finally {
-      // Settled before returning or throwing: no publication is left unobserved.
-      const settled = await Promise.allSettled(publications);
-      const failed = settled.find((outcome) => outcome.status === 'rejected');
-      if (failed) throw failed.reason;
+    } catch (error) {
+      planning = { failed: true, error };
     }
+    // Settled before returning or throwing: no publication is left unobserved.
+    const settled = await Promise.allSettled(publications);
+    if (planning.failed) throw planning.error;
+    const failed = settled.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
     return stats;
   }
 
