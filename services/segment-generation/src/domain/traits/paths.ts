@@ -15,11 +15,34 @@ export const MAX_PATH_DEPTH = 5;
 export function traitsByPath(traits: Traits): Traits {
   if (!hasNestedObject(traits)) return traits;
   const byPath: Record<string, unknown> = {};
-  for (const path of pathsOf(traits)) {
-    const value = valueAtPath(traits, path);
-    if (value !== undefined) byPath[path] = value;
+  for (const key in traits) {
+    if (key.includes('.')) readInto(byPath, traits, key);
+    else visit(byPath, traits, traits[key], key, 1);
   }
   return byPath;
+}
+
+/** A path met twice (a dotted key and the nesting that spells it) reads the same value twice. */
+function readInto(byPath: Record<string, unknown>, traits: Traits, path: string): void {
+  const value = valueAtPath(traits, path);
+  if (value !== undefined) byPath[path] = value;
+}
+
+function visit(
+  byPath: Record<string, unknown>,
+  traits: Traits,
+  value: unknown,
+  path: string,
+  depth: number,
+): void {
+  if (!isObject(value)) {
+    readInto(byPath, traits, path);
+    return;
+  }
+  if (depth >= MAX_PATH_DEPTH) return;
+  // A nested key holding a dot cannot be reached by a path.
+  for (const key in value)
+    if (!key.includes('.')) visit(byPath, traits, value[key], `${path}.${key}`, depth + 1);
 }
 
 function hasNestedObject(traits: Traits): boolean {
@@ -29,21 +52,3 @@ function hasNestedObject(traits: Traits): boolean {
 
 const isObject = (value: unknown): value is Traits =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** The paths to every value under `traits`; a nested key holding a dot cannot be reached by a path. */
-function pathsOf(traits: Traits): Set<string> {
-  const paths = new Set<string>();
-  const visit = (value: unknown, path: string, depth: number) => {
-    if (!isObject(value)) {
-      paths.add(path);
-      return;
-    }
-    if (depth >= MAX_PATH_DEPTH) return;
-    for (const key in value) if (!key.includes('.')) visit(value[key], `${path}.${key}`, depth + 1);
-  };
-  for (const key in traits) {
-    if (key.includes('.')) paths.add(key);
-    else visit(traits[key], key, 1);
-  }
-  return paths;
-}
