@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { AudienceFailureReason } from '@prism/proto/prism/audience/v1/audience';
+import { DestinationFailureReason } from '@prism/proto/prism/audience/v1/destinations';
 import { PersonaFailureReason } from '@prism/proto/prism/persona/v1/persona';
 import { ProfileFailureReason } from '@prism/proto/prism/profile/v1/profile';
 import { SegmentGenerationFailureReason } from '@prism/proto/prism/segments/v1/segments';
@@ -36,24 +37,23 @@ const listed = new Set(
   ].map(([, service, reason]) => `${service} ${reason}`),
 );
 
-const declared = {
-  strategy: [StrategyFailureReason, 'STRATEGY_FAILURE_REASON_'],
-  persona: [PersonaFailureReason, 'PERSONA_FAILURE_REASON_'],
-  'segment-generation': [SegmentGenerationFailureReason, 'SEGMENT_GENERATION_FAILURE_REASON_'],
-  profile: [ProfileFailureReason, 'PROFILE_FAILURE_REASON_'],
-  'audience-sync': [AudienceFailureReason, 'AUDIENCE_FAILURE_REASON_'],
-} as const;
+/** Each FailureReason enum with the service (README table column) that answers it. */
+const declared = [
+  ['strategy', StrategyFailureReason, 'STRATEGY_FAILURE_REASON_'],
+  ['persona', PersonaFailureReason, 'PERSONA_FAILURE_REASON_'],
+  ['segment-generation', SegmentGenerationFailureReason, 'SEGMENT_GENERATION_FAILURE_REASON_'],
+  ['profile', ProfileFailureReason, 'PROFILE_FAILURE_REASON_'],
+  ['audience-sync', AudienceFailureReason, 'AUDIENCE_FAILURE_REASON_'],
+  ['audience-sync', DestinationFailureReason, 'DESTINATION_FAILURE_REASON_'],
+] as const;
 
 describe('the README', () => {
-  it.each(Object.entries(declared))(
-    'lists every reason the %s service declares',
-    (service, [values, prefix]) => {
-      const names = Object.keys(values).filter(
-        (name) => name.startsWith(prefix) && name !== `${prefix}UNSPECIFIED`,
-      );
-      const reasons = names.map((name) => name.slice(prefix.length));
-      expect(reasons.length).toBeGreaterThan(0);
-      expect(reasons.filter((reason) => !listed.has(`${service} ${reason}`))).toEqual([]);
-    },
-  );
+  it.each(declared)('lists every reason the %s service declares (%#)', (service, values, prefix) => {
+    const names = Object.keys(values).filter(
+      (name) => name.startsWith(prefix) && name !== `${prefix}UNSPECIFIED`,
+    );
+    const reasons = names.map((name) => name.slice(prefix.length));
+    expect(reasons.length).toBeGreaterThan(0);
+    expect(reasons.filter((reason) => !listed.has(`${service} ${reason}`))).toEqual([]);
+  });
 });

@@ -1,4 +1,5 @@
 import type { AudienceFailureReason } from '@prism/proto/prism/audience/v1/audience';
+import type { DestinationFailureReason } from '@prism/proto/prism/audience/v1/destinations';
 import type { PersonaFailureReason } from '@prism/proto/prism/persona/v1/persona';
 import type { ProfileFailureReason } from '@prism/proto/prism/profile/v1/profile';
 import type { SegmentGenerationFailureReason } from '@prism/proto/prism/segments/v1/segments';
@@ -24,10 +25,13 @@ export type ProfileFailure = ReasonsOf<typeof ProfileFailureReason, 'PROFILE_FAI
 
 export type AudienceFailure = ReasonsOf<typeof AudienceFailureReason, 'AUDIENCE_FAILURE_REASON_'>;
 
+export type DestinationFailure = ReasonsOf<typeof DestinationFailureReason, 'DESTINATION_FAILURE_REASON_'>;
+
 /** Every FAILED_PRECONDITION reason some service declares. */
 export type FailureReason =
   | StrategyFailure
   | PersonaFailure
   | SegmentGenerationFailure
   | ProfileFailure
-  | AudienceFailure;
+  | AudienceFailure
+  | DestinationFailure;

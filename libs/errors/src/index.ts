@@ -23,6 +23,7 @@ export {
 } from './errors.js';
 export type {
   AudienceFailure,
+  DestinationFailure,
   FailureReason,
   PersonaFailure,
   ProfileFailure,

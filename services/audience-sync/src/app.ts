@@ -1,10 +1,13 @@
 import { credentials } from '@grpc/grpc-js';
 import type { Logger } from '@prism/log';
 import { AudienceServiceService } from '@prism/proto/prism/audience/v1/audience';
+import { DestinationServiceService } from '@prism/proto/prism/audience/v1/destinations';
 import { ProfileServiceClient } from '@prism/proto/prism/profile/v1/profile';
 import { type RunningService, type ServiceModule, startService } from '@prism/runtime';
 import { eventCounters } from './clients/event-counters.js';
 import { type AudienceConfig, audienceConfigSchema } from './config.js';
+import type { DestinationDispatcher } from './destinations/dispatcher.js';
+import { startDestinations } from './destinations/start.js';
 import { startConsumers } from './handlers/consumers.js';
 import { queueRecompute } from './live/definitions.js';
 import { AudienceEngine } from './live/engine.js';
@@ -12,6 +15,7 @@ import { replayProfiles } from './live/profile-replay.js';
 import { restoreMembership } from './live/recovery.js';
 import { startSnapshots } from './live/snapshots.js';
 import { audienceService as audienceApi } from './server.js';
+import { destinationService } from './server-destinations.js';
 import { type AudienceRepositories, openRepositories } from './store/repositories.js';
 
 /**
@@ -35,18 +39,33 @@ export const audienceService = {
     for (const { spaceId, audienceId } of unfinished)
       void queueRecompute(engine, spaceId, audienceId, { space: spaceId }, 'RECOMPUTE');
     const profileClient = new ProfileServiceClient(config.PROFILE_GRPC_ADDR, credentials.createInsecure());
-    const consumers = await startConsumers(bus, engine, logger);
+    const { registry, dispatcher } = await startDestinations(
+      engine,
+      bus,
+      { exportDir: config.AUDIENCE_EXPORT_DIR, graphUrl: config.META_GRAPH_URL },
+      logger,
+    );
+    const consumers = await startConsumers(bus, engine, { registry, wake: dispatcher.wake }, logger);
     const snapshots = startSnapshots(engine, config.AUDIENCE_SNAPSHOT_MS, logger);
     return {
-      grpc: [[AudienceServiceService, audienceApi({ engine, eventCounters: eventCounters(profileClient) })]],
-      consumers: [...consumers, snapshots],
+      grpc: [
+        [AudienceServiceService, audienceApi({ engine, eventCounters: eventCounters(profileClient) })],
+        [DestinationServiceService, destinationService({ engine, registry, wake: dispatcher.wake })],
+      ],
+      consumers: [...consumers, snapshots, dispatcher],
       close: () => profileClient.close(),
-      exposes: { engine },
+      exposes: { engine, dispatcher },
     };
   },
-} satisfies ServiceModule<typeof audienceConfigSchema, AudienceRepositories, { engine: AudienceEngine }>;
+} satisfies ServiceModule<typeof audienceConfigSchema, AudienceRepositories, AudienceExposes>;
 
-export type RunningAudienceService = RunningService<AudienceRepositories, { engine: AudienceEngine }>;
+/** What tests and benchmarks reach inside a running audience-sync. */
+export interface AudienceExposes {
+  engine: AudienceEngine;
+  dispatcher: DestinationDispatcher;
+}
+
+export type RunningAudienceService = RunningService<AudienceRepositories, AudienceExposes>;
 
 /** Starts it in this process: tests and benchmarks. */
 export const startAudienceService = (config: AudienceConfig, logger: Logger) =>

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { commonEnv, grpcAddress, port } from '@prism/config';
 import { z } from 'zod';
 
@@ -14,6 +16,10 @@ export const audienceConfigSchema = z.object({
   PROFILE_GRPC_ADDR: grpcAddress('127.0.0.1:50054'),
   // How often membership is snapshotted (and its change log compacted) while it changes.
   AUDIENCE_SNAPSHOT_MS: z.coerce.number().int().min(100).default(2_000),
+  // Where CSV destinations write their files.
+  AUDIENCE_EXPORT_DIR: z.string().min(1).default(join(tmpdir(), 'prism-exports')),
+  // The Graph API root Meta destinations call (a fake on loopback in tests).
+  META_GRAPH_URL: z.url().default('https://graph.facebook.com/v21.0'),
 });
 
 export type AudienceConfig = z.infer<typeof audienceConfigSchema>;

@@ -3,8 +3,8 @@ import type { Metadata } from '@grpc/grpc-js';
 import type { AudienceServiceClient } from '@prism/proto/prism/audience/v1/audience';
 import { propertyPath, ruleFromProto, traitKeysOf } from '@prism/rules';
 import { type Command, InvalidArgumentError } from 'commander';
+import { writeMembersCsv } from '../members-csv.js';
 import type { AudienceCall } from './audiences.js';
-import { writeMembersCsv } from './members-csv.js';
 import { exportProgress } from './progress.js';
 
 /** The service's client and the caller's key, for calls that stream. */

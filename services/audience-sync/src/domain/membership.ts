@@ -1,7 +1,6 @@
 import { type AudienceRows, evaluateRule } from '../index/bulk-evaluator.js';
 import { matchesRow } from '../index/row-evaluator.js';
 import type { AudienceDefinition } from './audience.js';
-import { countFromTraits } from './event-traits.js';
 import { identifierToken, type ProfileMirror, type ProfileView } from './profile-mirror.js';
 
 /** An audience as the live state holds it: its definition and members (profile id → entered at, ms). */
@@ -10,7 +9,15 @@ export interface LiveAudience {
   members: Map<string, number>;
 }
 
-export type CauseKind = 'PROFILE_EVENT' | 'RECOMPUTE' | 'EPOCH' | 'MANUAL' | 'DELETED' | 'AUDIENCE_DELETED';
+/** BACKFILL: sent to a destination as everyone in the audience (a new, re-enabled or resynced destination). */
+export type CauseKind =
+  | 'PROFILE_EVENT'
+  | 'RECOMPUTE'
+  | 'EPOCH'
+  | 'MANUAL'
+  | 'DELETED'
+  | 'AUDIENCE_DELETED'
+  | 'BACKFILL';
 
 export interface MembershipCause {
   kind: CauseKind;

@@ -1,17 +1,21 @@
 import type { Bus } from '@prism/bus';
 import type { Logger } from '@prism/log';
+import type { DestinationRegistry } from '../destinations/registry.js';
 import type { AudienceEngine } from '../live/engine.js';
 import { startProfileFeed } from '../live/profile-feed.js';
 import { campaignSignalData, campaignSignalHandler } from './campaign-events.js';
+import { destinationFeedHandler, membershipEventData } from './destination-feed.js';
 import { personaEventData, personaEventHandler } from './persona-events.js';
 
 /**
  * Every event audience-sync follows: profiles (a group-commit feed, `live/profile-feed.ts`),
- * campaign moves, persona selections and generated segments (campaign audiences), and personas.
+ * campaign moves, persona selections and generated segments (campaign audiences), personas,
+ * and its own membership changes, queued for the destinations of their audiences.
  */
 export async function startConsumers(
   bus: Bus,
   engine: AudienceEngine,
+  destinations: { registry: DestinationRegistry; wake: (ids: string[]) => void },
   logger: Logger,
 ): Promise<{ stop(): Promise<void> }[]> {
   const campaignSignals = campaignSignalHandler(engine);
@@ -44,6 +48,13 @@ export async function startConsumers(
       kinds: 'persona.*',
       data: personaEventData,
       handler: personaEventHandler(engine),
+    }),
+    bus.subscribe({
+      stream: 'audience',
+      durable: 'audience_destinations',
+      kinds: 'audience.>',
+      data: membershipEventData,
+      handler: destinationFeedHandler(destinations.registry, engine.deps.repos.deliveries, destinations.wake),
     }),
   ]);
 }

@@ -1,3 +1,4 @@
+import { credentials } from '@grpc/grpc-js';
 import { type PrismEvent, streamName } from '@prism/bus';
 import { callUnary, type UnaryMethod } from '@prism/grpc';
 import { profileStarter } from '@prism/profile/testing/starter.js';
@@ -6,6 +7,7 @@ import {
   type AudienceServiceClient,
   ComputeState,
 } from '@prism/proto/prism/audience/v1/audience';
+import { DestinationServiceClient } from '@prism/proto/prism/audience/v1/destinations';
 import type { ProfileServiceClient } from '@prism/proto/prism/profile/v1/profile';
 import { eventually } from '@prism/testing';
 import { keyOf, type ServiceStarter, startWorld, type TestSpace, type World } from '@prism/testing/world';
@@ -33,6 +35,7 @@ export function audienceHarness<
 >(world: W) {
   const audiences = () => world.clients['audience-sync'] as AudienceServiceClient;
   const profiles = () => world.clients.profile as unknown as ProfileServiceClient;
+  let destinationClient: DestinationServiceClient | undefined;
   return {
     world,
     audiences,
@@ -44,6 +47,18 @@ export function audienceHarness<
     ) {
       const client = audiences();
       return callUnary(client, method(client), keyOf(space), request);
+    },
+    /** A DestinationService call with a test space's key (same address as AudienceService). */
+    destinationApi<Req, Res>(
+      space: TestSpace,
+      method: (client: DestinationServiceClient) => UnaryMethod<Req, Res>,
+      request: Req,
+    ) {
+      destinationClient ??= new DestinationServiceClient(
+        world.addressOf('audience-sync'),
+        credentials.createInsecure(),
+      );
+      return callUnary(destinationClient, method(destinationClient), keyOf(space), request);
     },
     /** A ProfileService call with a test space's key. */
     profileApi<Req, Res>(
@@ -95,7 +110,10 @@ export function audienceHarness<
         if (ingest.num_pending + ingest.num_ack_pending > 0) return undefined;
         return (await world.consumerIdle('profile', PROFILE_DURABLE)) ? true : undefined;
       }, 15_000),
-    stop: () => world.stop(),
+    stop: () => {
+      destinationClient?.close();
+      return world.stop();
+    },
   };
 }
 

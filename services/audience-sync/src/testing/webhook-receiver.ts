@@ -38,6 +38,10 @@ export interface WebhookReceiver {
   readonly refused: readonly RefusedRequest[];
   /** TCP connections accepted so far: kept-alive deliveries share one. */
   readonly connections: number;
+  /** Verifies with this secret from now on (the one a destination was created or rotated with). */
+  useSecret(secret: string): void;
+  /** Forgets the answers planned and not used yet: every request is answered 204 again. */
+  reset(): void;
   /** The next `times` verified requests answer `status` (500, 503, 408…) and are not recorded. */
   fail(status: number, times?: number): void;
   /** The next `times` verified requests answer 429 with this `Retry-After` (seconds or an HTTP-date). */
@@ -59,7 +63,7 @@ const HOST = '127.0.0.1';
 const STALL: Answer = { kind: 'stall' };
 
 export async function startWebhookReceiver(options: WebhookReceiverOptions): Promise<WebhookReceiver> {
-  const webhook = new Webhook(options.secret);
+  let webhook = new Webhook(options.secret);
   const deliveries: ReceivedDelivery[] = [];
   const refused: RefusedRequest[] = [];
   const script: Array<{ answer: Answer; remaining: number }> = [];
@@ -123,6 +127,12 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
     refused,
     get connections() {
       return connections;
+    },
+    useSecret: (secret) => {
+      webhook = new Webhook(secret);
+    },
+    reset: () => {
+      script.length = 0;
     },
     fail: (status, times = 1) => plan({ kind: 'status', status }, times),
     throttle: (retryAfter, times = 1) =>
