@@ -1,4 +1,5 @@
 import { FailedPrecondition, type SegmentGenerationFailure } from '@prism/errors';
+import { type ProfileView, viewProfiles } from '@prism/profile-features';
 import { matchesRule, type Rule } from '@prism/rules';
 import type { Stage } from '../generation/stages.js';
 import { clusterProfiles } from './clustering/index.js';
@@ -12,7 +13,6 @@ import { describeSegments } from './describe/describe.js';
 import { buildFeatures } from './features/index.js';
 import type { AudienceProfile, Clustering, SegmentDescription, SegmentRule, StrategyBrief } from './model.js';
 import { deriveSegmentRules } from './rules/derive.js';
-import { type ProfileView, viewProfiles } from './traits/profile-view.js';
 
 /** Fewer profiles than this make no segments worth a campaign (and no stable clusters). */
 export const MIN_POPULATION = 30;

@@ -1,8 +1,8 @@
+import { viewProfiles } from '@prism/profile-features';
 import { matchesRule } from '@prism/rules';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PLANTED_NOW, plantedAudience } from '../../testing/planted.js';
-import { viewProfiles } from '../traits/profile-view.js';
 import { COUNTRIES, countryCodeOf } from './countries.js';
 import { interpretContext } from './interpret.js';
 import { trait } from './test-support.js';

@@ -1,4 +1,4 @@
-import { leafOf } from '../features/trait-roles.js';
+import { leafOf } from '@prism/profile-features';
 import { AREAS, COUNTRIES, countryName } from './countries.js';
 import { anyOf, type MatcherOf, PhraseTable, type Reading, valueRule } from './matcher-kit.js';
 import type { ContextVocabulary } from './vocabulary.js';

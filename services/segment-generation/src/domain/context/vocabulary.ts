@@ -1,4 +1,4 @@
-import { isIdentifyingKey, leafOf } from '../features/trait-roles.js';
+import { isIdentifyingKey, leafOf } from '@prism/profile-features';
 import type { AudienceProfile } from '../model.js';
 import { countryCodeOf } from './countries.js';
 

@@ -1,10 +1,10 @@
 import { PLANTED_SEGMENTS, type SegmentId } from '@prism/population';
+import { viewProfiles } from '@prism/profile-features';
 import { describe, expect, it } from 'vitest';
 import { PLANTED_NOW, plantedAudience } from '../../testing/planted.js';
 import { quantile } from '../context/vocabulary.js';
 import { buildFeatures } from '../features/index.js';
 import type { AudienceProfile, SegmentDescription, StrategyBrief } from '../model.js';
-import { viewProfiles } from '../traits/profile-view.js';
 import { describeSegments } from './describe.js';
 import { plantedFeatures } from './test-support.js';
 

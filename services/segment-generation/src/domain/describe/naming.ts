@@ -1,5 +1,5 @@
+import { leafOf } from '@prism/profile-features';
 import { countryName } from '../context/countries.js';
-import { leafOf } from '../features/trait-roles.js';
 import type { Contrast } from '../model.js';
 import { capitalised } from './wording.js';
 

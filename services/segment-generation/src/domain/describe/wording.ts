@@ -1,5 +1,5 @@
+import { leafOf } from '@prism/profile-features';
 import { countryName } from '../context/countries.js';
-import { leafOf } from '../features/trait-roles.js';
 import type { Contrast } from '../model.js';
 
 /** "avg_order_total_90d" → "avg order total (90 days)", "incomeBand" → "income band", "company.employee_count" → "company employee count". */

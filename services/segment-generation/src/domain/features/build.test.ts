@@ -1,7 +1,7 @@
+import { viewProfiles } from '@prism/profile-features';
 import { describe, expect, it } from 'vitest';
 import { PLANTED_NOW, plantedAudience } from '../../testing/planted.js';
 import type { AudienceProfile, FeatureMatrix } from '../model.js';
-import { viewProfiles } from '../traits/profile-view.js';
 import { buildFeatures, matrixFor } from './build.js';
 
 const profile = (id: number, traits: Record<string, unknown>): AudienceProfile => ({

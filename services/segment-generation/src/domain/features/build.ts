@@ -1,14 +1,14 @@
-import type { ColumnWeights } from '../clustering/layout.js';
-import type { AudienceProfile, FeatureMatrix } from '../model.js';
-import { columnWeights, type TraitWeights } from './emphasis.js';
-import { encodeProfiles } from './encode.js';
 import {
   DEFAULT_LIMITS,
   type ExcludedTrait,
+  encodeProfiles,
   type FeatureSchema,
   inferSchema,
   type SchemaLimits,
-} from './schema.js';
+} from '@prism/profile-features';
+import type { ColumnWeights } from '../clustering/layout.js';
+import type { AudienceProfile, FeatureMatrix } from '../model.js';
+import { columnWeights, type TraitWeights } from './emphasis.js';
 
 export interface FeatureOptions {
   /** Emphasis per trait key; 1 is neutral, 0 ignores the trait. */

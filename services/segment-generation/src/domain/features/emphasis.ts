@@ -1,5 +1,5 @@
+import type { FeatureSchema } from '@prism/profile-features';
 import type { ColumnWeights } from '../clustering/layout.js';
-import type { FeatureSchema } from './schema.js';
 
 /** Emphasis per trait key, e.g. from the targeting context; 1 is neutral, 0 ignores the trait. */
 export type TraitWeights = ReadonlyMap<string, number>;
