@@ -86,6 +86,7 @@ describe('destinations', () => {
     expect(membersReceived()).toEqual(members.sort());
     const backfill = receiver.deliveries[0]?.body as { data: { cause: { kind: string } } };
     expect(backfill.data.cause.kind).toBe('BACKFILL');
+    const fromNowOn = receiver.deliveries.length;
 
     await harness.send('acme', [identify('w3', { plan: 'pro' }), identify('w1', { plan: 'free' })]);
     await harness.caughtUp();
@@ -94,6 +95,18 @@ describe('destinations', () => {
       JSON.stringify(membersReceived()) === JSON.stringify(now.sort()) ? true : undefined,
     );
     expect(receiver.refused).toEqual([]);
+    // A change reaches the receiver as the CloudEvent audience-sync published, every field kept.
+    const change = receiver.deliveries[fromNowOn]?.body as { data: Record<string, unknown> };
+    expect(Object.keys(change.data)).toEqual(
+      expect.arrayContaining([
+        'audienceId',
+        'audienceKey',
+        'audienceVersion',
+        'profileId',
+        'traits',
+        'cause',
+      ]),
+    );
     const { destination } = await harness.destinationApi('acme', (c) => c.getDestination, {
       destinationId: created.destination?.id as string,
     });

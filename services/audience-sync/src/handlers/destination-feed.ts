@@ -3,8 +3,11 @@ import { z } from 'zod';
 import type { DestinationRegistry } from '../destinations/registry.js';
 import type { DeliveryDocument, DeliveryQueue } from '../store/deliveries.js';
 
-/** audience.entered / audience.exited (prism.events.v1.AudienceMembershipChanged, proto3 JSON), as far as destinations need. */
-export const membershipEventData = z.object({
+/**
+ * audience.entered / audience.exited (prism.events.v1.AudienceMembershipChanged, proto3 JSON):
+ * the fields destinations read, the others kept, since the event is a webhook's body as it is.
+ */
+export const membershipEventData = z.looseObject({
   audienceKey: z.string().default(''),
   profileId: z.string().default(''),
   identifiers: z.array(z.object({ type: z.string(), value: z.string() })).default([]),
