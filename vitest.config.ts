@@ -7,6 +7,7 @@ export default defineConfig({
       'services/*/src/**/*.test.ts',
       'bench/src/**/*.test.ts',
       'test/**/*.test.ts',
+      'deploy/local/src/**/*.test.ts',
     ],
     globalSetup: ['libs/testing/src/global-setup.ts'],
     testTimeout: 30_000,

@@ -2,6 +2,7 @@ import type { ServiceError } from '@grpc/grpc-js';
 import { registerAudienceCommands } from '@prism/audience-sync/cli/audiences.js';
 import { readErrorDetails } from '@prism/errors';
 import { apiKeyMetadata } from '@prism/grpc';
+import { registerPartnerCommands } from '@prism/local/partners/cli.js';
 import { registerPersonaCommands } from '@prism/persona/cli/personas.js';
 import { registerSegmentCommands } from '@prism/segment-generation/cli/segments.js';
 import { Command } from 'commander';
@@ -23,6 +24,7 @@ const callerKey = () => {
 registerSegmentCommands(program, callerKey);
 registerAudienceCommands(program, callerKey);
 registerPersonaCommands(program, callerKey);
+registerPartnerCommands(program);
 
 /** A gRPC error as its message and each invalid field; any other error as its message. */
 program.parseAsync().catch((error: Error & Partial<ServiceError>) => {

@@ -22,6 +22,7 @@ export {
   eventProducer,
   kindOf,
   type PrismEvent,
+  SPACE_ID_PATTERN,
   subjectOf,
 } from './envelope.js';
 export { consumeInGroups, type GroupConsumeOptions } from './group-consume.js';
