@@ -11,6 +11,7 @@ import { startDestinations } from './destinations/start.js';
 import { startConsumers } from './handlers/consumers.js';
 import { queueRecompute } from './live/definitions.js';
 import { AudienceEngine } from './live/engine.js';
+import { LookalikeRefresh } from './live/lookalike-refresh.js';
 import { replayProfiles } from './live/profile-replay.js';
 import { restoreMembership } from './live/recovery.js';
 import { startSnapshots } from './live/snapshots.js';
@@ -47,12 +48,14 @@ export const audienceService = {
     );
     const consumers = await startConsumers(bus, engine, { registry, wake: dispatcher.wake }, logger);
     const snapshots = startSnapshots(engine, config.AUDIENCE_SNAPSHOT_MS, logger);
+    const lookalikes = new LookalikeRefresh(engine, config.AUDIENCE_LOOKALIKE_REFRESH_MS, logger);
+    lookalikes.start();
     return {
       grpc: [
         [AudienceServiceService, audienceApi({ engine, eventCounters: eventCounters(profileClient) })],
         [DestinationServiceService, destinationService({ engine, registry, wake: dispatcher.wake })],
       ],
-      consumers: [...consumers, snapshots, dispatcher],
+      consumers: [...consumers, snapshots, dispatcher, lookalikes],
       close: () => profileClient.close(),
       exposes: { engine, dispatcher },
     };

@@ -16,6 +16,8 @@ export const audienceConfigSchema = z.object({
   PROFILE_GRPC_ADDR: grpcAddress('127.0.0.1:50054'),
   // How often membership is snapshotted (and its change log compacted) while it changes.
   AUDIENCE_SNAPSHOT_MS: z.coerce.number().int().min(100).default(2_000),
+  // A lookalike audience follows changes of its seed at most this often (a day; shorter in tests).
+  AUDIENCE_LOOKALIKE_REFRESH_MS: z.coerce.number().int().min(100).default(86_400_000),
   // Where CSV destinations write their files.
   AUDIENCE_EXPORT_DIR: z.string().min(1).default(join(tmpdir(), 'prism-exports')),
   // The Graph API root Meta destinations call (a fake on loopback in tests).

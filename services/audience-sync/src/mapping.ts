@@ -16,6 +16,7 @@ const KINDS: Record<Kind, AudienceKind> = {
   dynamic: AudienceKind.AUDIENCE_KIND_DYNAMIC,
   static: AudienceKind.AUDIENCE_KIND_STATIC,
   campaign: AudienceKind.AUDIENCE_KIND_CAMPAIGN,
+  lookalike: AudienceKind.AUDIENCE_KIND_LOOKALIKE,
 };
 
 const STATES: Record<State, ComputeState> = {
@@ -51,6 +52,10 @@ export function audienceToProto(doc: AudienceDocument, size: number): Audience {
     },
     createTime: doc.createdAt,
     updateTime: doc.updatedAt,
+    lookalike: doc.lookalike && {
+      seedAudienceKey: doc.lookalike.seedKey,
+      percent: doc.lookalike.percent,
+    },
   };
 }
 

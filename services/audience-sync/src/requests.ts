@@ -3,6 +3,7 @@ import { AudienceKind } from '@prism/proto/prism/audience/v1/audience';
 import type { Rule as ProtoRule } from '@prism/proto/prism/rules/v1/rule';
 import { audienceKeySchema, propertyPath, type Rule, ruleFromProto } from '@prism/rules';
 import { z } from 'zod';
+import { LOOKALIKE_PERCENT } from './domain/lookalike.js';
 import type { MemberOrder } from './index/member-order.js';
 import { readMemberPageToken } from './member-page-token.js';
 
@@ -24,12 +25,29 @@ export const ruleField = (field: string) =>
 const kind = z.number().transform((value, ctx) => {
   if (value === AudienceKind.AUDIENCE_KIND_DYNAMIC) return 'dynamic' as const;
   if (value === AudienceKind.AUDIENCE_KIND_STATIC) return 'static' as const;
+  if (value === AudienceKind.AUDIENCE_KIND_LOOKALIKE) return 'lookalike' as const;
   ctx.addIssue({
     code: 'custom',
-    message: `must be DYNAMIC or STATIC (got ${value}); campaign audiences come from campaigns`,
+    message: `must be DYNAMIC, STATIC or LOOKALIKE (got ${value}); campaign audiences come from campaigns`,
   });
   return 'dynamic' as const;
 });
+
+const { min, max } = LOOKALIKE_PERCENT;
+/** A lookalike's seed (checked against the space later) and its whole percent of non-members. */
+const lookalikeSpec = z
+  .object(
+    {
+      seedAudienceKey: audienceKeySchema,
+      percent: z
+        .number()
+        .int(`must be a whole percent, ${min} to ${max}`)
+        .min(min, `must be ${min} to ${max} (percent of the seed's non-members)`)
+        .max(max, `must be ${min} to ${max} (percent of the seed's non-members)`),
+    },
+    required(),
+  )
+  .transform(({ seedAudienceKey, percent }) => ({ seedKey: seedAudienceKey, percent }));
 
 const audienceSpec = z
   .object(
@@ -39,14 +57,27 @@ const audienceSpec = z
       description: trimmed(1000),
       kind,
       rule: ruleField('spec.rule').optional(),
+      lookalike: lookalikeSpec.optional(),
     },
     required(),
   )
   .superRefine((spec, ctx) => {
     if (spec.kind === 'dynamic' && !spec.rule)
       ctx.addIssue({ code: 'custom', path: ['rule'], message: 'is required for a DYNAMIC audience' });
-    if (spec.kind === 'static' && spec.rule)
-      ctx.addIssue({ code: 'custom', path: ['rule'], message: 'must be empty for a STATIC audience' });
+    if (spec.kind !== 'dynamic' && spec.rule)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rule'],
+        message: `must be empty for a ${spec.kind.toUpperCase()} audience`,
+      });
+    if (spec.kind === 'lookalike' && !spec.lookalike)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lookalike'],
+        message: 'is required for a LOOKALIKE audience: its seed audience key and percent',
+      });
+    if (spec.kind !== 'lookalike' && spec.lookalike)
+      ctx.addIssue({ code: 'custom', path: ['lookalike'], message: 'is only for a LOOKALIKE audience' });
   });
 
 export const createAudienceRequest = z.object({ spec: audienceSpec });

@@ -13,6 +13,7 @@ import {
   type AudienceServiceDeps,
   audienceIn,
   checkRule,
+  checkSeed,
   prepareEventCounters,
   requireVersion,
   usersOf,
@@ -37,6 +38,7 @@ export function audienceService(deps: AudienceServiceDeps): AudienceServiceServe
       await prepareEventCounters(deps, call, spec.rule);
       const { doc, warnings } = await engine.inSpace(call.spaceId, async (state) => {
         const warnings = spec.rule ? checkRule(state, spec.key, spec.rule) : [];
+        if (spec.lookalike) checkSeed(state, spec.key, spec.lookalike);
         const at = new Date(engine.now());
         const doc: AudienceDocument = {
           _id: `audience_${uuidv7()}`,
@@ -45,7 +47,7 @@ export function audienceService(deps: AudienceServiceDeps): AudienceServiceServe
           name: spec.name,
           description: spec.description,
           kind: spec.kind,
-          ...(spec.rule ? { rule: spec.rule } : { entries: [] }),
+          ...membersFrom(spec),
           version: 1,
           size: 0,
           status: { state: 'building', progress: 0 },
@@ -87,12 +89,14 @@ export function audienceService(deps: AudienceServiceDeps): AudienceServiceServe
       const { doc, warnings } = await engine.inSpace(call.spaceId, async (state) => {
         const current = audienceIn(state, audience);
         requireVersion(current, expectedVersion);
-        if (current.kind === 'campaign' || (current.kind === 'static' && rule))
+        if (current.kind === 'campaign' || (current.kind !== 'dynamic' && rule))
           throw new FailedPrecondition<AudienceFailure>(
             'WRONG_AUDIENCE_KIND',
             current.kind === 'campaign'
               ? `Audience ${current.key} is a campaign's: it changes only with the campaign.`
-              : `Audience ${current.key} is static: change its members, not a rule.`,
+              : current.kind === 'static'
+                ? `Audience ${current.key} is static: change its members, not a rule.`
+                : `Audience ${current.key} is a lookalike of ${current.lookalike?.seedKey}: it has no rule.`,
           );
         if (current.kind === 'dynamic' && !rule)
           throw new FailedPrecondition<AudienceFailure>(
@@ -156,4 +160,13 @@ export function audienceService(deps: AudienceServiceDeps): AudienceServiceServe
     ...readHandlers(deps),
     ...exportHandlers(deps),
   };
+}
+
+/** What decides the members of a new audience: its rule, its seed, or a list (empty at first). */
+function membersFrom(spec: {
+  rule?: AudienceDocument['rule'];
+  lookalike?: AudienceDocument['lookalike'];
+}): Pick<AudienceDocument, 'rule' | 'lookalike' | 'entries'> {
+  if (spec.rule) return { rule: spec.rule };
+  return spec.lookalike ? { lookalike: spec.lookalike } : { entries: [] };
 }

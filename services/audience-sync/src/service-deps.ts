@@ -2,6 +2,7 @@ import { Aborted, type AudienceFailure, FailedPrecondition, NotFound } from '@pr
 import type { CallContext } from '@prism/grpc';
 import { audienceKeysOf, eventConditionsOf, type Rule, traitKeysOf } from '@prism/rules';
 import { countable, type EventCounters } from './clients/event-counters.js';
+import type { LookalikeSource } from './domain/audience.js';
 import { cycleThrough, dependentsOf } from './domain/dependencies.js';
 import { eventCounterOf } from './domain/event-traits.js';
 import type { AudienceEngine } from './live/engine.js';
@@ -49,7 +50,7 @@ export function checkRule(state: SpaceState, key: string, rule: Rule): string[] 
         'AUDIENCE_UNKNOWN',
         `The rule names audience "${named}", which this space does not have.`,
       );
-  const cycle = cycleThrough(state.definitions(), key, rule);
+  const cycle = cycleThrough(state.definitions(), key, { rule });
   if (cycle)
     throw new FailedPrecondition<AudienceFailure>(
       'AUDIENCE_CYCLE',
@@ -58,6 +59,21 @@ export function checkRule(state: SpaceState, key: string, rule: Rule): string[] 
   return traitKeysOf(rule)
     .filter((trait) => !state.mirror.hasTrait(trait))
     .map((trait) => `no profile of this space has trait "${trait}" yet; profiles join as the data arrives`);
+}
+
+/** Checks a lookalike's seed against the space: it exists and does not lead back to `key`. */
+export function checkSeed(state: SpaceState, key: string, lookalike: LookalikeSource): void {
+  if (!state.byKey(lookalike.seedKey))
+    throw new FailedPrecondition<AudienceFailure>(
+      'AUDIENCE_UNKNOWN',
+      `The seed audience "${lookalike.seedKey}" is not an audience of this space.`,
+    );
+  const cycle = cycleThrough(state.definitions(), key, { lookalike });
+  if (cycle)
+    throw new FailedPrecondition<AudienceFailure>(
+      'AUDIENCE_CYCLE',
+      `The seed would make a cycle of audiences: ${cycle.join(' → ')}.`,
+    );
 }
 
 /** Makes the profile service count the rule's events (as computed traits) before it is used. */

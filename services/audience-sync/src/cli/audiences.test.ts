@@ -58,6 +58,40 @@ describe('prism audiences', () => {
     expect((await prism('get', 'vips')).out).not.toMatch(/^rule/m);
   });
 
+  it('creates a lookalike of an audience with --lookalike-of and --percent, and shows its seed', async () => {
+    const created = await prism(
+      'create',
+      '--key',
+      'like_pro',
+      '--name',
+      'Like pro users',
+      '--lookalike-of',
+      'pro_users',
+      '--percent',
+      '5',
+    );
+    // bob is the one non-member of pro_users: 5 % of one, rounded up.
+    expect(created.out).toBe('audience like_pro is live: 1 members');
+    const details = (await prism('get', 'like_pro')).out;
+    expect(details).toMatch(/^kind\s+lookalike$/m);
+    expect(details).toMatch(/^lookalike\s+5 % of the non-members most like pro_users$/m);
+    expect((await prism('members', 'like_pro')).out).toMatch(/│ user_id:bob\s*│/);
+    const tooMany = prism(
+      'create',
+      '--key',
+      'like_more',
+      '--name',
+      'x',
+      '--lookalike-of',
+      'pro_users',
+      '--percent',
+      '11',
+    );
+    const failure = (await tooMany.catch((error) => error)) as ServiceError;
+    expect(failure.code).toBe(status.INVALID_ARGUMENT);
+    expect(failure.details).toContain('spec.lookalike.percent');
+  });
+
   it('recomputes an audience and prints its size once the recompute is over', async () => {
     const rule = '{"trait":{"key":"age","operator":"OPERATOR_GREATER_THAN","value":30}}';
     await prism('create', '--key', 'over_thirty', '--name', 'Over 30', '--rule', rule);
@@ -71,7 +105,7 @@ describe('prism audiences', () => {
 
   it('refuses a create with neither a rule nor --static, and a --rule that is not JSON', async () => {
     await expect(prism('create', '--key', 'nothing', '--name', 'Nothing')).rejects.toThrow(
-      'give a rule (--rule or --rule-file), or make it --static',
+      'give a rule (--rule or --rule-file), make it --static, or --lookalike-of an audience',
     );
     const badJson = prism('create', '--key', 'bad', '--name', 'Bad', '--rule', '{plan: pro}');
     await expect(badJson).rejects.toBeInstanceOf(CommanderError);

@@ -50,7 +50,9 @@ export function registerAudienceCommands(program: Command, metadata: () => Metad
 
   audiences
     .command('create')
-    .description('create a dynamic audience (a rule) or a static list, and wait while it builds')
+    .description(
+      'create a dynamic audience (a rule), a static list or a lookalike of another, and wait while it builds',
+    )
     .requiredOption('--key <key>', 'stable key: lowercase letters, digits and _, e.g. high_value_runners')
     .requiredOption('--name <name>', 'display name')
     .option('--description <text>', 'what the audience is for', '')
@@ -60,25 +62,41 @@ export function registerAudienceCommands(program: Command, metadata: () => Metad
         'the rule, as proto3 JSON of prism.rules.v1.Rule, e.g. \'{"trait":{"key":"plan","operator":"OPERATOR_EQUALS","value":"pro"}}\'',
       )
         .argParser(ruleFromJson)
-        .conflicts(['ruleFile', 'static']),
+        .conflicts(['ruleFile', 'static', 'lookalikeOf']),
     )
     .addOption(
       new Option('--rule-file <file>', 'the rule JSON, read from a file')
         .argParser(ruleFromFile)
-        .conflicts('static'),
+        .conflicts(['static', 'lookalikeOf']),
     )
-    .option('--static', 'a static list: people are added by identifier')
+    .addOption(
+      new Option('--static', 'a static list: people are added by identifier').conflicts('lookalikeOf'),
+    )
+    .option(
+      '--lookalike-of <seed>',
+      "a lookalike: the space's non-members of this audience (key) most like its members",
+    )
+    .addOption(
+      new Option('--percent <n>', 'with --lookalike-of: how many, as a percent (1–10) of the non-members')
+        .argParser(positiveCount)
+        .default(5),
+    )
     .action(async (options, command: Command) => {
       const rule = options.rule ?? options.ruleFile;
-      if (!rule && !options.static) command.error('give a rule (--rule or --rule-file), or make it --static');
+      if (!rule && !options.static && !options.lookalikeOf)
+        command.error('give a rule (--rule or --rule-file), make it --static, or --lookalike-of an audience');
       await withAudiences(async (call) => {
         const { audience, warnings } = await call((client) => client.createAudience, {
           spec: {
             key: options.key,
             name: options.name,
             description: options.description,
-            kind: rule ? AudienceKind.AUDIENCE_KIND_DYNAMIC : AudienceKind.AUDIENCE_KIND_STATIC,
+            kind: kindFor(rule, options.lookalikeOf),
             rule,
+            lookalike: options.lookalikeOf && {
+              seedAudienceKey: options.lookalikeOf,
+              percent: options.percent,
+            },
           },
         });
         for (const warning of warnings) console.warn(`warning: ${warning}`);
@@ -183,6 +201,11 @@ async function read(call: AudienceCall, reference: string): Promise<Audience> {
   const { audience } = await call((client) => client.getAudience, { audience: reference });
   if (!audience) throw new Error(`the service answered no audience for ${reference}`);
   return audience;
+}
+
+function kindFor(rule: unknown, lookalikeOf: string | undefined): AudienceKind {
+  if (rule) return AudienceKind.AUDIENCE_KIND_DYNAMIC;
+  return lookalikeOf ? AudienceKind.AUDIENCE_KIND_LOOKALIKE : AudienceKind.AUDIENCE_KIND_STATIC;
 }
 
 const liveLine = (audience: Audience) => `audience ${audience.key} is live: ${audience.size} members`;

@@ -66,6 +66,11 @@ export function audienceDetails(audience: Audience): string {
     ['kind', kindOf(audience)],
     ['rule', audience.rule?.node ? describeRule(ruleFromProto(audience.rule)) : undefined],
     ['campaign', campaignLine(audience)],
+    [
+      'lookalike',
+      audience.lookalike &&
+        `${audience.lookalike.percent} % of the non-members most like ${audience.lookalike.seedAudienceKey}`,
+    ],
     ['size', String(audience.size)],
     ['status', statusLine(audience)],
     ['computed', timeOf(audience.status?.lastComputedTime)],

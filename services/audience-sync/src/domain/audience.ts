@@ -2,10 +2,11 @@ import type { Rule } from '@prism/rules';
 
 /**
  * An audience of a space: who its members are is decided by its rule (dynamic and campaign
- * audiences) or its list of people (static). The key is stable across edits: it names the
- * audience in other audiences' rules and in the subjects of its events.
+ * audiences), its list of people (static) or its likeness to a seed audience (lookalike). The
+ * key is stable across edits: it names the audience in other audiences' rules and in the
+ * subjects of its events.
  */
-export type AudienceKind = 'dynamic' | 'static' | 'campaign';
+export type AudienceKind = 'dynamic' | 'static' | 'campaign' | 'lookalike';
 
 export const AUDIENCE_KEY_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
 
@@ -16,6 +17,12 @@ export interface CampaignSource {
   segmentId?: string;
   personaId?: string;
   union: boolean;
+}
+
+/** A lookalike audience's seed (by key) and its share of the seed's non-members, 1–10 %. */
+export interface LookalikeSource {
+  seedKey: string;
+  percent: number;
 }
 
 export interface AudienceDefinition {
@@ -29,6 +36,7 @@ export interface AudienceDefinition {
   entries?: readonly string[];
   version: number;
   campaign?: CampaignSource;
+  lookalike?: LookalikeSource;
 }
 
 export type ComputeState = 'building' | 'live' | 'failed';

@@ -1,6 +1,7 @@
 import { type AudienceRows, evaluateRule } from '../index/bulk-evaluator.js';
 import { matchesRow } from '../index/row-evaluator.js';
-import type { AudienceDefinition } from './audience.js';
+import type { AudienceDefinition, LookalikeSource } from './audience.js';
+import { findLookalikes } from './lookalike.js';
 import { identifierToken, type ProfileMirror, type ProfileView } from './profile-mirror.js';
 
 /** An audience as the live state holds it: its definition and members (profile id → entered at, ms). */
@@ -47,6 +48,9 @@ export function matchesDefinition(
   isMember: MembershipLookup,
 ): boolean {
   if (definition.kind === 'static') return isListed(definition.entries ?? [], profile);
+  // A lookalike changes only when recomputed, but someone joining its seed leaves it at once.
+  if (definition.lookalike)
+    return isMember(definition.key, profile.id) && !isMember(definition.lookalike.seedKey, profile.id);
   const row = mirror.index.rowOf(profile.id);
   if (!definition.rule || row === undefined) return false;
   return matchesRow(definition.rule, mirror.index, row, (key) => isMember(key, profile.id));
@@ -103,7 +107,8 @@ export function reevaluate(
 
 /**
  * Every change that makes one audience's members exactly the profiles of the mirror it matches:
- * a rule is evaluated over the index's columns at once, a static list profile by profile.
+ * a rule is evaluated over the index's columns at once, a static list profile by profile, a
+ * lookalike ranked against its seed's members as they are now.
  */
 export function recompute(
   audience: LiveAudience,
@@ -119,7 +124,9 @@ export function recompute(
   if (definition.kind === 'static') {
     for (const profile of mirror.all())
       if (isListed(definition.entries ?? [], profile)) matching.add(profile.id);
-  } else if (definition.rule)
+  } else if (definition.lookalike)
+    for (const id of lookalikesIn(mirror, audienceRows, definition.lookalike, at)) matching.add(id);
+  else if (definition.rule)
     for (const id of mirror.index.idsOf(evaluateRule(definition.rule, mirror.index, audienceRows)))
       matching.add(id);
   for (const profileId of matching)
@@ -127,6 +134,33 @@ export function recompute(
   for (const profileId of audience.members.keys())
     if (!matching.has(profileId)) changes.push({ audienceId, profileId, entered: false, at, cause });
   return changes;
+}
+
+/** The lookalikes of a seed among the mirror's profiles, with traits as they are at `at`. */
+function lookalikesIn(
+  mirror: ProfileMirror,
+  audienceRows: AudienceRows,
+  { seedKey, percent }: LookalikeSource,
+  at: number,
+): string[] {
+  const seedRows = audienceRows(seedKey);
+  const seed = new Set(seedRows ? mirror.index.idsOf(seedRows) : []);
+  const profiles = Array.from(mirror.all(), ({ id, traits }) => ({ profileId: id, traits }));
+  return findLookalikes(profiles, seed, percent, new Date(at));
+}
+
+/** A lookalike's members who are now members of its seed: they leave it (a lookalike never holds its seed's). */
+export function seedJoiners(
+  audience: LiveAudience,
+  isMember: MembershipLookup,
+  cause: MembershipCause,
+  at: number,
+): MembershipChange[] {
+  const seedKey = audience.definition.lookalike?.seedKey;
+  if (seedKey === undefined) return [];
+  return [...audience.members.keys()]
+    .filter((profileId) => isMember(seedKey, profileId))
+    .map((profileId) => ({ audienceId: audience.definition.id, profileId, entered: false, at, cause }));
 }
 
 /** Applies stored changes to the live members. */

@@ -2,7 +2,13 @@ import type { EventContext, EventPublisher } from '@prism/bus';
 import type { Logger } from '@prism/log';
 import type { ComputeStatus } from '../domain/audience.js';
 import { dependentsOf } from '../domain/dependencies.js';
-import { type MembershipCause, type MembershipChange, recompute, reevaluate } from '../domain/membership.js';
+import {
+  type MembershipCause,
+  type MembershipChange,
+  recompute,
+  reevaluate,
+  seedJoiners,
+} from '../domain/membership.js';
 import type { ProfileChange, ProfileView } from '../domain/profile-mirror.js';
 import { audienceComputed } from '../events/audience-events.js';
 import type { AudienceDocument } from '../store/documents.js';
@@ -15,6 +21,9 @@ export interface ProfileEvent {
   id: string;
   change: ProfileChange;
 }
+
+/** Told of every membership change once it is committed (lookalikes follow their seeds). */
+export type CommitWatcher = (state: SpaceState, changes: readonly MembershipChange[]) => void;
 
 export interface EngineDeps {
   repos: AudienceRepositories;
@@ -33,10 +42,22 @@ export class AudienceEngine {
   private readonly queues = new Map<string, Promise<unknown>>();
   readonly commits: Committer;
   readonly now: () => number;
+  private readonly watchers: CommitWatcher[] = [];
 
   constructor(readonly deps: EngineDeps) {
-    this.commits = committer(deps.repos, deps.publisher, deps.logger);
+    const commits = committer(deps.repos, deps.publisher, deps.logger);
+    this.commits = {
+      ...commits,
+      commit: async (state, context, changes, options) => {
+        await commits.commit(state, context, changes, options);
+        for (const watcher of this.watchers) watcher(state, changes);
+      },
+    };
     this.now = deps.now ?? Date.now;
+  }
+
+  watchCommits(watcher: CommitWatcher): void {
+    this.watchers.push(watcher);
   }
 
   space(spaceId: string): SpaceState {
@@ -93,7 +114,8 @@ export class AudienceEngine {
   /**
    * Evaluates audiences again over every profile, and the audiences that name them (at any
    * depth), each once and in evaluation order: a union of parts is computed after all its parts,
-   * so it publishes only its final difference.
+   * so it publishes only its final difference. A lookalike reached through its seed only loses
+   * the members who joined the seed: it is ranked again when asked for, or by `LookalikeRefresh`.
    */
   async recomputeInQueue(
     state: SpaceState,
@@ -101,10 +123,15 @@ export class AudienceEngine {
     context: EventContext,
     cause: MembershipCause,
   ): Promise<void> {
-    const targets = withDependents(state, typeof audienceIds === 'string' ? [audienceIds] : audienceIds);
-    for (const audience of state.ordered())
-      if (targets.has(audience.definition.id))
-        await this.recomputeOne(state, audience.definition.id, context, cause);
+    const asked = new Set(typeof audienceIds === 'string' ? [audienceIds] : audienceIds);
+    const targets = withDependents(state, [...asked]);
+    for (const audience of state.ordered()) {
+      const { id, lookalike } = audience.definition;
+      if (!targets.has(id)) continue;
+      if (lookalike && !asked.has(id))
+        await this.commits.commit(state, context, seedJoiners(audience, state.isMember, cause, this.now()));
+      else await this.recomputeOne(state, id, context, cause);
+    }
   }
 
   private async recomputeOne(
@@ -173,7 +200,7 @@ export class AudienceEngine {
   }
 }
 
-/** The audiences given and every audience that names one of them, at any depth, by id. */
+/** The audiences given and every audience that names one of them (or is their lookalike), at any depth, by id. */
 function withDependents(state: SpaceState, audienceIds: readonly string[]): Set<string> {
   const definitions = state.definitions();
   const targets = new Set(audienceIds);

@@ -17,6 +17,7 @@ export const definitionOf = (doc: AudienceDocument): AudienceDefinition => ({
   ...(doc.rule && { rule: doc.rule }),
   ...(doc.entries && { entries: doc.entries }),
   ...(doc.campaign && { campaign: doc.campaign }),
+  ...(doc.lookalike && { lookalike: doc.lookalike }),
 });
 
 /**
@@ -103,6 +104,7 @@ export class SpaceState {
         ...audience,
         key: audience.definition.key,
         rule: audience.definition.rule,
+        lookalike: audience.definition.lookalike,
       })),
     );
     return this.order;

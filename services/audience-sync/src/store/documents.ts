@@ -1,6 +1,6 @@
 import type { Rule } from '@prism/rules';
 import type { Binary } from 'mongodb';
-import type { AudienceKind, CampaignSource, ComputeStatus } from '../domain/audience.js';
+import type { AudienceKind, CampaignSource, ComputeStatus, LookalikeSource } from '../domain/audience.js';
 import type { CampaignSelection } from '../domain/campaign-selection.js';
 import type { PersonaDemographics, TraitMapping } from '../domain/persona-rule.js';
 
@@ -18,6 +18,7 @@ export interface AudienceDocument {
   size: number;
   status: ComputeStatus;
   campaign?: CampaignSource;
+  lookalike?: LookalikeSource;
   createdAt: Date;
   updatedAt: Date;
 }
