@@ -58,7 +58,9 @@ function ready(server: ChildProcess): Promise<void> {
       log += chunk.toString();
       if (log.includes('Server is ready')) resolve();
     });
-    server.once('error', reject);
+    server.once('error', (error) =>
+      reject(new Error('cannot run nats-server (bash deploy/local/nats.sh installs it)', { cause: error })),
+    );
     server.once('exit', (code) => reject(new Error(`nats-server exited with ${code}:\n${log}`)));
   });
 }
