@@ -43,7 +43,11 @@ export const audienceService = {
     const { registry, dispatcher } = await startDestinations(
       engine,
       bus,
-      { exportDir: config.AUDIENCE_EXPORT_DIR, graphUrl: config.META_GRAPH_URL },
+      {
+        exportDir: config.AUDIENCE_EXPORT_DIR,
+        graphUrl: config.META_GRAPH_URL,
+        metaBatchRows: config.META_BATCH_ROWS,
+      },
       logger,
     );
     const consumers = await startConsumers(bus, engine, { registry, wake: dispatcher.wake }, logger);

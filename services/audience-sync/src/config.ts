@@ -22,6 +22,8 @@ export const audienceConfigSchema = z.object({
   AUDIENCE_EXPORT_DIR: z.string().min(1).default(join(tmpdir(), 'prism-exports')),
   // The Graph API root Meta destinations call (a fake on loopback in tests).
   META_GRAPH_URL: z.url().default('https://graph.facebook.com/v21.0'),
+  // Rows per Graph API request: Meta's cap of 10,000 unless lower (tests: many small batches).
+  META_BATCH_ROWS: z.coerce.number().int().min(1).max(10_000).default(10_000),
 });
 
 export type AudienceConfig = z.infer<typeof audienceConfigSchema>;

@@ -15,6 +15,8 @@ export interface DestinationSettings {
   exportDir: string;
   /** The Graph API root Meta destinations call. */
   graphUrl: string;
+  /** Rows per Graph API request. */
+  metaBatchRows: number;
 }
 
 /**
@@ -70,7 +72,7 @@ export async function startDestinations(
     registry,
     {
       webhook: webhookSync(),
-      meta: metaSync({ graphUrl: settings.graphUrl }),
+      meta: metaSync({ graphUrl: settings.graphUrl, batchSize: settings.metaBatchRows }),
       csv: csvSync(settings.exportDir),
     },
     context,

@@ -24,8 +24,11 @@ interface RoundResult {
  * Webhooks: one signed POST per change, the CloudEvent as body. A profile's deliveries go in
  * order (one lane per profile, a failed one holds back its later ones), a newer campaign epoch
  * waits until nothing of the older one is left, and a destination's rate limit caps requests.
+ * A receiver that failed a whole round is probed with one lane until it answers again, so an
+ * outage costs one backoff schedule, not an attempt of every waiting change.
  */
 export function webhookSync(limiter = new RateLimiter()): KindSync {
+  const failing = new Set<string>();
   return {
     async run(destination, context) {
       const { deliveries } = context.repos;
@@ -37,7 +40,8 @@ export function webhookSync(limiter = new RateLimiter()): KindSync {
       }
       const items = await deliveries.next(destination.spaceId, destination._id, ROUND);
       const now = context.now();
-      const { lanes, waitingUntil } = lanesOf(items, now);
+      const due = lanesOf(items, now);
+      const lanes = failing.has(destination._id) ? due.lanes.slice(0, 1) : due.lanes;
       const allowed = limiter.take(
         destination._id,
         destination.rateLimitPerSecond,
@@ -46,10 +50,13 @@ export function webhookSync(limiter = new RateLimiter()): KindSync {
       );
       const result = await deliverLanes(destination, trim(lanes, allowed), context);
       await record(destination, context, result);
+      if (result.delivered.length > 0) failing.delete(destination._id);
+      else if (result.retries.length > 0) failing.add(destination._id);
       if (result.gone) return undefined;
-      const progressed = result.delivered.length > 0 || items.length === ROUND;
+      const progressed =
+        result.delivered.length > 0 || (items.length === ROUND && !failing.has(destination._id));
       if (allowed < countOf(lanes)) return limiter.nextSlot(destination.rateLimitPerSecond, now.getTime());
-      const retryAt = Math.min(waitingUntil, ...result.retries.map((retry) => retry.dueAt.getTime()));
+      const retryAt = Math.min(due.waitingUntil, ...result.retries.map((retry) => retry.dueAt.getTime()));
       return progressed ? now.getTime() : Number.isFinite(retryAt) ? retryAt : undefined;
     },
   };
