@@ -1,4 +1,4 @@
-import { AckPolicy, connect, DeliverPolicy, type JsMsg } from 'nats';
+import { AckPolicy, connect, DeliverPolicy, type JsMsg, type NatsConnection, nkeyAuthenticator } from 'nats';
 import {
   type AudienceEvent,
   audienceFilter,
@@ -14,6 +14,12 @@ export interface FollowOptions {
   space: string;
   /** The durable consumer's name: restarting with the same name resumes where it left off. */
   durable: string;
+  /**
+   * The nkey seed of a partner credential (`npm run prism -- partners issue-credential`). Prism
+   * made the durable when it issued it, and the credential may not create consumers, so the
+   * follower only reads it; its replies come on `_INBOX.<durable>`, all the credential allows.
+   */
+  seed?: string;
   /** Handles an event once; a rejection leaves it unacknowledged, so it comes again. */
   onEvent(event: AudienceEvent): void | Promise<void>;
   onDrop?(event: AudienceEvent, reason: DropReason): void;
@@ -40,16 +46,17 @@ const RETRY_DELAY_MS = 1_000;
 export async function followAudiences(options: FollowOptions): Promise<AudienceFollower> {
   const prefix = options.prefix ?? 'prism';
   const stream = `${prefix.toUpperCase()}_AUDIENCE`;
-  const nc = await connect({ servers: options.servers, name: `partner ${options.durable}` });
+  const nc = await connect({
+    servers: options.servers,
+    name: `partner ${options.durable}`,
+    ...(options.seed && {
+      authenticator: nkeyAuthenticator(new TextEncoder().encode(options.seed)),
+      inboxPrefix: `_INBOX.${options.durable}`,
+    }),
+  });
   try {
-    const jsm = await nc.jetstreamManager();
-    // Creating an existing durable with the same settings is a no-op, so restarts resume it.
-    await jsm.consumers.add(stream, {
-      durable_name: options.durable,
-      filter_subject: `${prefix}.${options.space}.audience.>`,
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
-    });
+    if (!options.seed)
+      await createDurable(nc, stream, `${prefix}.${options.space}.audience.>`, options.durable);
     const consumer = await nc.jetstream().consumers.get(stream, options.durable);
     const messages = await consumer.consume();
     const receive = receiver(options);
@@ -69,6 +76,17 @@ export async function followAudiences(options: FollowOptions): Promise<AudienceF
     // "stream not found" alone does not say which: audience-sync creates it when it starts.
     throw new Error(`cannot follow ${stream}: ${(error as Error).message}`, { cause: error });
   }
+}
+
+/** Creating an existing durable with the same settings is a no-op, so restarts resume it. */
+async function createDurable(nc: NatsConnection, stream: string, filter: string, durable: string) {
+  const jsm = await nc.jetstreamManager();
+  await jsm.consumers.add(stream, {
+    durable_name: durable,
+    filter_subject: filter,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+  });
 }
 
 function receiver(options: FollowOptions) {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { AudienceEvent } from './audience-filter.js';
@@ -5,8 +6,8 @@ import { type FollowOptions, followAudiences } from './follow-audiences.js';
 
 /**
  * Prints one line per audience event of a space:
- *   npx tsx examples/partner-consumer/main.ts --space demo [--prefix prism] [--servers nats://127.0.0.1:4222] [--durable partner_demo]
- * Options fall back to NATS_URL, PRISM_SUBJECT_PREFIX and PARTNER_DURABLE.
+ *   npx tsx examples/partner-consumer/main.ts --space demo [--prefix prism] [--servers nats://127.0.0.1:4222] [--durable partner_demo] [--seed-file acme-demo.nk]
+ * Options fall back to NATS_URL, PRISM_SUBJECT_PREFIX, PARTNER_DURABLE and PARTNER_SEED_FILE.
  */
 export function optionsFromArgs(
   args: string[],
@@ -19,8 +20,10 @@ export function optionsFromArgs(
       prefix: { type: 'string' },
       servers: { type: 'string' },
       durable: { type: 'string' },
+      'seed-file': { type: 'string' },
     },
   });
+  const seedFile = values['seed-file'] ?? env.PARTNER_SEED_FILE;
   const space = values.space ?? env.PRISM_SPACE;
   if (!space) throw new Error('--space is required (or PRISM_SPACE)');
   return {
@@ -28,6 +31,7 @@ export function optionsFromArgs(
     prefix: values.prefix ?? env.PRISM_SUBJECT_PREFIX ?? 'prism',
     servers: values.servers ?? env.NATS_URL ?? 'nats://127.0.0.1:4222',
     durable: values.durable ?? env.PARTNER_DURABLE ?? `partner_${space}`,
+    ...(seedFile && { seed: readFileSync(seedFile, 'utf8').trim() }),
   };
 }
 

@@ -2,6 +2,7 @@ import { createEvent, decodeEvent, jetStreamPublisher } from '@prism/bus';
 import { eventually } from '@prism/testing';
 import { connect, type NatsConnection, nkeyAuthenticator } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { followAudiences } from '../../../../examples/partner-consumer/follow-audiences.js';
 import { type IssuedCredential, issueCredential } from './issue.js';
 import { startTestNatsServer, type TestNatsServer } from './nats-test-server.js';
 
@@ -138,6 +139,27 @@ describe('a partner credential', () => {
       await expect(nc.request(subject, create), subject).rejects.toThrow(/Permissions Violation for Publish/);
     }
     await nc.close();
+  });
+
+  it('is all examples/partner-consumer needs to follow the space from the consumer issued with it', async () => {
+    const issued = await issueCredential({
+      partner: 'example',
+      space: 'demo',
+      prefix,
+      servers: server.url,
+      configDir: server.configDir,
+    });
+    const sent = await publishEntered('demo', 'followed');
+    const handled: string[] = [];
+    const follower = await followAudiences({
+      servers: server.url,
+      space: 'demo',
+      durable: issued.grant.consumer,
+      seed: issued.seed,
+      onEvent: (event) => void handled.push(event.id),
+    });
+    await eventually(async () => handled.includes(sent.id) || undefined, 5_000);
+    await follower.stop();
   });
 
   it('stops working once issued again: the new seed replaces the old', async () => {
