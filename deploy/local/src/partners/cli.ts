@@ -50,6 +50,6 @@ export function credentialText(issued: IssuedCredential, servers: string, config
     '',
     `  echo '${seed}' > ${seedFile}`,
     `  ${nats} sub '${grant.filterSubject}'`,
-    `  ${nats} consumer next ${grant.stream} ${grant.consumer} --count 10`,
+    `  npx tsx examples/partner-consumer/main.ts --servers ${servers} --space ${grant.space} --seed-file ${seedFile} --durable ${grant.consumer}`,
   ].join('\n');
 }
