@@ -1,4 +1,5 @@
-import { type Json, matchesRule, numericValue, type Rule, type TraitCondition } from '@prism/rules';
+import { type Json, matchesRule, type Rule, type TraitCondition } from '@prism/rules';
+import { type NumberTest, numberTest } from './number-test.js';
 import { itemToken, type TraitColumn } from './trait-column.js';
 
 /** Which list rows a condition holds: none, every list, or lists holding one of the items. */
@@ -11,7 +12,7 @@ export type ListTest = { rows: 'none' } | { rows: 'all' } | { rows: 'holding'; t
  * one kind with too many distinct values for that, follow the rules' number semantics here.
  */
 export interface CellTest {
-  number: (value: number) => boolean;
+  number: NumberTest;
   /** Result per text code; `prepare()` extends it to the column's current dictionary. */
   text: Uint8Array;
   list: ListTest;
@@ -83,44 +84,13 @@ function compile(condition: TraitCondition, column: TraitColumn): CellTest {
         grown.set(test.text.subarray(0, decidedUpTo));
         test.text = grown;
       }
+      // Code 0 is no text: it reads as missing (a scan of a text column reads the codes alone).
       for (let code = decidedUpTo; code < size; code += 1)
-        test.text[code] = decide(condition, column.dictionary[code]) ? 1 : 0;
+        test.text[code] = (code === 0 ? test.missing : decide(condition, column.dictionary[code])) ? 1 : 0;
       decidedUpTo = size;
     },
   };
   return test;
-}
-
-const NEVER = () => false;
-const ALWAYS = () => true;
-
-/**
- * The rules on a number: orderings and equality against a number or numeric string compare
- * numerically; a date or a non-numeric value never equals or orders a number; `in` is equality
- * with any value; `contains` never holds on a number.
- */
-function numberTest({ operator, value }: TraitCondition): (actual: number) => boolean {
-  if (operator === 'exists') return value === false ? NEVER : ALWAYS;
-  if (operator === 'contains') return NEVER;
-  if (operator === 'in') {
-    const accepted = new Set((Array.isArray(value) ? value : []).flatMap((item) => numericValue(item) ?? []));
-    return (actual) => accepted.has(actual);
-  }
-  const expected = numericValue(value);
-  if (operator === 'not_equals') return expected === undefined ? ALWAYS : (actual) => actual !== expected;
-  if (expected === undefined) return NEVER;
-  switch (operator) {
-    case 'equals':
-      return (actual) => actual === expected;
-    case 'greater_than':
-      return (actual) => actual > expected;
-    case 'greater_or_equal':
-      return (actual) => actual >= expected;
-    case 'less_than':
-      return (actual) => actual < expected;
-    default:
-      return (actual) => actual <= expected;
-  }
 }
 
 /** The rules on a list: `contains` and `in` hold when an item equals a value; `not_equals` and `exists` always. */

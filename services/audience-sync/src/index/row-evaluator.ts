@@ -1,6 +1,7 @@
 import { compareCount, type EventCondition, type Rule, type TraitCondition } from '@prism/rules';
 import { eventTraitKey } from '../domain/event-traits.js';
 import { cellTestOf, matchesMissing } from './cell-test.js';
+import { passesNumber } from './number-test.js';
 import type { ProfileIndex } from './profile-index.js';
 import { CellKind } from './trait-column.js';
 
@@ -28,7 +29,7 @@ function traitAtRow(condition: TraitCondition, index: ProfileIndex, row: number)
   const test = cellTestOf(condition, column);
   switch (column.kindAt(row)) {
     case CellKind.number:
-      return test.number((column.numbers as Float64Array)[row] as number);
+      return passesNumber(test.number, (column.numbers as Float64Array)[row] as number);
     case CellKind.text:
       return test.text[(column.codes as Uint16Array | Uint32Array)[row] as number] === 1;
     case CellKind.list: {

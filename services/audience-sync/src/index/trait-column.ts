@@ -39,8 +39,8 @@ export class TraitColumn {
   numbers: Float64Array | undefined;
   codes: Uint16Array | Uint32Array | undefined;
   readonly text = new TextDictionary();
-  /** Rows holding a text cell (how much of the dictionary is still in use). */
-  private textCells = 0;
+  /** Rows holding a cell of each kind (missing is not counted): a scan skips absent kinds. */
+  readonly cells = new Uint32Array(5);
   /** Item token → rows whose list holds it. */
   readonly items = new Map<string, Bitmap>();
   /** Rows holding a list. */
@@ -58,21 +58,27 @@ export class TraitColumn {
     this.fit(row);
     if (Array.isArray(value)) this.setList(row, value);
     else if (typeof value === 'number' && Number.isFinite(value)) {
-      this.numbers ??= new Float64Array(this.kinds.length);
+      this.numbers ??= new Float64Array(this.kinds.length).fill(Number.NaN);
       this.numbers[row] = value;
       this.kinds[row] = CellKind.number;
     } else if (typeof value === 'string' || typeof value === 'boolean') this.setText(row, value);
     else this.kinds[row] = CellKind.other;
+    this.count(this.kinds[row] as CellKind, 1);
   }
 
   clear(row: number): void {
-    if (row >= this.kinds.length) return;
+    const kind = this.kindAt(row);
+    if (kind === CellKind.missing) return;
     // Rows keep no copy of their list (memory): a list row leaves every item's bitmap.
-    if (this.kinds[row] === CellKind.list) {
+    if (kind === CellKind.list) {
       for (const rows of this.items.values()) rows.remove(row);
       this.listRows.remove(row);
     }
-    if (this.kinds[row] === CellKind.text) this.textCells -= 1;
+    // A row without a number holds NaN, without text code 0: a scan of a column of one kind
+    // then needs no kind byte (NaN fails every comparison; code 0 is decided as missing).
+    if (kind === CellKind.number) (this.numbers as Float64Array)[row] = Number.NaN;
+    if (kind === CellKind.text) (this.codes as Uint16Array | Uint32Array)[row] = 0;
+    this.count(kind, -1);
     this.kinds[row] = CellKind.missing;
   }
 
@@ -113,7 +119,7 @@ export class TraitColumn {
   }
 
   private setText(row: number, value: TextValue): void {
-    if (this.text.wasteful(this.textCells)) this.compactText();
+    if (this.text.wasteful(this.cells[CellKind.text] as number)) this.compactText();
     const code = this.text.encode(value);
     if (!this.codes || (code >= WIDE_CODES && this.codes instanceof Uint16Array)) {
       const codes = new Uint32Array(this.kinds.length);
@@ -122,8 +128,7 @@ export class TraitColumn {
     }
     this.codes[row] = code;
     this.kinds[row] = CellKind.text;
-    this.textCells += 1;
-    this.text.review(this.textCells);
+    this.text.review((this.cells[CellKind.text] as number) + 1);
   }
 
   /** Drops the values no cell holds any more and renumbers the cells. */
@@ -137,12 +142,16 @@ export class TraitColumn {
       if (this.kinds[row] === CellKind.text) codes[row] = renumbered[codes[row] as number] as number;
   }
 
+  private count(kind: CellKind, by: 1 | -1): void {
+    this.cells[kind] = (this.cells[kind] as number) + by;
+  }
+
   private fit(row: number): void {
     if (row < this.kinds.length) return;
     let size = this.kinds.length;
     while (size <= row) size *= 2;
     this.kinds = grow(this.kinds, size);
-    if (this.numbers) this.numbers = grow(this.numbers, size);
+    if (this.numbers) this.numbers = grow(this.numbers, size).fill(Number.NaN, this.numbers.length);
     if (this.codes) this.codes = grow(this.codes, size);
   }
 }
