@@ -1,5 +1,6 @@
-import { type Bitmap, CellKind, RoaringBitmap32, TraitColumn } from './trait-column.js';
-import { traitPaths } from './trait-paths.js';
+import { HeldColumns } from './held-columns.js';
+import { type Bitmap, RoaringBitmap32, TraitColumn } from './trait-column.js';
+import { forEachTraitPath } from './trait-paths.js';
 
 /**
  * A space's profiles as columns: one row per profile, one `TraitColumn` per trait path, the
@@ -11,6 +12,8 @@ import { traitPaths } from './trait-paths.js';
 export class ProfileIndex {
   private readonly rows = new Map<string, number>();
   private readonly ids: string[] = [];
+  /** Per row, the columns it holds a cell in. */
+  private readonly held: HeldColumns[] = [];
   readonly live = new RoaringBitmap32();
   private readonly columns = new Map<string, TraitColumn>();
   private readonly memberships = new Map<string, Bitmap>();
@@ -44,12 +47,18 @@ export class ProfileIndex {
       row = this.ids.length;
       this.ids.push(profileId);
       this.rows.set(profileId, row);
+      this.held.push(HeldColumns.none);
     }
     this.live.add(row);
-    const paths = traitPaths(traits);
-    for (const [path, column] of this.columns)
-      if (!paths.has(path) && column.kindAt(row) !== CellKind.missing) column.clear(row);
-    for (const [path, value] of paths) this.columnAt(path).set(row, value);
+    const at = row;
+    let held = HeldColumns.none;
+    forEachTraitPath(traits, (path, value) => {
+      const column = this.columnAt(path);
+      column.set(at, value);
+      held = held.with(column);
+    });
+    for (const column of (this.held[row] as HeldColumns).leftFor(held)) column.clear(row);
+    this.held[row] = held;
     return row;
   }
 
@@ -57,7 +66,8 @@ export class ProfileIndex {
   remove(profileId: string): void {
     const row = this.rows.get(profileId);
     if (row === undefined) return;
-    for (const column of this.columns.values()) column.clear(row);
+    for (const column of (this.held[row] as HeldColumns).columns) column.clear(row);
+    this.held[row] = HeldColumns.none;
     for (const members of this.memberships.values()) members.remove(row);
     this.live.remove(row);
   }

@@ -43,6 +43,8 @@ export class TraitColumn {
   readonly cells = new Uint32Array(5);
   /** Item token → rows whose list holds it. */
   readonly items = new Map<string, Bitmap>();
+  /** List item (as it came) → its token's rows, or null for an item matching nothing. */
+  private readonly itemRows = new Map<TextValue | number, Bitmap | null>();
   /** Rows holding a list. */
   readonly listRows = new RoaringBitmap32();
 
@@ -106,16 +108,22 @@ export class TraitColumn {
   private setList(row: number, list: unknown[]): void {
     this.kinds[row] = CellKind.list;
     this.listRows.add(row);
-    for (const item of list) {
-      const token = itemToken(item);
-      if (!token) continue;
-      let rows = this.items.get(token);
-      if (!rows) {
-        rows = new RoaringBitmap32();
-        this.items.set(token, rows);
-      }
-      rows.add(row);
+    for (const item of list) this.rowsOfItem(item)?.add(row);
+  }
+
+  /** The rows of an item's token, looked up by the item first: no regexes for one seen before. */
+  private rowsOfItem(item: unknown): Bitmap | undefined {
+    const scalar = typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean';
+    const known = scalar ? this.itemRows.get(item) : undefined;
+    if (known !== undefined) return known ?? undefined;
+    const token = itemToken(item);
+    let rows = token === undefined ? undefined : this.items.get(token);
+    if (token !== undefined && !rows) {
+      rows = new RoaringBitmap32();
+      this.items.set(token, rows);
     }
+    if (scalar) this.itemRows.set(item, rows ?? null);
+    return rows;
   }
 
   private setText(row: number, value: TextValue): void {

@@ -1,27 +1,43 @@
 /** Deeper trait objects are not indexed: rules name paths of a few segments (`address.city`). */
 export const MAX_PATH_DEPTH = 6;
 
+type PathVisitor = (path: string, value: unknown) => void;
+
 /**
- * Every path a rule can reach in `traits` with the value the rules read there (`valueAtPath`):
- * nested objects give `a.b` paths through keys without dots; a top-level key holding dots is
- * its own path and wins over the nested one; `null` is absent. Objects and lists are values
- * too (a rule may ask whether `address` exists).
+ * Calls `visit` once with every path a rule can reach in `traits` and the value the rules read
+ * there (`valueAtPath`): nested objects give `a.b` paths through keys without dots; a top-level
+ * key holding dots is its own path and wins over the nested one; `null` is absent. Objects and
+ * lists are values too (a rule may ask whether `address` exists). It builds no collection of
+ * paths: it runs for every profile the index takes in.
  */
-export function traitPaths(traits: Readonly<Record<string, unknown>>): Map<string, unknown> {
-  const paths = new Map<string, unknown>();
-  const visit = (value: unknown, path: string, depth: number): void => {
-    if (value === null || value === undefined) return;
-    paths.set(path, value);
-    if (depth >= MAX_PATH_DEPTH || typeof value !== 'object' || Array.isArray(value)) return;
-    for (const [key, child] of Object.entries(value))
-      if (!key.includes('.')) visit(child, `${path}.${key}`, depth + 1);
-  };
-  for (const [key, value] of Object.entries(traits)) if (!key.includes('.')) visit(value, key, 1);
-  // A key with dots is reached only as a whole, and before any nested path that spells it.
-  for (const [key, value] of Object.entries(traits)) {
-    if (!key.includes('.')) continue;
-    if (value === null || value === undefined) paths.delete(key);
-    else paths.set(key, value);
-  }
-  return paths;
+export function forEachTraitPath(traits: Readonly<Record<string, unknown>>, visit: PathVisitor): void {
+  const keys = Object.keys(traits);
+  let dotted: Set<string> | undefined;
+  for (const key of keys)
+    if (key.includes('.')) {
+      dotted ??= new Set();
+      dotted.add(key);
+    }
+  for (const key of keys) if (!dotted?.has(key)) visitNested(traits[key], key, 1, dotted, visit);
+  // A key with dots is reached only as a whole, never as the nested path that spells it.
+  if (dotted)
+    for (const key of dotted) {
+      const value = traits[key];
+      if (value !== null && value !== undefined) visit(key, value);
+    }
+}
+
+function visitNested(
+  value: unknown,
+  path: string,
+  depth: number,
+  dotted: ReadonlySet<string> | undefined,
+  visit: PathVisitor,
+): void {
+  if (value === null || value === undefined) return;
+  if (!dotted?.has(path)) visit(path, value);
+  if (depth >= MAX_PATH_DEPTH || typeof value !== 'object' || Array.isArray(value)) return;
+  const object = value as Record<string, unknown>;
+  for (const key of Object.keys(object))
+    if (!key.includes('.')) visitNested(object[key], `${path}.${key}`, depth + 1, dotted, visit);
 }
