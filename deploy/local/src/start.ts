@@ -7,6 +7,7 @@ import { defineDemoAudiences } from './demo-audiences.js';
 import { demoCampaign, loadDemoData } from './demo-data.js';
 import { demoWriteKey, exampleLookup, exampleLookups, loadDemoProfiles } from './demo-profiles.js';
 import { defineDemoComputedTraits } from './demo-traits.js';
+import { startDemoWebhook } from './demo-webhook.js';
 import { say } from './say.js';
 import { ServiceLogs } from './service-logs.js';
 import { grpcAddress, portOf, portsInUse, type ServiceProcess, services } from './services.js';
@@ -19,6 +20,11 @@ const LOCAL_ADMIN_KEY = 'local-operator-key-0001';
 const ADMIN_KEY = process.env.PRISM_ADMIN_KEY ?? LOCAL_ADMIN_KEY;
 const DEMO_PROFILES = Number(process.env.PRISM_DEMO_PROFILES ?? 10_000);
 const PROFILE_HTTP_URL = `http://127.0.0.1:${portOf('PROFILE_HTTP_PORT')}`;
+const DEMO_WEBHOOK_PORT = Number(process.env.PRISM_DEMO_WEBHOOK_PORT ?? 8099);
+/** The demo audience whose webhook deliveries `npm start` prints. */
+const DEMO_WEBHOOK_AUDIENCE = 'dach_runners_buying';
+/** What the demo started besides the services (the webhook receiver), closed on shutdown. */
+const onShutdown: { close(): Promise<void> }[] = [];
 
 /**
  * `npm start`: infrastructure, every service as its own process, demo data, then wait for Ctrl-C.
@@ -75,6 +81,7 @@ async function main() {
     stopping = true;
     loading.abort();
     say('stopping services…');
+    await Promise.all(onShutdown.map((part) => part.close()));
     await Promise.all(children.map(stopChild));
     logs.close();
     await infra.release();
@@ -118,6 +125,9 @@ async function prepareDemo(natsUrl: string, logs: ServiceLogs): Promise<string> 
   await defineDemoComputedTraits(grpcAddress('profile'), DEMO_KEY);
   const audiences = await defineDemoAudiences(grpcAddress('audience-sync'), DEMO_KEY, exampleLookups(5));
   if (audiences > 0) say(`${audiences} demo audiences created; they fill as the demo profiles arrive`);
+  onShutdown.push(
+    await startDemoWebhook(grpcAddress('audience-sync'), DEMO_KEY, DEMO_WEBHOOK_AUDIENCE, DEMO_WEBHOOK_PORT),
+  );
   const campaigns = {
     ai: await demoCampaign(grpcAddress('strategy'), DEMO_KEY, AudienceApproach.AUDIENCE_APPROACH_AI_SEGMENTS),
     personas: await demoCampaign(
@@ -188,6 +198,11 @@ then switch the personas campaign to AI segments: its campaign audience empties 
   grpcurl -plaintext -H 'authorization: Bearer ${DEMO_KEY}' \\
     -d '{"campaignId":"${personas.id}","approach":"AUDIENCE_APPROACH_AI_SEGMENTS","expectedEpoch":${personas.epoch}}' \\
     127.0.0.1:50051 prism.strategy.v1.StrategyService/SetAudienceApproach
+
+Send an audience to destinations (a signed webhook, Meta Custom Audiences, a CSV file):
+  grpcurl -plaintext -H 'authorization: Bearer ${DEMO_KEY}' -d '{}' \\
+    127.0.0.1:50055 prism.audience.v1.DestinationService/ListDestinations
+  (the demo webhook receiver on 127.0.0.1:${DEMO_WEBHOOK_PORT} prints what "${DEMO_WEBHOOK_AUDIENCE}" sends it)
 
 Watch every event:
   nats --server ${natsUrl} sub 'prism.demo.>'
