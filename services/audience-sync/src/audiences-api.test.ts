@@ -251,6 +251,21 @@ describe('audiences of a space', () => {
     expect(page.members[0]?.identifiers).toContainEqual({ type: 'user_id', value: 'late-reader' });
   });
 
+  it('names every identifier of a visitor who identified in the batch that created their profile', async () => {
+    await harness.send('acme', [
+      { type: 'identify', anonymousId: 'anon-quick', traits: { newsletter: 'weekly' } },
+      { type: 'identify', userId: 'quick-reader', anonymousId: 'anon-quick', traits: {} },
+    ]);
+    const check = await eventually(async () => {
+      const found = await harness.call('acme', (c) => c.checkMembership, {
+        audience: 'weekly_readers',
+        profile: 'user_id:quick-reader',
+      });
+      return found.member ? found : undefined;
+    });
+    expect(check.member).toBe(true);
+  });
+
   it('keeps every space apart: another space cannot see or change an audience', async () => {
     const missing = await rpcFailureOf(harness.call('globex', (c) => c.getAudience, { audience: 'scored' }));
     expect(missing.code).toBe(status.NOT_FOUND);

@@ -188,6 +188,9 @@ export function planBatch(
   for (const change of changes) {
     if (change.kind === 'profile.merged')
       change.version = (working.get(change.survivor) as ProfileState).version;
+    // Created here: announced with every identifier the batch linked (no profile.identified follows).
+    const created = change.kind === 'profile.created' && working.get(change.profileId);
+    if (change.kind === 'profile.created' && created) change.identifiers = created.identifiers;
   }
 
   return {
