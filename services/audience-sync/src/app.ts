@@ -40,6 +40,7 @@ export const audienceService = {
     for (const { spaceId, audienceId } of unfinished)
       void queueRecompute(engine, spaceId, audienceId, { space: spaceId }, 'RECOMPUTE');
     const profileClient = new ProfileServiceClient(config.PROFILE_GRPC_ADDR, credentials.createInsecure());
+    const sensitivity = { extraTerms: config.AUDIENCE_SENSITIVE_TERMS };
     const { registry, dispatcher } = await startDestinations(
       engine,
       bus,
@@ -47,6 +48,7 @@ export const audienceService = {
         exportDir: config.AUDIENCE_EXPORT_DIR,
         graphUrl: config.META_GRAPH_URL,
         metaBatchRows: config.META_BATCH_ROWS,
+        sensitivity,
       },
       logger,
     );
@@ -57,7 +59,10 @@ export const audienceService = {
     return {
       grpc: [
         [AudienceServiceService, audienceApi({ engine, eventCounters: eventCounters(profileClient) })],
-        [DestinationServiceService, destinationService({ engine, registry, wake: dispatcher.wake })],
+        [
+          DestinationServiceService,
+          destinationService({ engine, registry, wake: dispatcher.wake, sensitivity }),
+        ],
       ],
       consumers: [...consumers, snapshots, dispatcher, lookalikes],
       close: () => profileClient.close(),

@@ -23,6 +23,16 @@ export const audienceConfigSchema = z.object({
   // The Graph API root Meta destinations call (a fake on loopback in tests).
   META_GRAPH_URL: z.url().default('https://graph.facebook.com/v21.0'),
   // Rows per Graph API request: Meta's cap of 10,000 unless lower (tests: many small batches).
+  // Terms that also keep an audience from ad platforms, comma-separated (health and finances always do).
+  AUDIENCE_SENSITIVE_TERMS: z
+    .string()
+    .default('')
+    .transform((list) =>
+      list
+        .split(',')
+        .map((term) => term.trim())
+        .filter(Boolean),
+    ),
   META_BATCH_ROWS: z.coerce.number().int().min(1).max(10_000).default(10_000),
 });
 

@@ -17,7 +17,10 @@ let proBuyersOnMeta = '';
 beforeAll(async () => {
   meta = await FakeGraphApi.start();
   harness = await startAudienceWorld({
-    'audience-sync': audienceStarterWith({ META_GRAPH_URL: meta.baseUrl }),
+    'audience-sync': audienceStarterWith({
+      META_GRAPH_URL: meta.baseUrl,
+      AUDIENCE_SENSITIVE_TERMS: 'religion, politics',
+    }),
   });
   await harness.send('acme', [
     identify('m1', { plan: 'pro', email: ' Ada@Example.com ', interests: ['running'] }),
@@ -28,6 +31,7 @@ beforeAll(async () => {
   for (const [key, rule] of [
     ['pro_buyers', trait('plan', Operator.OPERATOR_EQUALS, 'pro')],
     ['diabetes_care', trait('interests', Operator.OPERATOR_CONTAINS, 'diabetes care')],
+    ['faith_readers', trait('interests', Operator.OPERATOR_CONTAINS, 'religion')],
   ] as const) {
     const { audience } = await harness.call('acme', (c) => c.createAudience, {
       spec: { key, name: key, description: '', kind: AudienceKind.AUDIENCE_KIND_DYNAMIC, rule },
@@ -127,5 +131,12 @@ describe('Meta Custom Audiences', () => {
     expect(readErrorDetails(error).errorInfo?.reason).toBe('SENSITIVE_AUDIENCE');
     expect(error.details).toMatch(/health/);
     expect(meta.requests.length).toBe(requestsBefore);
+  });
+
+  it('refuses an audience matching a term configured as sensitive (AUDIENCE_SENSITIVE_TERMS)', async () => {
+    const error = await rpcFailureOf(metaDestination('faith_readers'));
+    expect(error.code).toBe(status.FAILED_PRECONDITION);
+    expect(readErrorDetails(error).errorInfo?.reason).toBe('SENSITIVE_AUDIENCE');
+    expect(error.details).toMatch(/configured as sensitive \("religion"\)/);
   });
 });

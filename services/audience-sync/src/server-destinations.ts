@@ -5,6 +5,7 @@ import { v7 as uuidv7 } from 'uuid';
 import * as requests from './destination-requests.js';
 import { type DestinationDocument, newStatus, stateOf } from './destinations/destination.js';
 import { destinationToProto } from './destinations/mapping.js';
+import type { SensitivityPolicy } from './destinations/meta/sensitive.js';
 import type { DestinationRegistry } from './destinations/registry.js';
 import { sensitiveAudienceReason } from './destinations/sensitive-audience.js';
 import { newWebhookSecret, rotateSecret } from './destinations/webhook/signing.js';
@@ -17,6 +18,8 @@ export interface DestinationServiceDeps {
   engine: AudienceEngine;
   registry: DestinationRegistry;
   wake: (destinationIds: string[]) => void;
+  /** Terms refused for ad platforms besides health and finances. */
+  sensitivity: SensitivityPolicy;
 }
 
 /**
@@ -50,7 +53,7 @@ export function destinationService(deps: DestinationServiceDeps): DestinationSer
     createDestination: unary(async (call, request) => {
       const { spec } = parseRequest(requests.createDestinationRequest, request);
       const source = resolveSource(engine, call, spec);
-      if (spec.meta) refuseSensitive(engine, call.spaceId, source.audienceKey);
+      if (spec.meta) refuseSensitive(deps, call.spaceId, source.audienceKey);
       const at = new Date(engine.now());
       const webhookSecret = spec.webhook ? newWebhookSecret() : '';
       const doc: DestinationDocument = {
@@ -100,7 +103,7 @@ export function destinationService(deps: DestinationServiceDeps): DestinationSer
         throw new InvalidArgument([
           { field: `spec.${current.kind}`, description: `must stay ${current.kind} settings` },
         ]);
-      if (current.kind === 'meta') refuseSensitive(engine, call.spaceId, current.audienceKey);
+      if (current.kind === 'meta') refuseSensitive(deps, call.spaceId, current.audienceKey);
       const next: DestinationDocument = {
         ...current,
         name: spec.name,
@@ -183,8 +186,8 @@ function settingsOf(spec: requests.ParsedSpec, webhookSecret: string) {
 }
 
 /** Before anything leaves Prism for an ad platform: not an audience of a sensitive category. */
-function refuseSensitive(engine: AudienceEngine, spaceId: string, audienceKey: string): void {
-  const reason = sensitiveAudienceReason(engine.space(spaceId), audienceKey);
+function refuseSensitive(deps: DestinationServiceDeps, spaceId: string, audienceKey: string): void {
+  const reason = sensitiveAudienceReason(deps.engine.space(spaceId), audienceKey, deps.sensitivity);
   if (reason)
     throw new FailedPrecondition<DestinationFailure>(
       'SENSITIVE_AUDIENCE',

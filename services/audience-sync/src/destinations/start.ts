@@ -4,6 +4,7 @@ import type { AudienceEngine } from '../live/engine.js';
 import { csvSync } from './csv-sync.js';
 import type { DestinationDocument } from './destination.js';
 import { DestinationDispatcher, type SyncContext } from './dispatcher.js';
+import type { SensitivityPolicy } from './meta/sensitive.js';
 import { metaSync } from './meta-sync.js';
 import { DestinationRegistry } from './registry.js';
 import { sensitiveAudienceReason } from './sensitive-audience.js';
@@ -17,6 +18,8 @@ export interface DestinationSettings {
   graphUrl: string;
   /** Rows per Graph API request. */
   metaBatchRows: number;
+  /** Terms refused for ad platforms besides health and finances. */
+  sensitivity: SensitivityPolicy;
 }
 
 /**
@@ -60,7 +63,11 @@ export async function startDestinations(
     },
     profile: (destination, profileId) => engine.space(destination.spaceId).mirror.get(profileId),
     refusal: (destination) =>
-      sensitiveAudienceReason(engine.space(destination.spaceId), destination.audienceKey),
+      sensitiveAudienceReason(
+        engine.space(destination.spaceId),
+        destination.audienceKey,
+        settings.sensitivity,
+      ),
     async remember(destination, set) {
       await repos.destinations.update(destination.spaceId, destination._id, { $set: set });
       await reload(destination);
