@@ -1,7 +1,7 @@
 import { compareCount, type EventCondition, type Rule, type TraitCondition } from '@prism/rules';
-import { eventTraitKey } from '../domain/event-traits.js';
 import { cellTestOf, matchesMissing } from './cell-test.js';
 import { scanColumn } from './column-scan.js';
+import { countPathOf } from './count-path.js';
 import { comparedTo } from './number-test.js';
 import type { ProfileIndex } from './profile-index.js';
 import { addBitmap, allBut, andInto, bitmapOf, everyRow, noRows, orInto, type RowBits } from './row-bits.js';
@@ -88,10 +88,10 @@ function scanTrait(condition: TraitCondition, index: ProfileIndex): RowBits {
   if (!column) return matchesMissing(condition) ? everyRow(index.rowCount) : noRows(index.rowCount);
   const test = cellTestOf(condition, column);
   const rows = scanColumn(column, test, index.rowCount);
-  if (test.list.rows === 'all') addBitmap(rows, column.listRows);
+  if (test.list.rows === 'all') addBitmap(rows, column.lists.rows);
   else if (test.list.rows === 'holding')
     for (const token of test.list.tokens) {
-      const holding = column.items.get(token);
+      const holding = column.lists.items.get(token);
       if (holding) addBitmap(rows, holding);
     }
   return rows;
@@ -101,7 +101,7 @@ function scanTrait(condition: TraitCondition, index: ProfileIndex): RowBits {
 function scanEvents(condition: EventCondition, index: ProfileIndex): RowBits {
   const { countOperator, count } = condition;
   const zeroPasses = compareCount(0, countOperator, count);
-  const column = index.column(eventTraitKey(condition));
+  const column = index.column(countPathOf(condition));
   if (!column) return zeroPasses ? everyRow(index.rowCount) : noRows(index.rowCount);
   const counted = { number: comparedTo(countOperator, count), missing: zeroPasses, other: zeroPasses };
   return scanColumn(column, counted, index.rowCount);

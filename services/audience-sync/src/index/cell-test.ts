@@ -1,6 +1,7 @@
 import { type Json, matchesRule, type Rule, type TraitCondition } from '@prism/rules';
+import { itemToken } from './list-cells.js';
 import { type NumberTest, numberTest } from './number-test.js';
-import { itemToken, type TraitColumn } from './trait-column.js';
+import type { TraitColumn } from './trait-column.js';
 
 /** Which list rows a condition holds: none, every list, or lists holding one of the items. */
 export type ListTest = { rows: 'none' } | { rows: 'all' } | { rows: 'holding'; tokens: string[] };

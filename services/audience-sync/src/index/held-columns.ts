@@ -22,10 +22,9 @@ export class HeldColumns {
     return next;
   }
 
-  /** Columns of `this` that `now` lacks. */
-  *leftFor(now: HeldColumns): Generator<TraitColumn> {
-    if (now === this) return;
-    now.members ??= new Set(now.columns);
-    for (const column of this.columns) if (!now.members.has(column)) yield column;
+  /** Whether `column` is one of these. */
+  has(column: TraitColumn): boolean {
+    this.members ??= new Set(this.columns);
+    return this.members.has(column);
   }
 }

@@ -57,7 +57,8 @@ export class ProfileIndex {
       column.set(at, value);
       held = held.with(column);
     });
-    for (const column of (this.held[row] as HeldColumns).leftFor(held)) column.clear(row);
+    const before = this.held[row] as HeldColumns;
+    if (before !== held) for (const column of before.columns) if (!held.has(column)) column.clear(row);
     this.held[row] = held;
     return row;
   }

@@ -1,6 +1,6 @@
 import { compareCount, type EventCondition, type Rule, type TraitCondition } from '@prism/rules';
-import { eventTraitKey } from '../domain/event-traits.js';
 import { cellTestOf, matchesMissing } from './cell-test.js';
+import { countPathOf } from './count-path.js';
 import { passesNumber } from './number-test.js';
 import type { ProfileIndex } from './profile-index.js';
 import { CellKind } from './trait-column.js';
@@ -14,8 +14,15 @@ export type RowMembership = (audienceKey: string) => boolean;
  * agree by construction as well as by test.
  */
 export function matchesRow(rule: Rule, index: ProfileIndex, row: number, isMember: RowMembership): boolean {
-  if ('all' in rule) return rule.all.every((child) => matchesRow(child, index, row, isMember));
-  if ('any' in rule) return rule.any.some((child) => matchesRow(child, index, row, isMember));
+  // Loops, not every/some: no closure per group on a path taken for every change.
+  if ('all' in rule) {
+    for (const child of rule.all) if (!matchesRow(child, index, row, isMember)) return false;
+    return true;
+  }
+  if ('any' in rule) {
+    for (const child of rule.any) if (matchesRow(child, index, row, isMember)) return true;
+    return false;
+  }
   if ('not' in rule) return !matchesRow(rule.not, index, row, isMember);
   if ('trait' in rule) return traitAtRow(rule.trait, index, row);
   if ('event' in rule)
@@ -35,7 +42,8 @@ function traitAtRow(condition: TraitCondition, index: ProfileIndex, row: number)
     case CellKind.list: {
       const { list } = test;
       if (list.rows !== 'holding') return list.rows === 'all';
-      return list.tokens.some((token) => column.items.get(token)?.has(row) ?? false);
+      for (const token of list.tokens) if (column.lists.items.get(token)?.has(row)) return true;
+      return false;
     }
     case CellKind.other:
       return test.other;
@@ -46,6 +54,6 @@ function traitAtRow(condition: TraitCondition, index: ProfileIndex, row: number)
 
 /** A row's count for an event condition (its computed trait), 0 until it has one. */
 export function eventCount(condition: EventCondition, index: ProfileIndex, row: number): number {
-  const column = index.column(eventTraitKey(condition));
+  const column = index.column(countPathOf(condition));
   return column?.kindAt(row) === CellKind.number ? ((column.numbers as Float64Array)[row] as number) : 0;
 }

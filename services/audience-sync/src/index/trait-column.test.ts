@@ -1,7 +1,9 @@
-import type { Rule } from '@prism/rules';
+import { type Json, matchesRule, type Rule } from '@prism/rules';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluateRule } from './bulk-evaluator.js';
 import { ProfileIndex } from './profile-index.js';
+import { matchesRow } from './row-evaluator.js';
 
 const emailOf = (person: number, round: number) =>
   `person${person}.r${round}@${person % 4 === 0 ? 'gmail.com' : 'example.org'}`;
@@ -37,5 +39,31 @@ describe('a text column', () => {
     expect(email?.scalarAt(index.rowOf('p0') as number)).toBe(emailOf(0, 0));
     expect(email?.scalarAt(index.rowOf('p69999') as number)).toBe(emailOf(69_999, 0));
     expect(evaluateRule(atGmail, index, noMembers).size).toBe(17_500);
+  });
+});
+
+describe('a list column', () => {
+  const item = fc.constantFrom<Json>('running', 'golf', '42', 42, true);
+
+  it("holds a row's last list exactly, whatever it held before (subsets, repeats, '42' for 42)", () => {
+    const lists = fc.array(fc.array(item, { maxLength: 4 }), { minLength: 1, maxLength: 6 });
+    fc.assert(
+      fc.property(lists, (tagsInTurn) => {
+        const index = new ProfileIndex();
+        for (const tags of tagsInTurn) {
+          const row = index.upsert('p', { tags });
+          for (const value of ['running', 'golf', 42, true]) {
+            const rule: Rule = { trait: { key: 'tags', operator: 'contains', value } };
+            const expected = matchesRule(rule, { traits: { tags } });
+            expect(evaluateRule(rule, index, noMembers).has(row), `bulk, ${value}`).toBe(expected);
+            expect(
+              matchesRow(rule, index, row, () => false),
+              `row, ${value}`,
+            ).toBe(expected);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -1,5 +1,5 @@
-import { orderable } from '@prism/rules';
 import roaring from 'roaring';
+import { ListCells } from './list-cells.js';
 import { TextDictionary, type TextValue } from './text-dictionary.js';
 
 const { RoaringBitmap32 } = roaring;
@@ -12,17 +12,6 @@ export type CellKind = (typeof CellKind)[keyof typeof CellKind];
 
 export type { TextValue };
 
-/**
- * The key of a list item by the rules' equality: numbers and numeric strings by their number,
- * dates by their instant, other strings and booleans as themselves; other items match nothing.
- */
-export function itemToken(item: unknown): string | undefined {
-  if (typeof item === 'boolean') return `b:${item}`;
-  const ordered = orderable(item);
-  if (ordered) return `${ordered.kind === 'number' ? 'n' : 'd'}:${ordered.at}`;
-  return typeof item === 'string' ? `s:${item}` : undefined;
-}
-
 const INITIAL_ROWS = 1_024;
 
 /** Codes fit in 16 bits until a dictionary holds this many values. */
@@ -31,7 +20,7 @@ const WIDE_CODES = 65_536;
 /**
  * One trait path over every row of a space: a kind byte per row, numbers in a Float64Array,
  * strings and booleans dictionary-encoded (16-bit codes, 32-bit once a column needs them), list
- * items as one bitmap of rows per item. Arrays are allocated when a row first needs them and
+ * items as one bitmap of rows per item (`ListCells`). Arrays are allocated when a row first needs them and
  * grow by doubling.
  */
 export class TraitColumn {
@@ -41,12 +30,7 @@ export class TraitColumn {
   readonly text = new TextDictionary();
   /** Rows holding a cell of each kind (missing is not counted): a scan skips absent kinds. */
   readonly cells = new Uint32Array(5);
-  /** Item token → rows whose list holds it. */
-  readonly items = new Map<string, Bitmap>();
-  /** List item (as it came) → its token's rows, or null for an item matching nothing. */
-  private readonly itemRows = new Map<TextValue | number, Bitmap | null>();
-  /** Rows holding a list. */
-  readonly listRows = new RoaringBitmap32();
+  readonly lists = new ListCells();
 
   constructor(readonly path: string) {}
 
@@ -56,10 +40,13 @@ export class TraitColumn {
   }
 
   set(row: number, value: unknown): void {
+    if (this.holds(row, value)) return;
     this.clear(row);
     this.fit(row);
-    if (Array.isArray(value)) this.setList(row, value);
-    else if (typeof value === 'number' && Number.isFinite(value)) {
+    if (Array.isArray(value)) {
+      this.lists.add(row, value);
+      this.kinds[row] = CellKind.list;
+    } else if (typeof value === 'number' && Number.isFinite(value)) {
       this.numbers ??= new Float64Array(this.kinds.length).fill(Number.NaN);
       this.numbers[row] = value;
       this.kinds[row] = CellKind.number;
@@ -71,11 +58,7 @@ export class TraitColumn {
   clear(row: number): void {
     const kind = this.kindAt(row);
     if (kind === CellKind.missing) return;
-    // Rows keep no copy of their list (memory): a list row leaves every item's bitmap.
-    if (kind === CellKind.list) {
-      for (const rows of this.items.values()) rows.remove(row);
-      this.listRows.remove(row);
-    }
+    if (kind === CellKind.list) this.lists.remove(row);
     // A row without a number holds NaN, without text code 0: a scan of a column of one kind
     // then needs no kind byte (NaN fails every comparison; code 0 is decided as missing).
     if (kind === CellKind.number) (this.numbers as Float64Array)[row] = Number.NaN;
@@ -105,25 +88,18 @@ export class TraitColumn {
     return this.kinds.byteLength + (this.numbers?.byteLength ?? 0) + (this.codes?.byteLength ?? 0);
   }
 
-  private setList(row: number, list: unknown[]): void {
-    this.kinds[row] = CellKind.list;
-    this.listRows.add(row);
-    for (const item of list) this.rowsOfItem(item)?.add(row);
-  }
-
-  /** The rows of an item's token, looked up by the item first: no regexes for one seen before. */
-  private rowsOfItem(item: unknown): Bitmap | undefined {
-    const scalar = typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean';
-    const known = scalar ? this.itemRows.get(item) : undefined;
-    if (known !== undefined) return known ?? undefined;
-    const token = itemToken(item);
-    let rows = token === undefined ? undefined : this.items.get(token);
-    if (token !== undefined && !rows) {
-      rows = new RoaringBitmap32();
-      this.items.set(token, rows);
+  /** Whether the row already holds this value: a profile's change rewrites every trait it has. */
+  private holds(row: number, value: unknown): boolean {
+    switch (this.kindAt(row)) {
+      case CellKind.number:
+        return Object.is(value, this.numbers?.[row]);
+      case CellKind.text:
+        return value === this.text.values[this.codes?.[row] ?? 0];
+      case CellKind.list:
+        return Array.isArray(value) && this.lists.holds(row, value);
+      default:
+        return false;
     }
-    if (scalar) this.itemRows.set(item, rows ?? null);
-    return rows;
   }
 
   private setText(row: number, value: TextValue): void {
