@@ -13,7 +13,7 @@ import { eventually } from '@prism/testing';
 import { keyOf, startWorld } from '@prism/testing/world';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGraphApi } from './testing/fake-graph-api.js';
-import { AudienceProcess, freePort } from './testing/process.js';
+import { AudienceProcess, audienceProcessEnv, freePort } from './testing/process.js';
 import { startWebhookReceiver, type WebhookReceiver } from './testing/webhook-receiver.js';
 
 /**
@@ -29,19 +29,12 @@ beforeAll(async () => {
   meta = await FakeGraphApi.start();
   receiver = await startWebhookReceiver({ secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' });
   audienceSync = new AudienceProcess(
-    {
-      NATS_URL: world.infra.natsUrl,
-      MONGO_URL: world.infra.mongoUrl,
-      PRISM_SUBJECT_PREFIX: world.infra.subjectPrefix,
-      PRISM_API_KEYS: 'acme:acme-key-0001',
-      AUDIENCE_DB: world.infra.databaseFor('audience-sync'),
-      AUDIENCE_SNAPSHOT_MS: '300',
-      PROFILE_GRPC_ADDR: world.addressOf('profile'),
+    audienceProcessEnv(world, {
       META_GRAPH_URL: meta.baseUrl,
       // Many requests per replace session, so the kill lands inside one.
       META_BATCH_ROWS: '50',
       LOG_LEVEL: process.env.CHILD_LOG_LEVEL ?? 'error',
-    },
+    }),
     await freePort(),
   );
 });

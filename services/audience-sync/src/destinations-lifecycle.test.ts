@@ -115,14 +115,7 @@ function destinationsOf(
   };
 }
 
-const customAudienceOf = (destinationId: string) =>
-  eventually(async () => {
-    const { destination } = await harness.destinationApi('acme', (c) => c.getDestination, { destinationId });
-    const settings = destination?.spec?.settings;
-    return settings?.$case === 'meta' && settings.value.customAudienceId
-      ? settings.value.customAudienceId
-      : undefined;
-  });
+const customAudienceOf = (destinationId: string) => harness.customAudienceOf('acme', destinationId);
 
 describe('destinations over a member’s deletion and a campaign’s epochs', () => {
   it('removes a deleted person from the webhook and from Meta, and a suppressed identifier never comes back', async () => {

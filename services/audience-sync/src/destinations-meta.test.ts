@@ -71,14 +71,7 @@ const metaDestination = (audience: string) =>
   });
 
 /** The custom audience the destination created on Meta (remembered in its settings). */
-const customAudienceOf = (destinationId: string) =>
-  eventually(async () => {
-    const { destination } = await harness.destinationApi('acme', (c) => c.getDestination, { destinationId });
-    const settings = destination?.spec?.settings;
-    return settings?.$case === 'meta' && settings.value.customAudienceId
-      ? settings.value.customAudienceId
-      : undefined;
-  });
+const customAudienceOf = (destinationId: string) => harness.customAudienceOf('acme', destinationId);
 
 describe('Meta Custom Audiences', () => {
   it('creates the custom audience, fills it by a replace session, then adds and removes normalised, hashed people', async () => {

@@ -9,24 +9,12 @@ import { Operator } from '@prism/proto/prism/rules/v1/rule';
 import { eventually } from '@prism/testing';
 import { keyOf, startWorld } from '@prism/testing/world';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AudienceProcess, freePort } from './testing/process.js';
+import { AudienceProcess, audienceProcessEnv, freePort } from './testing/process.js';
 
 const world = await startWorld({ profile: profileStarter() });
 let audienceSync: AudienceProcess;
 beforeAll(async () => {
-  audienceSync = new AudienceProcess(
-    {
-      NATS_URL: world.infra.natsUrl,
-      MONGO_URL: world.infra.mongoUrl,
-      PRISM_SUBJECT_PREFIX: world.infra.subjectPrefix,
-      PRISM_API_KEYS: 'acme:acme-key-0001',
-      AUDIENCE_DB: world.infra.databaseFor('audience-sync'),
-      AUDIENCE_SNAPSHOT_MS: '300',
-      PROFILE_GRPC_ADDR: world.addressOf('profile'),
-      LOG_LEVEL: process.env.CHILD_LOG_LEVEL ?? 'warn',
-    },
-    await freePort(),
-  );
+  audienceSync = new AudienceProcess(audienceProcessEnv(world), await freePort());
 });
 afterAll(async () => {
   await audienceSync?.stop();

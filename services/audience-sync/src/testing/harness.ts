@@ -60,6 +60,16 @@ export function audienceHarness<
       );
       return callUnary(destinationClient, method(destinationClient), keyOf(space), request);
     },
+    /** The custom audience a Meta destination created on Meta, once it has remembered it. */
+    customAudienceOf(space: TestSpace, destinationId: string) {
+      return eventually(async () => {
+        const { destination } = await this.destinationApi(space, (c) => c.getDestination, { destinationId });
+        const settings = destination?.spec?.settings;
+        return settings?.$case === 'meta' && settings.value.customAudienceId
+          ? settings.value.customAudienceId
+          : undefined;
+      });
+    },
     /** A ProfileService call with a test space's key. */
     profileApi<Req, Res>(
       space: TestSpace,

@@ -16,6 +16,27 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** Where a test world's services are, as audience-sync reads it from its environment. */
+interface WorldAddresses {
+  infra: { natsUrl: string; mongoUrl: string; subjectPrefix: string; databaseFor(service: string): string };
+  addressOf(service: 'profile'): string;
+}
+
+/** The environment of an audience-sync process joining a test world (space acme), plus `extra`. */
+export function audienceProcessEnv(world: WorldAddresses, extra: Record<string, string> = {}) {
+  return {
+    NATS_URL: world.infra.natsUrl,
+    MONGO_URL: world.infra.mongoUrl,
+    PRISM_SUBJECT_PREFIX: world.infra.subjectPrefix,
+    PRISM_API_KEYS: 'acme:acme-key-0001',
+    AUDIENCE_DB: world.infra.databaseFor('audience-sync'),
+    AUDIENCE_SNAPSHOT_MS: '300',
+    PROFILE_GRPC_ADDR: world.addressOf('profile'),
+    LOG_LEVEL: process.env.CHILD_LOG_LEVEL ?? 'warn',
+    ...extra,
+  };
+}
+
 /**
  * audience-sync as its own OS process (`main.ts` through tsx), so a test can kill it with
  * SIGKILL — no graceful stop, no last snapshot — and start it again on the same database.
