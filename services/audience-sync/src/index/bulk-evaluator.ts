@@ -87,10 +87,11 @@ function scanTrait(condition: TraitCondition, index: ProfileIndex): RowBits {
   const column = index.column(condition.key);
   if (!column) return matchesMissing(condition) ? everyRow(index.rowCount) : noRows(index.rowCount);
   const test = cellTestOf(condition, column);
-  const rows = scanColumn(column, test, index.rowCount);
-  if (test.list.rows === 'all') addBitmap(rows, column.lists.rows);
-  else if (test.list.rows === 'holding')
-    for (const token of test.list.tokens) {
+  const { list } = test;
+  const pass = { ...test, list: list.rows === 'all' };
+  const rows = scanColumn(column, pass, index.rowCount);
+  if (list.rows === 'holding')
+    for (const token of list.tokens) {
       const holding = column.lists.items.get(token);
       if (holding) addBitmap(rows, holding);
     }
@@ -103,6 +104,8 @@ function scanEvents(condition: EventCondition, index: ProfileIndex): RowBits {
   const zeroPasses = compareCount(0, countOperator, count);
   const column = index.column(countPathOf(condition));
   if (!column) return zeroPasses ? everyRow(index.rowCount) : noRows(index.rowCount);
-  const counted = { number: comparedTo(countOperator, count), missing: zeroPasses, other: zeroPasses };
+  // Anything but a number counts 0.
+  const zero = { text: zeroPasses, list: zeroPasses, missing: zeroPasses, other: zeroPasses };
+  const counted = { ...zero, number: comparedTo(countOperator, count) };
   return scanColumn(column, counted, index.rowCount);
 }

@@ -2,15 +2,13 @@ import { type NumberTest, passesNoNumber } from './number-test.js';
 import { addRange, noRows, type RowBits } from './row-bits.js';
 import { CellKind, type TraitColumn } from './trait-column.js';
 
-/**
- * Which cells of a column pass, by kind. Without per-code `text` results every cell that is
- * neither a number nor missing passes as `other` does (an event count: anything but a number
- * counts 0); with them, list cells are left to the item bitmaps.
- */
+/** Which cells of a column pass, by kind (a trait's list items are its item bitmaps' part). */
 export interface CellPass {
   number: NumberTest;
-  /** Per text code: 1 when it passes. */
-  text?: Uint8Array;
+  /** Per text code (1 passes; code 0, no text, as missing), or for every text cell. */
+  text: Uint8Array | boolean;
+  /** Whether every list cell passes. */
+  list: boolean;
   missing: boolean;
   other: boolean;
 }
@@ -26,23 +24,29 @@ export function scanColumn(column: TraitColumn, pass: CellPass, rowCount: number
 
 /** Whether any cell can pass: a column of lists only (interests) needs no scan for `contains`. */
 function mayPass({ cells }: TraitColumn, pass: CellPass): boolean {
-  if (pass.missing || (cells[CellKind.number] !== 0 && !passesNoNumber(pass.number))) return true;
-  if (!pass.text) return pass.other;
-  return cells[CellKind.text] !== 0 || (pass.other && cells[CellKind.other] !== 0);
+  const holds = (kind: CellKind) => cells[kind] !== 0;
+  return (
+    pass.missing ||
+    (holds(CellKind.number) && !passesNoNumber(pass.number)) ||
+    (holds(CellKind.text) && pass.text !== false) ||
+    (holds(CellKind.list) && pass.list) ||
+    (holds(CellKind.other) && pass.other)
+  );
 }
 
 /**
- * The inner loop of every count, in the shape the column allows: a column of text alone reads
- * its codes, one of numbers alone its numbers (NaN, where a row has none, passes as missing
+ * The inner loop of every count, in the shape the column allows: a column of text alone (or
+ * with lists passing as missing does) reads its codes, one of numbers alone its numbers (NaN, where a row has none, passes as missing
  * when `inside` is false), any other every kind byte. No call per row, no branch on a result:
  * 32 rows' results are built in a register and stored as a word.
  */
 function scanRows(column: TraitColumn, pass: CellPass, scanned: number, rows: RowBits): void {
   const { cells, numbers, codes } = column;
   const holdsOnly = (kinds: number[]) => cells.every((count, kind) => count === 0 || kinds.includes(kind));
-  // A list row reads code 0, as missing: right when missing fails (its items' bitmaps decide it).
-  const textual = pass.missing ? [CellKind.text] : [CellKind.text, CellKind.list];
-  if (codes && pass.text && holdsOnly(textual)) scanCodes(codes, pass.text, scanned, rows);
+  // A list row reads code 0, as missing: right when lists pass as missing does.
+  const textual = pass.list === pass.missing ? [CellKind.text, CellKind.list] : [CellKind.text];
+  if (codes && typeof pass.text === 'object' && holdsOnly(textual))
+    scanCodes(codes, pass.text, scanned, rows);
   else if (
     numbers &&
     holdsOnly([CellKind.number]) &&
@@ -87,9 +91,8 @@ function scanCells(column: TraitColumn, pass: CellPass, scanned: number, rows: R
   const codes = column.codes as Uint16Array | Uint32Array;
   const { low, high, inside, accepted } = pass.number;
   const flip = inside ? 0 : 1;
-  const byCode = pass.text;
-  const rest = byCode ? 0 : +pass.other;
-  const byKind = Uint8Array.of(+pass.missing, 0, rest, rest, +pass.other);
+  const byCode = typeof pass.text === 'object' ? pass.text : undefined;
+  const byKind = Uint8Array.of(+pass.missing, 0, +(pass.text === true), +pass.list, +pass.other);
   for (let first = 0; first < scanned; first += 32) {
     const end = Math.min(first + 32, scanned);
     let word = 0;

@@ -23,16 +23,14 @@ const COUNTED_TOKENS = 255;
 const seen = new Set<Bitmap>();
 
 /**
- * A column's list cells: one roaring bitmap of rows per item token, the rows holding a list, and
- * per row how many tokens its list holds. Rows keep no copy of their list (memory); the count
+ * A column's list cells: one roaring bitmap of rows per item token, and per row how many
+ * tokens its list holds. Rows keep no copy of their list (memory); the count
  * lets a row leave its items' bitmaps without trying every one, and lets an unchanged list be
  * recognised (a profile's change rewrites all its traits, mostly to what they were).
  */
 export class ListCells {
   /** Item token → rows whose list holds it. */
   readonly items = new Map<string, Bitmap>();
-  /** Rows holding a list. */
-  readonly rows = new RoaringBitmap32();
   /** Per row, its list's distinct tokens (up to COUNTED_TOKENS). */
   private tokens = new Uint8Array(0);
   /** List item (as it came) → its token's rows, or null for an item matching nothing. */
@@ -44,14 +42,12 @@ export class ListCells {
       tokens.set(this.tokens);
       this.tokens = tokens;
     }
-    this.rows.add(row);
     let tokens = 0;
     for (const item of list) if (this.rowsOfItem(item)?.tryAdd(row)) tokens += 1;
     this.tokens[row] = Math.min(tokens, COUNTED_TOKENS);
   }
 
   remove(row: number): void {
-    this.rows.remove(row);
     let left = this.tokens[row] as number;
     for (const rows of this.items.values()) {
       if (left === 0) break;
