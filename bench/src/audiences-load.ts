@@ -1,3 +1,4 @@
+import { answerCommands } from './audiences-child.js';
 import { type ProbeCommand, probeEntering } from './audiences-probe.js';
 import { loadPeople, type PeopleCommand, type SteadyCommand, steadyLoad } from './audiences-traffic.js';
 import { audienceWatcher, type WatchCommand } from './audiences-watch.js';
@@ -35,9 +36,4 @@ async function run(command: AudienceLoadCommand): Promise<unknown> {
   }
 }
 
-process.on('message', (command: AudienceLoadCommand) => {
-  run(command).then(
-    (result) => process.send?.({ ok: true, result }),
-    (error: Error) => process.send?.({ ok: false, error: error.stack ?? error.message }),
-  );
-});
+answerCommands(run);

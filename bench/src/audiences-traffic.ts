@@ -29,7 +29,7 @@ export async function postBatch({ url, writeKey }: Tracking, json: string) {
   );
 }
 
-const bodyOf = (batch: SegmentMessage[] | object[]) => JSON.stringify({ batch });
+export const bodyOf = (batch: SegmentMessage[] | object[]) => JSON.stringify({ batch });
 
 /**
  * Tracking traffic as a shop sends it: the histories (pages, tracks, the identify at sign-in) of
@@ -142,6 +142,11 @@ export async function loadPeople({ tracking, people }: PeopleCommand) {
   }
   if (batch.length > 0) bodies.push(bodyOf(batch));
   const generationMs = performance.now() - generating;
+  return { ...(await postBodies(tracking, bodies)), generationMs };
+}
+
+/** `/v1/batch` bodies as fast as they are taken, PEOPLE_SENDERS requests at a time. */
+export async function postBodies(tracking: Tracking, bodies: readonly string[]) {
   const startedAt = wallClock();
   const started = performance.now();
   let accepted = 0;
@@ -156,7 +161,7 @@ export async function loadPeople({ tracking, people }: PeopleCommand) {
       }
     }),
   );
-  return { accepted, failedRequests, generationMs, startedAt, elapsedMs: performance.now() - started };
+  return { accepted, failedRequests, startedAt, elapsedMs: performance.now() - started };
 }
 
 export type PeopleLoad = Awaited<ReturnType<typeof loadPeople>>;

@@ -1,15 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { credentials, type Metadata } from '@grpc/grpc-js';
-import { type RunningAudienceService, startAudienceService } from '@prism/audience-sync/app';
-import { audienceConfigSchema } from '@prism/audience-sync/config';
+import type { Metadata } from '@grpc/grpc-js';
+import type { RunningAudienceService } from '@prism/audience-sync/app';
 import { type Bus, connectBus, streamName } from '@prism/bus';
-import { apiKeyMetadata, callUnary } from '@prism/grpc';
 import type { Infrastructure } from '@prism/infra';
 import { createLogger } from '@prism/log';
-import { type RunningProfileService, startProfileService } from '@prism/profile/app';
-import { profileConfigSchema } from '@prism/profile/config';
-import { SpaceServiceClient } from '@prism/proto/prism/profile/v1/space';
-import { MongoClient } from 'mongodb';
+import type { RunningProfileService } from '@prism/profile/app';
 import { type AudienceHelper, startAudienceHelper } from './audiences-child.js';
 import { benchEnterLatency } from './audiences-enter.js';
 import { type CampaignServices, startCampaignServices } from './audiences-services.js';
@@ -19,8 +14,8 @@ import { type Tracking, wallClock } from './audiences-traffic.js';
 import { benchNamespace, deleteStreams } from './namespace.js';
 import { logTally } from './profile-diagnostics.js';
 import type { Figures } from './report.js';
+import { commonSettings, dropBenchDatabases, openBenchSpace, startSyncServices } from './sync-services.js';
 
-const ADMIN_KEY = 'bench-operator-key-0001';
 const SPACES = { live: 'bench-live', campaign: 'bench-campaign' } as const;
 const API_KEYS = { live: 'bench-live-key-0001', campaign: 'bench-campaign-key-0001' } as const;
 // audience-sync's durable on the profile stream (PROFILE_DURABLE, which its package does not export).
@@ -64,40 +59,16 @@ export async function benchAudiences(infra: Infrastructure): Promise<Figures> {
   const { prefix, dbName } = benchNamespace();
   const logs = logTally();
   const logger = (name: string) => createLogger(name, { level: 'warn', destination: logs });
-  const common = {
-    NATS_URL: infra.natsUrl,
-    MONGO_URL: infra.mongoUrl,
-    PRISM_SUBJECT_PREFIX: prefix,
-    PRISM_API_KEYS: Object.entries(SPACES)
-      .map(([part, space]) => `${space}:${API_KEYS[part as keyof typeof SPACES]}`)
-      .join(','),
-    LOG_LEVEL: 'warn',
-  };
+  const apiKeys = Object.fromEntries(
+    Object.entries(SPACES).map(([part, space]) => [space, API_KEYS[part as keyof typeof SPACES]]),
+  );
+  const common = commonSettings(infra, prefix, apiKeys);
   const bus = await connectBus({ servers: infra.natsUrl, name: 'bench-audiences', prefix });
   const helpers = { load: startAudienceHelper(), observer: startAudienceHelper() };
   const running: { stop(): Promise<void> }[] = [];
   try {
-    const profile = await startProfileService(
-      profileConfigSchema.parse({
-        ...common,
-        PROFILE_GRPC_PORT: '0',
-        PROFILE_HTTP_PORT: '0',
-        PROFILE_DB: `${dbName}_profile`,
-        PRISM_ADMIN_KEY: ADMIN_KEY,
-      }),
-      logger('profile'),
-    );
-    running.unshift(profile);
-    const audiences = await startAudienceService(
-      audienceConfigSchema.parse({
-        ...common,
-        AUDIENCE_GRPC_PORT: '0',
-        AUDIENCE_DB: `${dbName}_audience`,
-        PROFILE_GRPC_ADDR: `127.0.0.1:${profile.port}`,
-      }),
-      logger('audience-sync'),
-    );
-    running.unshift(audiences);
+    const { profile, audiences } = await startSyncServices({ common, dbName, logger });
+    running.unshift(audiences, profile);
     const syncStages = timeAudienceSync(audiences);
     const bench: AudienceBench = {
       ...{ infra, prefix, bus, profile, audiences, ...helpers },
@@ -115,25 +86,17 @@ export async function benchAudiences(infra: Infrastructure): Promise<Figures> {
     await helpers.observer.stop();
     await deleteStreams(bus, prefix);
     await bus.close();
-    const mongo = await MongoClient.connect(infra.mongoUrl);
-    for (const db of ['profile', 'audience', 'strategy', 'persona', 'segments'])
-      await mongo.db(`${dbName}_${db}`).dropDatabase();
-    await mongo.close();
+    await dropBenchDatabases(infra, dbName, ['profile', 'audience', 'strategy', 'persona', 'segments']);
   }
 }
 
-/** Creates the profile space (operator API) for its write key; its API key is configured. */
-async function openSpace(bench: AudienceBench, part: keyof typeof SPACES): Promise<BenchSpace> {
-  const spaces = new SpaceServiceClient(`127.0.0.1:${bench.profile.port}`, credentials.createInsecure());
-  try {
-    const request = { spaceId: SPACES[part], displayName: `Audiences benchmark (${part})` };
-    const created = await callUnary(spaces, spaces.createSpace, apiKeyMetadata(ADMIN_KEY), request);
-    const tracking = { url: `http://127.0.0.1:${bench.profile.httpPort}`, writeKey: created.writeKey };
-    return { id: SPACES[part], metadata: apiKeyMetadata(API_KEYS[part]), tracking };
-  } finally {
-    spaces.close();
-  }
-}
+/** Creates the profile space of the part for its write key. */
+const openSpace = (bench: AudienceBench, part: keyof typeof SPACES) =>
+  openBenchSpace(bench.profile, {
+    id: SPACES[part],
+    apiKey: API_KEYS[part],
+    displayName: `Audiences benchmark (${part})`,
+  });
 
 /** The profile service's ingest consumer and audience-sync's profile consumer. */
 export async function pipelineConsumers({ bus }: AudienceBench) {

@@ -2,6 +2,7 @@ import { type Infrastructure, resolveInfrastructure } from '@prism/infra';
 import { benchApproachSwitch } from './approach-switch.js';
 import { benchAudienceIndex } from './audience-index.js';
 import { benchAudiences } from './audiences.js';
+import { benchDestinations } from './destinations.js';
 import { benchLookalikes } from './lookalikes.js';
 import { benchCommandToConsumer } from './outbox-latency.js';
 import { benchProfileService } from './profile-ingest.js';
@@ -24,6 +25,7 @@ const benchmarks: Record<string, (infra: Infrastructure) => Promise<Figures>> = 
   audiences: benchAudiences,
   'audience-index': benchAudienceIndex,
   lookalikes: () => benchLookalikes(),
+  destinations: benchDestinations,
 };
 // BENCH_ONLY=profile (or a comma-separated list) runs only those; unset runs all.
 const only = process.env.BENCH_ONLY?.split(',')

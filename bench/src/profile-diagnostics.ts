@@ -5,7 +5,7 @@ import { ms, summarize } from './stats.js';
 type AsyncMethod = (...args: unknown[]) => Promise<unknown>;
 
 /** Wraps `target[method]` (an async method) to record how long each call took; behaviour is unchanged. */
-function timeCalls(target: object, method: string, samples: number[]) {
+export function timeCalls(target: object, method: string, samples: number[]) {
   const methods = target as Record<string, AsyncMethod>;
   const original = methods[method]?.bind(target);
   if (!original) throw new Error(`no method ${method} to time`);
