@@ -14,6 +14,7 @@ export class ProfileIndex {
   private readonly ids: string[] = [];
   /** Per row, the columns it holds a cell in. */
   private readonly held: HeldColumns[] = [];
+  private readonly noColumns = HeldColumns.empty();
   readonly live = new RoaringBitmap32();
   private readonly columns = new Map<string, TraitColumn>();
   private readonly memberships = new Map<string, Bitmap>();
@@ -47,15 +48,14 @@ export class ProfileIndex {
       row = this.ids.length;
       this.ids.push(profileId);
       this.rows.set(profileId, row);
-      this.held.push(HeldColumns.none);
+      this.held.push(this.noColumns);
     }
     this.live.add(row);
     const at = row;
-    let held = HeldColumns.none;
+    let held = this.noColumns;
     forEachTraitPath(traits, (path, value) => {
-      const column = this.columnAt(path);
-      column.set(at, value);
-      held = held.with(column);
+      held = held.with(path, this.columnAt);
+      held.newest.set(at, value);
     });
     const before = this.held[row] as HeldColumns;
     if (before !== held) for (const column of before.columns) if (!held.has(column)) column.clear(row);
@@ -68,7 +68,7 @@ export class ProfileIndex {
     const row = this.rows.get(profileId);
     if (row === undefined) return;
     for (const column of (this.held[row] as HeldColumns).columns) column.clear(row);
-    this.held[row] = HeldColumns.none;
+    this.held[row] = this.noColumns;
     for (const members of this.memberships.values()) members.remove(row);
     this.live.remove(row);
   }
@@ -112,12 +112,12 @@ export class ProfileIndex {
     }
   }
 
-  private columnAt(path: string): TraitColumn {
+  private readonly columnAt = (path: string): TraitColumn => {
     let column = this.columns.get(path);
     if (!column) {
       column = new TraitColumn(path);
       this.columns.set(path, column);
     }
     return column;
-  }
+  };
 }
