@@ -36,9 +36,9 @@ function mayPass({ cells }: TraitColumn, pass: CellPass): boolean {
 
 /**
  * The inner loop of every count, in the shape the column allows: a column of text alone (or
- * with lists passing as missing does) reads its codes, one of numbers alone its numbers (NaN, where a row has none, passes as missing
- * when `inside` is false), any other every kind byte. No call per row, no branch on a result:
- * 32 rows' results are built in a register and stored as a word.
+ * with lists passing as missing does) reads its codes, one of numbers alone its numbers (NaN,
+ * where a row has none, passes as missing when `inside` is false), any other every kind byte.
+ * No call per row, no branch on a result: 32 rows' results make a word in a register.
  */
 function scanRows(column: TraitColumn, pass: CellPass, scanned: number, rows: RowBits): void {
   const { cells, numbers, codes } = column;
