@@ -3,24 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_IDENTITY_RULES } from '../domain/identity/index.js';
 import { SEAL_AT } from '../domain/profile-state.js';
 import type { TrackingMessage } from '../domain/tracking-message.js';
-import { startPipeline } from '../testing/pipeline.js';
+import { startPipeline, trackingMessage } from '../testing/pipeline.js';
 import { SpaceState } from './space-state.js';
 
 const DAY = 86_400_000;
 const start = new Date('2026-11-01T12:00:00Z');
 
-function message(fields: Partial<TrackingMessage> & Pick<TrackingMessage, 'messageId'>): TrackingMessage {
-  return {
-    type: 'track',
-    traits: {},
-    properties: {},
-    context: {},
-    externalIds: [],
-    timestamp: start,
-    receivedAt: start,
-    ...fields,
-  };
-}
+const message = (fields: Partial<TrackingMessage> & Pick<TrackingMessage, 'messageId'>) =>
+  trackingMessage(fields, start);
 
 const identify = (userId: string, plan: string, at = start) =>
   message({

@@ -2,23 +2,13 @@ import { isolatedInfra } from '@prism/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrackingMessage } from '../domain/tracking-message.js';
 import { WriteConflict } from '../store/profile-store.js';
-import { startPipeline } from '../testing/pipeline.js';
+import { startPipeline, trackingMessage } from '../testing/pipeline.js';
 
 const DAY = 86_400_000;
 const start = new Date('2026-11-01T12:00:00Z');
 
-function message(fields: Partial<TrackingMessage> & Pick<TrackingMessage, 'messageId'>): TrackingMessage {
-  return {
-    type: 'track',
-    traits: {},
-    properties: {},
-    context: {},
-    externalIds: [],
-    timestamp: start,
-    receivedAt: start,
-    ...fields,
-  };
-}
+const message = (fields: Partial<TrackingMessage> & Pick<TrackingMessage, 'messageId'>) =>
+  trackingMessage(fields, start);
 
 /** What the consumer does with a batch that lost a race: try again on fresh state. */
 async function ingestRetrying(

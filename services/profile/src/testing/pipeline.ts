@@ -2,6 +2,7 @@ import { connectBus, ensureServiceStreams, jetStreamPublisher, silentLogger } fr
 import { connectMongo } from '@prism/store';
 import type { IsolatedInfra } from '@prism/testing';
 import { DEFAULT_IDENTITY_RULES } from '../domain/identity/index.js';
+import type { TrackingMessage } from '../domain/tracking-message.js';
 import { ProfileMaintenance } from '../pipeline/maintenance.js';
 import { ProfilePipeline } from '../pipeline/profile-pipeline.js';
 import { BatchOutbox } from '../store/batch-outbox.js';
@@ -44,5 +45,22 @@ export async function startPipeline(
       await bus.close();
       await mongo.close();
     },
+  };
+}
+
+/** A track message for pipeline tests, stamped `at`, with whatever `fields` say. */
+export function trackingMessage(
+  fields: Partial<TrackingMessage> & Pick<TrackingMessage, 'messageId'>,
+  at: Date,
+): TrackingMessage {
+  return {
+    type: 'track',
+    traits: {},
+    properties: {},
+    context: {},
+    externalIds: [],
+    timestamp: at,
+    receivedAt: at,
+    ...fields,
   };
 }
