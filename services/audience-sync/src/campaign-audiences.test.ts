@@ -26,16 +26,7 @@ const people = [
 const campaignAudience = (campaignId: string) =>
   harness.call('acme', (c) => c.getCampaignAudience, { campaignId });
 
-const memberNames = async (audience: string) => {
-  const page = await harness.call('acme', (c) => c.listMembers, {
-    audience,
-    pageSize: 100,
-    pageToken: '',
-    sortBy: '',
-    descending: false,
-  });
-  return page.members.map((member) => member.identifiers.find((id) => id.type === 'user_id')?.value).sort();
-};
+const memberNames = (audience: string) => harness.memberUserIds('acme', audience);
 
 describe('campaign audiences', () => {
   it('materialises selected personas over the space traits and empties the audience at the next epoch', async () => {

@@ -2,18 +2,14 @@ import { createHash } from 'node:crypto';
 import { credentials } from '@grpc/grpc-js';
 import { callUnary } from '@prism/grpc';
 import { profileStarter } from '@prism/profile/testing/starter.js';
-import {
-  AudienceKind,
-  type AudienceServiceClient,
-  ComputeState,
-} from '@prism/proto/prism/audience/v1/audience';
+import { type AudienceServiceClient, ComputeState } from '@prism/proto/prism/audience/v1/audience';
 import { DestinationServiceClient } from '@prism/proto/prism/audience/v1/destinations';
-import { Operator } from '@prism/proto/prism/rules/v1/rule';
 import { eventually } from '@prism/testing';
 import { keyOf, startWorld } from '@prism/testing/world';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGraphApi } from './testing/fake-graph-api.js';
 import { AudienceProcess, audienceProcessEnv, freePort } from './testing/process.js';
+import { audienceSource, metaDestination, planAudience, webhookDestination } from './testing/specs.js';
 import { startWebhookReceiver, type WebhookReceiver } from './testing/webhook-receiver.js';
 
 /**
@@ -103,15 +99,7 @@ describe('destinations through kill -9, a receiver down and Meta throttling', ()
     await clients.start();
     await send(wave(0));
     await callUnary(clients.audiences, clients.audiences.createAudience, keyOf('acme'), {
-      spec: {
-        key: 'pro_plan',
-        name: 'Pro plan',
-        description: '',
-        kind: AudienceKind.AUDIENCE_KIND_DYNAMIC,
-        rule: {
-          node: { $case: 'trait', value: { key: 'plan', operator: Operator.OPERATOR_EQUALS, value: 'pro' } },
-        },
-      },
+      spec: planAudience('pro_plan', 'Pro plan'),
     });
     await eventually(async () => {
       const { audience } = await callUnary(clients.audiences, clients.audiences.getAudience, keyOf('acme'), {
@@ -125,35 +113,13 @@ describe('destinations through kill -9, a receiver down and Meta throttling', ()
     meta.rateLimitNext(2, 17);
     const hook = await clients.destination<object, { webhookSecret: string; destination: { id: string } }>(
       (c) => c.createDestination,
-      {
-        spec: {
-          name: 'Partner hook',
-          source: { $case: 'audience', value: 'pro_plan' },
-          settings: { $case: 'webhook', value: { url: receiver.url } },
-          // Above the default 50 a second, so catching up is quick.
-          rateLimitPerSecond: 2_000,
-        },
-      },
+      // Above the default 50 a second, so catching up is quick.
+      { spec: webhookDestination('Partner hook', audienceSource('pro_plan'), receiver.url, 2_000) },
     );
     receiver.useSecret(hook.webhookSecret);
     const onMeta = await clients.destination<object, { destination: { id: string } }>(
       (c) => c.createDestination,
-      {
-        spec: {
-          name: 'Meta pro plan',
-          source: { $case: 'audience', value: 'pro_plan' },
-          settings: {
-            $case: 'meta',
-            value: {
-              adAccountId: '1234567890',
-              accessToken: meta.accessToken,
-              customAudienceId: '',
-              schema: ['EMAIL'],
-            },
-          },
-          rateLimitPerSecond: 0,
-        },
-      },
+      { spec: metaDestination('Meta pro plan', audienceSource('pro_plan'), meta.accessToken, ['EMAIL']) },
     );
     // Killed while Meta's replace session is open (8 requests of 50 rows, 40 ms each, after the throttling).
     await eventually(async () => (meta.requests.some((r) => r.operation === 'replace') ? true : undefined));

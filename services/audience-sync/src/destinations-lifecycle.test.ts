@@ -1,14 +1,21 @@
 import { createHash } from 'node:crypto';
 import { apiOf, personaSpec, personasCampaign } from '@prism/persona/testing/scenario.js';
 import { personaWithAudiencesStarter } from '@prism/persona/testing/starter.js';
-import { AudienceKind, ComputeState } from '@prism/proto/prism/audience/v1/audience';
-import { Operator } from '@prism/proto/prism/rules/v1/rule';
+import { ComputeState } from '@prism/proto/prism/audience/v1/audience';
+import type { DestinationSpec } from '@prism/proto/prism/audience/v1/destinations';
 import { AudienceApproach } from '@prism/proto/prism/strategy/v1/strategy';
 import { strategyStarter } from '@prism/strategy/testing/starter.js';
 import { eventually } from '@prism/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGraphApi } from './testing/fake-graph-api.js';
 import { type AudienceHarness, startAudienceWorld } from './testing/harness.js';
+import {
+  audienceSource,
+  type DestinationSource,
+  metaDestination,
+  planAudience,
+  webhookDestination,
+} from './testing/specs.js';
 import { audienceStarterWith } from './testing/starter.js';
 import { startWebhookReceiver, type WebhookReceiver } from './testing/webhook-receiver.js';
 
@@ -69,16 +76,7 @@ const metaHolds = (audienceId: string) => {
   return [...emailOf].filter(([, email]) => held.includes(sha256(email))).map(([userId]) => userId);
 };
 
-const userIdsOf = async (audience: string) => {
-  const page = await harness.call('acme', (c) => c.listMembers, {
-    audience,
-    pageSize: 100,
-    pageToken: '',
-    sortBy: '',
-    descending: false,
-  });
-  return page.members.map((m) => m.identifiers.find((id) => id.type === 'user_id')?.value as string).sort();
-};
+const userIdsOf = (audience: string) => harness.memberUserIds('acme', audience);
 const profileIdsOf = (userIds: string[]) => Promise.all(userIds.map(profileIdOf));
 const profileIdOf = async (userId: string) =>
   (await harness.profileApi('acme', (c) => c.getProfile, { lookup: `user_id:${userId}`, traitKeys: [] }))
@@ -87,29 +85,19 @@ const profileIdOf = async (userId: string) =>
 const sameSet = (a: readonly string[], b: readonly string[]) =>
   JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
 
-function destinationsOf(
-  source: { $case: 'audience'; value: string } | { $case: 'campaignId'; value: string },
-) {
-  const create = (name: string, settings: object) =>
-    harness.destinationApi('acme', (c) => c.createDestination, {
-      spec: { name, source, settings: settings as never, rateLimitPerSecond: 0 },
-    });
+function destinationsOf(source: DestinationSource) {
+  const create = (spec: DestinationSpec) =>
+    harness.destinationApi('acme', (c) => c.createDestination, { spec });
   return {
     webhook: async (hook: WebhookReceiver) => {
-      const created = await create(`Hook ${source.value}`, { $case: 'webhook', value: { url: hook.url } });
+      const created = await create(webhookDestination(`Hook ${source.value}`, source, hook.url));
       hook.useSecret(created.webhookSecret);
       return created.destination?.id as string;
     },
     meta: async () => {
-      const { destination } = await create(`Meta ${source.value}`, {
-        $case: 'meta',
-        value: {
-          adAccountId: '1234567890',
-          accessToken: meta.accessToken,
-          customAudienceId: '',
-          schema: ['EMAIL'],
-        },
-      });
+      const { destination } = await create(
+        metaDestination(`Meta ${source.value}`, source, meta.accessToken, ['EMAIL']),
+      );
       return customAudienceOf(destination?.id as string);
     },
   };
@@ -120,18 +108,10 @@ const customAudienceOf = (destinationId: string) => harness.customAudienceOf('ac
 describe('destinations over a member’s deletion and a campaign’s epochs', () => {
   it('removes a deleted person from the webhook and from Meta, and a suppressed identifier never comes back', async () => {
     const { audience } = await harness.call('acme', (c) => c.createAudience, {
-      spec: {
-        key: 'pro_people',
-        name: 'Pro people',
-        description: '',
-        kind: AudienceKind.AUDIENCE_KIND_DYNAMIC,
-        rule: {
-          node: { $case: 'trait', value: { key: 'plan', operator: Operator.OPERATOR_EQUALS, value: 'pro' } },
-        },
-      },
+      spec: planAudience('pro_people', 'Pro people'),
     });
     await harness.live('acme', audience?.id as string);
-    const destinations = destinationsOf({ $case: 'audience', value: 'pro_people' });
+    const destinations = destinationsOf(audienceSource('pro_people'));
     await destinations.webhook(receiver);
     const onMeta = await destinations.meta();
     const everyone = await profileIdsOf(people.map((p) => p.userId));

@@ -8,6 +8,7 @@ import { rpcFailureOf } from '@prism/testing/world';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGraphApi } from './testing/fake-graph-api.js';
 import { type AudienceHarness, startAudienceWorld } from './testing/harness.js';
+import { audienceSource, metaDestination } from './testing/specs.js';
 import { audienceStarterWith } from './testing/starter.js';
 
 let harness: AudienceHarness;
@@ -52,22 +53,9 @@ function trait(key: string, operator: Operator, value: unknown) {
 }
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-const metaDestination = (audience: string) =>
+const metaDestinationOf = (audience: string) =>
   harness.destinationApi('acme', (c) => c.createDestination, {
-    spec: {
-      name: `Meta ${audience}`,
-      source: { $case: 'audience', value: audience },
-      settings: {
-        $case: 'meta',
-        value: {
-          adAccountId: '1234567890',
-          accessToken: meta.accessToken,
-          customAudienceId: '',
-          schema: ['EMAIL', 'PHONE'],
-        },
-      },
-      rateLimitPerSecond: 0,
-    },
+    spec: metaDestination(`Meta ${audience}`, audienceSource(audience), meta.accessToken, ['EMAIL', 'PHONE']),
   });
 
 /** The custom audience the destination created on Meta (remembered in its settings). */
@@ -75,7 +63,7 @@ const customAudienceOf = (destinationId: string) => harness.customAudienceOf('ac
 
 describe('Meta Custom Audiences', () => {
   it('creates the custom audience, fills it by a replace session, then adds and removes normalised, hashed people', async () => {
-    const { destination } = await metaDestination('pro_buyers');
+    const { destination } = await metaDestinationOf('pro_buyers');
     expect(destination?.spec?.settings?.$case === 'meta' && destination.spec.settings.value.accessToken).toBe(
       '',
     );
@@ -119,7 +107,7 @@ describe('Meta Custom Audiences', () => {
 
   it('refuses an audience of a sensitive category before anything leaves Prism', async () => {
     const requestsBefore = meta.requests.length;
-    const error = await rpcFailureOf(metaDestination('diabetes_care'));
+    const error = await rpcFailureOf(metaDestinationOf('diabetes_care'));
     expect(error.code).toBe(status.FAILED_PRECONDITION);
     expect(readErrorDetails(error).errorInfo?.reason).toBe('SENSITIVE_AUDIENCE');
     expect(error.details).toMatch(/health/);
@@ -127,7 +115,7 @@ describe('Meta Custom Audiences', () => {
   });
 
   it('refuses an audience matching a term configured as sensitive (AUDIENCE_SENSITIVE_TERMS)', async () => {
-    const error = await rpcFailureOf(metaDestination('faith_readers'));
+    const error = await rpcFailureOf(metaDestinationOf('faith_readers'));
     expect(error.code).toBe(status.FAILED_PRECONDITION);
     expect(readErrorDetails(error).errorInfo?.reason).toBe('SENSITIVE_AUDIENCE');
     expect(error.details).toMatch(/configured as sensitive \("religion"\)/);

@@ -3,14 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { readErrorDetails } from '@prism/errors';
-import { AudienceKind } from '@prism/proto/prism/audience/v1/audience';
 import { DestinationState } from '@prism/proto/prism/audience/v1/destinations';
-import { Operator } from '@prism/proto/prism/rules/v1/rule';
 import { eventually } from '@prism/testing';
 import { rpcFailureOf } from '@prism/testing/world';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AudienceHarness, startAudienceWorld } from './testing/harness.js';
+import { audienceSource, planAudience, webhookDestination } from './testing/specs.js';
 import { audienceStarterWith } from './testing/starter.js';
 import { startWebhookReceiver, type WebhookReceiver } from './testing/webhook-receiver.js';
 
@@ -30,15 +29,7 @@ beforeAll(async () => {
   ]);
   await harness.caughtUp();
   const { audience } = await harness.call('acme', (c) => c.createAudience, {
-    spec: {
-      key: 'pro_plan',
-      name: 'Pro plan',
-      description: '',
-      kind: AudienceKind.AUDIENCE_KIND_DYNAMIC,
-      rule: {
-        node: { $case: 'trait', value: { key: 'plan', operator: Operator.OPERATOR_EQUALS, value: 'pro' } },
-      },
-    },
+    spec: planAudience('pro_plan', 'Pro plan'),
   });
   await harness.live('acme', audience?.id as string);
 }, 60_000);
@@ -68,12 +59,7 @@ const membersReceived = () =>
 
 const createWebhook = () =>
   harness.destinationApi('acme', (c) => c.createDestination, {
-    spec: {
-      name: 'Partner hook',
-      source: { $case: 'audience', value: 'pro_plan' },
-      settings: { $case: 'webhook', value: { url: receiver.url } },
-      rateLimitPerSecond: 0,
-    },
+    spec: webhookDestination('Partner hook', audienceSource('pro_plan'), receiver.url),
   });
 
 describe('destinations', () => {
@@ -131,12 +117,7 @@ describe('destinations', () => {
     const refusing = await startWebhookReceiver({ secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' });
     refusing.fail(400, 1_000);
     const { destination, webhookSecret } = await harness.destinationApi('acme', (c) => c.createDestination, {
-      spec: {
-        name: 'Refusing hook',
-        source: { $case: 'audience', value: 'pro_plan' },
-        settings: { $case: 'webhook', value: { url: refusing.url } },
-        rateLimitPerSecond: 0,
-      },
+      spec: webhookDestination('Refusing hook', audienceSource('pro_plan'), refusing.url),
     });
     refusing.useSecret(webhookSecret);
     const id = destination?.id as string;

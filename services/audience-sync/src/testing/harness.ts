@@ -96,8 +96,8 @@ export function audienceHarness<
         return found?.status?.state === ComputeState.COMPUTE_STATE_LIVE ? found : undefined;
       }, timeoutMs);
     },
-    /** Member profile ids of an audience, sorted. */
-    async members(space: TestSpace, audience: string): Promise<string[]> {
+    /** The first 1,000 members of an audience. */
+    async memberPage(space: TestSpace, audience: string) {
       const client = audiences();
       const page = await callUnary(client, client.listMembers, keyOf(space), {
         audience,
@@ -106,7 +106,18 @@ export function audienceHarness<
         sortBy: '',
         descending: false,
       });
-      return page.members.map((member) => member.profileId);
+      return page.members;
+    },
+    /** Member profile ids of an audience. */
+    async members(space: TestSpace, audience: string): Promise<string[]> {
+      return (await this.memberPage(space, audience)).map((member) => member.profileId);
+    },
+    /** The user ids of an audience's members, sorted. */
+    async memberUserIds(space: TestSpace, audience: string): Promise<string[]> {
+      const members = await this.memberPage(space, audience);
+      return members
+        .map((member) => member.identifiers.find((id) => id.type === 'user_id')?.value ?? '')
+        .sort();
     },
     /**
      * Resolves once everything sent so far is applied: the profile service has ingested it and
