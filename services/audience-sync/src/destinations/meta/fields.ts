@@ -30,17 +30,18 @@ export const normaliseName = (value: string): string =>
 /** CT: lowercase letters only, without spaces or punctuation ("New York" → "newyork"). */
 export const normaliseCity = lettersOnly;
 
-const GENDERS: Readonly<Record<string, 'm' | 'f'>> = {
-  m: 'm',
-  male: 'm',
-  man: 'm',
-  f: 'f',
-  female: 'f',
-  woman: 'f',
-};
+/** A Map, not an object literal: person data like "__proto__" or "constructor" must not reach Object's prototype. */
+const GENDERS: ReadonlyMap<string, 'm' | 'f'> = new Map([
+  ['m', 'm'],
+  ['male', 'm'],
+  ['man', 'm'],
+  ['f', 'f'],
+  ['female', 'f'],
+  ['woman', 'f'],
+]);
 
 /** GEN: "m" or "f"; empty for anything else (Meta has no other value). */
-export const normaliseGender = (value: string): string => GENDERS[value.trim().toLowerCase()] ?? '';
+export const normaliseGender = (value: string): string => GENDERS.get(value.trim().toLowerCase()) ?? '';
 
 export interface BirthDate {
   year: string;

@@ -73,6 +73,8 @@ describe("Meta's normalisation of each field", () => {
     expect(normaliseGender('Female')).toBe('f');
     expect(normaliseGender(' M ')).toBe('m');
     expect(normaliseGender('non-binary')).toBe('');
+    for (const objectKey of ['__proto__', 'constructor', 'toString'])
+      expect(normaliseGender(objectKey)).toBe('');
   });
 
   it('reads the birth date as written, refusing days that do not exist and implausible years', () => {
