@@ -60,7 +60,7 @@ export function fromEur(amountEur: number, currency: string): number {
 }
 
 function rateOf(currency: string): number {
-  const rate = CURRENCY_PER_EUR[currency];
+  const rate = Object.hasOwn(CURRENCY_PER_EUR, currency) ? CURRENCY_PER_EUR[currency] : undefined;
   if (rate === undefined) throw new RangeError(`unknown currency ${currency}`);
   return rate;
 }

@@ -14,7 +14,10 @@ interface Phrasing {
   phrase: (value: string) => string;
 }
 
-const GENDER_NOUNS: Readonly<Record<string, string>> = { female: 'women', male: 'men' };
+const GENDER_NOUNS: ReadonlyMap<string, string> = new Map([
+  ['female', 'women'],
+  ['male', 'men'],
+]);
 const inPlace: Phrasing = { role: 'place', phrase: (value) => `in ${value}` };
 
 const PHRASINGS: ReadonlyMap<string, Phrasing> = new Map([
@@ -24,7 +27,7 @@ const PHRASINGS: ReadonlyMap<string, Phrasing> = new Map([
   ['title', { role: 'noun', phrase: plural }],
   [
     'gender',
-    { role: 'noun', phrase: (value) => GENDER_NOUNS[value] ?? `${value.replace(/_/g, '-')} people` },
+    { role: 'noun', phrase: (value) => GENDER_NOUNS.get(value) ?? `${value.replace(/_/g, '-')} people` },
   ],
   ['settlement', { role: 'adjective', phrase: (value) => value }],
   ['climateZone', { role: 'adjective', phrase: (value) => `${value}-climate` }],
