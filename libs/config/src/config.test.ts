@@ -25,6 +25,8 @@ describe('loadConfig', () => {
       PRISM_SUBJECT_PREFIX: 'prism',
       PRISM_API_KEYS: new Map([['demo-key', 'demo']]),
       METRICS_PORT: 0,
+      PRISM_RATE_LIMIT_RPS: 10_000,
+      PRISM_RATE_LIMIT_BURST: 20_000,
       STRATEGY_GRPC_PORT: 50051,
       STRATEGY_DB: 'strategy',
     });
@@ -78,6 +80,17 @@ describe('loadConfig', () => {
       'METRICS_PORT: expected an integer port 0-65535, got "70000"',
       'STRATEGY_GRPC_PORT: expected an integer port 1-65535, got "0"',
     ]);
+  });
+
+  it('reads the per-space rate limit', () => {
+    const limited = loadConfig(schema, {
+      STRATEGY_DB: 'x',
+      PRISM_RATE_LIMIT_RPS: '0',
+      PRISM_RATE_LIMIT_BURST: '80',
+    });
+    expect(limited).toMatchObject({ PRISM_RATE_LIMIT_RPS: 0, PRISM_RATE_LIMIT_BURST: 80 });
+    const error = configError(() => loadConfig(schema, { STRATEGY_DB: 'x', PRISM_RATE_LIMIT_BURST: '0' }));
+    expect(error.problems).toEqual(['PRISM_RATE_LIMIT_BURST: expected a whole number 1-1000000000, got "0"']);
   });
 
   it('reports each bad API key entry without echoing keys', () => {

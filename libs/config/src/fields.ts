@@ -54,6 +54,17 @@ function entryProblem(space: string, key: string, earlier: ReadonlyMap<string, s
   return undefined;
 }
 
+/** A whole number from a decimal string, within `min`..`max`. */
+export function wholeNumber(defaultValue: number, { min = 0, max = 1_000_000_000 } = {}) {
+  const message = `expected a whole number ${min}-${max}`;
+  return z
+    .string()
+    .regex(/^\d{1,10}$/, message)
+    .transform(Number)
+    .pipe(z.number().min(min, message).max(max, message))
+    .default(defaultValue);
+}
+
 /** `host:port` of another service's gRPC API. */
 export function grpcAddress(defaultAddress: string) {
   return z
@@ -77,4 +88,8 @@ export const commonEnv = {
   // prefault, not default: the demo key goes through the parser, and each load gets its own Map.
   PRISM_API_KEYS: apiKeys().prefault('demo:demo-key'),
   METRICS_PORT: port(0, { allowZero: true }),
+  // Requests per second one space may make to a service's gRPC API (and to the HTTP Tracking API),
+  // and how many at once above that rate; 0 turns the limit off. Generous: a guard, not a quota.
+  PRISM_RATE_LIMIT_RPS: wholeNumber(10_000),
+  PRISM_RATE_LIMIT_BURST: wholeNumber(20_000, { min: 1 }),
 };

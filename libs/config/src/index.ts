@@ -3,9 +3,10 @@
  * readable message rather than later with an odd one.
  *
  * Main entry points: `loadConfig` (wrapped in `exitOnConfigError` in a `main`), `commonEnv`
- * (the variables every service reads) and the field builders `port` and `grpcAddress`.
+ * (the variables every service reads) and the field builders `port`, `grpcAddress` and
+ * `wholeNumber`.
  *
  * @module
  */
 export { exitOnConfigError, loadConfig } from './config.js';
-export { commonEnv, grpcAddress, port } from './fields.js';
+export { commonEnv, grpcAddress, port, wholeNumber } from './fields.js';

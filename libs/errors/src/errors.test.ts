@@ -9,6 +9,7 @@ import {
   InvalidArgument,
   NotFound,
   PermissionDenied,
+  ResourceExhausted,
   Unauthenticated,
   Unavailable,
 } from './errors.js';
@@ -51,6 +52,19 @@ describe('toServiceError → readErrorDetails', () => {
       owner: '',
       description: message,
     });
+  });
+
+  it('sends ResourceExhausted with the wait in a RetryInfo', () => {
+    const error = toServiceError(new ResourceExhausted(1_250));
+    expect(error.code).toBe(status.RESOURCE_EXHAUSTED);
+    expect(error.details).toBe("the space's request rate limit is exhausted; retry in 1250 ms");
+    expect(readErrorDetails(error)).toEqual({
+      fieldViolations: [],
+      preconditionReasons: [],
+      retryDelayMs: 1_250,
+    });
+    const [detail] = Status.decode(error.metadata.get(STATUS_DETAILS_KEY)[0] as Buffer).details;
+    expect(detail?.typeUrl).toBe('type.googleapis.com/google.rpc.RetryInfo');
   });
 
   it.each([

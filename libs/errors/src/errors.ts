@@ -5,6 +5,7 @@ import {
   ErrorInfo,
   PreconditionFailure,
   ResourceInfo,
+  RetryInfo,
 } from '@prism/proto/google/rpc/error_details';
 import type { FailureReason } from './failure-reasons.js';
 
@@ -137,6 +138,23 @@ export class Unavailable extends PrismError {
     cause: string,
   ) {
     super(`${dependency} service unavailable at ${address}: ${cause}`);
+  }
+}
+
+/** The space sent more requests than its rate limit lets through; it may retry after `retryAfterMs`. */
+export class ResourceExhausted extends PrismError {
+  readonly grpcCode = status.RESOURCE_EXHAUSTED;
+
+  constructor(readonly retryAfterMs: number) {
+    super(`the space's request rate limit is exhausted; retry in ${retryAfterMs} ms`);
+  }
+
+  override details(): Any[] {
+    const retryDelay = {
+      seconds: Math.floor(this.retryAfterMs / 1000),
+      nanos: (this.retryAfterMs % 1000) * 1_000_000,
+    };
+    return [pack('google.rpc.RetryInfo', RetryInfo.encode({ retryDelay }).finish())];
   }
 }
 

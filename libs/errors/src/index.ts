@@ -18,6 +18,7 @@ export {
   NotFound,
   PermissionDenied,
   PrismError,
+  ResourceExhausted,
   Unauthenticated,
   Unavailable,
 } from './errors.js';

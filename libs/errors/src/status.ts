@@ -5,6 +5,7 @@ import {
   ErrorInfo,
   PreconditionFailure,
   ResourceInfo,
+  RetryInfo,
 } from '@prism/proto/google/rpc/error_details';
 import { Status } from '@prism/proto/google/rpc/status';
 import { type FieldViolation, PrismError } from './errors.js';
@@ -38,6 +39,8 @@ export interface ErrorDetails {
   preconditionReasons: string[];
   errorInfo?: ErrorInfo;
   resourceInfo?: ResourceInfo;
+  /** From `RetryInfo`: how long the server asks the client to wait before retrying. */
+  retryDelayMs?: number;
 }
 
 /** Decodes the `google.rpc` details of an error a client received; empty when the trailer is absent. */
@@ -68,5 +71,10 @@ function decodeInto(result: ErrorDetails, { typeUrl, value }: Any): void {
     case 'google.rpc.ResourceInfo':
       result.resourceInfo = ResourceInfo.decode(value);
       break;
+    case 'google.rpc.RetryInfo': {
+      const { seconds = 0, nanos = 0 } = RetryInfo.decode(value).retryDelay ?? {};
+      result.retryDelayMs = seconds * 1000 + Math.round(nanos / 1_000_000);
+      break;
+    }
   }
 }

@@ -7,12 +7,14 @@ import {
 } from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import type { Logger } from '@prism/log';
+import { type RateLimit, spaceRateLimiter } from '@prism/rate-limit';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Registry } from 'prom-client';
 import type { ApiKeyResolver } from './auth.js';
 import { loggingInterceptor, metricsInterceptor } from './interceptors.js';
 import { reflectionRoot } from './reflection.js';
 import { type ServerScope, serverScope } from './unary.js';
+import { decodingWithoutThrowing, refusedUndecodable } from './undecodable.js';
 
 export interface GrpcServerOptions {
   /** Prism service name, e.g. `strategy`: the `service` label of the gRPC metrics. */
@@ -26,6 +28,8 @@ export interface GrpcServerOptions {
   metrics?: Registry;
   /** A FileDescriptorSet (`buf build` output) served by reflection: `descriptorSet()` of @prism/proto. */
   descriptorSet: Uint8Array;
+  /** Requests each space may make, checked after authentication; no limit without it or at rate 0. */
+  rateLimit?: RateLimit;
 }
 
 export interface GrpcServer {
@@ -42,13 +46,14 @@ export interface GrpcServer {
 
 /** A grpc-js server with what every Prism service needs: auth scope, logs, metrics, health, reflection. */
 export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
-  const { service, host = '127.0.0.1', port, logger, apiKeys, metrics, descriptorSet } = options;
+  const { service, host = '127.0.0.1', port, logger, apiKeys, metrics, descriptorSet, rateLimit } = options;
   const interceptors = [
     loggingInterceptor(logger),
     ...(metrics ? [metricsInterceptor(metrics, service)] : []),
   ];
   const server = new Server({ interceptors });
-  const scope: ServerScope = { logger, apiKeys };
+  const rateLimiter = spaceRateLimiter(rateLimit);
+  const scope: ServerScope = { logger, apiKeys, ...(rateLimiter && { rateLimiter }) };
   // '' is the whole server, the name standard health probes (grpc_health_probe, Kubernetes) ask for.
   const serviceNames = [''];
   const health = new HealthImplementation({ '': 'NOT_SERVING' });
@@ -68,10 +73,11 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
       // Handlers run inside the server's scope: that is how `unary` finds the key resolver and logger.
       for (const [name, handler] of Object.entries(implementation)) {
         const call = handler as (...args: unknown[]) => void;
-        wrapped[name] = ((...args: unknown[]) =>
-          serverScope.run(scope, () => call(...args))) as UntypedHandleCall;
+        wrapped[name] = ((incoming: Parameters<typeof refusedUndecodable>[0], callback?: unknown) => {
+          if (!refusedUndecodable(incoming, callback)) serverScope.run(scope, () => call(incoming, callback));
+        }) as UntypedHandleCall;
       }
-      server.addService(definition, wrapped);
+      server.addService(decodingWithoutThrowing(definition), wrapped);
       const [method] = Object.values(definition);
       if (method) serviceNames.push(method.path.slice(1, method.path.lastIndexOf('/')));
     },

@@ -6,7 +6,13 @@ import type {
   ServerUnaryCall,
   ServerWritableStream,
 } from '@grpc/grpc-js';
-import { fieldViolationsFromZod, InvalidArgument, PrismError, toServiceError } from '@prism/errors';
+import {
+  fieldViolationsFromZod,
+  InvalidArgument,
+  PrismError,
+  ResourceExhausted,
+  toServiceError,
+} from '@prism/errors';
 import {
   type Logger,
   newTraceId,
@@ -15,6 +21,7 @@ import {
   type RequestContext,
   runInContext,
 } from '@prism/log';
+import type { SpaceRateLimiter } from '@prism/rate-limit';
 import type { z } from 'zod';
 import { type ApiKeyResolver, authenticate, firstValue } from './auth.js';
 
@@ -37,6 +44,8 @@ export type UnaryHandler<Req, Res> = (call: CallContext, request: Req) => Promis
 export interface ServerScope {
   logger: Logger;
   apiKeys: ApiKeyResolver;
+  /** Each space's request rate; none when the limit is off. */
+  rateLimiter?: SpaceRateLimiter;
 }
 
 export const serverScope = new AsyncLocalStorage<ServerScope>();
@@ -90,7 +99,10 @@ export function serverStream<Req, Res>(
 
 type IncomingCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>;
 
-/** Authenticates the call and runs `work` in its log context; failures are logged unless expected. */
+/**
+ * Authenticates the call, takes a request from its space's rate limit and runs `work` in its log
+ * context; failures are logged unless expected.
+ */
 async function inCallContext<T>(call: IncomingCall, work: (ctx: CallContext) => Promise<T>): Promise<T> {
   const scope = serverScope.getStore();
   // Without the server's key resolver nobody can be authenticated: refuse instead of guessing.
@@ -103,6 +115,8 @@ async function inCallContext<T>(call: IncomingCall, work: (ctx: CallContext) => 
     try {
       // The context object is this call's alone, so it can learn the space once the key is checked.
       context.spaceId = await authenticate(scope.apiKeys, call.metadata);
+      const decision = scope.rateLimiter?.take(context.spaceId);
+      if (decision && !decision.allowed) throw new ResourceExhausted(decision.retryAfterMs);
       return await work({
         spaceId: context.spaceId,
         traceparent,

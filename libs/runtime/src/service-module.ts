@@ -13,6 +13,8 @@ export interface ServiceEnv {
   PRISM_SUBJECT_PREFIX: string;
   PRISM_API_KEYS: ReadonlyMap<string, string>;
   METRICS_PORT: number;
+  PRISM_RATE_LIMIT_RPS: number;
+  PRISM_RATE_LIMIT_BURST: number;
   LOG_LEVEL: NonNullable<LoggerOptions['level']>;
 }
 

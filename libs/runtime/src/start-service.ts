@@ -77,7 +77,7 @@ export async function startService<Schema extends ConfigSchema, Repos, Exposed>(
       host,
       port,
       logger,
-      apiKeys: parts.apiKeys ?? staticApiKeys(config.PRISM_API_KEYS),
+      apiKeys,
       descriptorSet: descriptorSet(),
       metrics,
     });
