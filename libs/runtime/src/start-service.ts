@@ -77,9 +77,10 @@ export async function startService<Schema extends ConfigSchema, Repos, Exposed>(
       host,
       port,
       logger,
-      apiKeys,
+      apiKeys: parts.apiKeys ?? staticApiKeys(config.PRISM_API_KEYS),
       descriptorSet: descriptorSet(),
       metrics,
+      rateLimit: { ratePerSecond: config.PRISM_RATE_LIMIT_RPS, burst: config.PRISM_RATE_LIMIT_BURST },
     });
     for (const mount of parts.grpc) grpc.addService(...mount);
     const boundPort = await grpc.start();
