@@ -45,7 +45,7 @@ export interface ServiceParts<Exposed> {
   consumers?: Stoppable[];
   /** Work beside calls and consumers (an HTTP front door, a timer, a cache reload): stopped with the gRPC server. */
   background?: Stoppable[];
-  /** Whose an API key is; PRISM_API_KEYS when omitted. */
+  /** Whose an API key is; when omitted, the keys the profile service announces and PRISM_API_KEYS. */
   apiKeys?: ApiKeyResolver;
   /** Clients of other services: closed once the consumers, which may call them, have stopped. */
   close?: () => void;

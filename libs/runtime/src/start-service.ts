@@ -1,7 +1,8 @@
 import { type Bus, connectBus, ensureServiceStreams } from '@prism/bus';
-import { createGrpcServer, type GrpcServer, startMetricsServer, staticApiKeys } from '@prism/grpc';
+import { createGrpcServer, type GrpcServer, startMetricsServer } from '@prism/grpc';
 import type { Logger } from '@prism/log';
 import { descriptorSet } from '@prism/proto';
+import { type FollowedSpaceKeys, followSpaceKeys } from '@prism/space-keys';
 import { type AggregateStorage, connectMongo, type MongoConnection, OutboxRelay } from '@prism/store';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { z } from 'zod';
@@ -44,13 +45,18 @@ export async function startService<Schema extends ConfigSchema, Repos, Exposed>(
   let bus: Bus | undefined;
   let relay: OutboxRelay | undefined;
   let parts: ServiceParts<Exposed> | undefined;
+  let spaceKeys: FollowedSpaceKeys | undefined;
   let server: GrpcServer | undefined;
   let metricsServer: { close(): unknown } | undefined;
 
   // Each step waits for the one before: calls and front doors close first, then consumers finish
   // what they hold (acking while NATS and Mongo are open), then the relay publishes what they queued.
   async function stop(): Promise<void> {
-    await Promise.all([server?.shutdown(), ...(parts?.background ?? []).map((part) => part.stop())]);
+    await Promise.all([
+      server?.shutdown(),
+      spaceKeys?.stop(),
+      ...(parts?.background ?? []).map((part) => part.stop()),
+    ]);
     metricsServer?.close();
     await Promise.all((parts?.consumers ?? []).map((consumer) => consumer.stop()));
     parts?.close?.();
@@ -71,13 +77,19 @@ export async function startService<Schema extends ConfigSchema, Repos, Exposed>(
     relay = storage && new OutboxRelay({ storage, metrics, publisher: bus.publisher, logger });
     relay?.start();
     parts = await module.parts({ config, repos, bus, logger });
+    // Every space's keys as the profile service announces them, unless the service keeps its own.
+    let apiKeys = parts.apiKeys;
+    if (!apiKeys) {
+      spaceKeys = await followSpaceKeys({ bus, staticKeys: config.PRISM_API_KEYS, logger });
+      apiKeys = spaceKeys.apiKeys;
+    }
 
     const grpc = createGrpcServer({
       service: name,
       host,
       port,
       logger,
-      apiKeys: parts.apiKeys ?? staticApiKeys(config.PRISM_API_KEYS),
+      apiKeys,
       descriptorSet: descriptorSet(),
       metrics,
       rateLimit: { ratePerSecond: config.PRISM_RATE_LIMIT_RPS, burst: config.PRISM_RATE_LIMIT_BURST },

@@ -2,6 +2,7 @@ import type { Logger, LoggerOptions } from '@prism/log';
 import { ProfileServiceService } from '@prism/proto/prism/profile/v1/profile';
 import { SpaceServiceService } from '@prism/proto/prism/profile/v1/space';
 import { type RunningService, type ServiceModule, startService } from '@prism/runtime';
+import { keySetAnnouncer } from '@prism/space-keys';
 import { type ProfileConfig, profileConfigSchema } from './config.js';
 import { startConsumers } from './handlers/consumers.js';
 import { type IngestThread, startIngestThread } from './http/ingest-thread.js';
@@ -39,6 +40,7 @@ export const profileService = {
       logger,
       staticKeys: config.PRISM_API_KEYS,
       ...(config.PRISM_ADMIN_KEY && { adminKey: config.PRISM_ADMIN_KEY }),
+      announcer: keySetAnnouncer(bus),
     });
     const keysLoaded = directory.start();
     // The HTTP thread loads its modules while the keys and the queue are made ready: a restart
@@ -53,6 +55,7 @@ export const profileService = {
           port: config.PROFILE_HTTP_PORT,
           host: config.PROFILE_GRPC_HOST,
           logLevel: logger.level as LoggerOptions['level'],
+          rateLimit: { ratePerSecond: config.PRISM_RATE_LIMIT_RPS, burst: config.PRISM_RATE_LIMIT_BURST },
         },
         async (writeKey) => {
           await keysLoaded;

@@ -82,6 +82,15 @@ describe('space directory', () => {
     expect(directory.rulesOf('configured')).toBe(DEFAULT_IDENTITY_RULES);
   });
 
+  it('refuses an operator key that is also a configured space key', () => {
+    const options = {
+      logger,
+      staticKeys: new Map([['shared-key-0001', 'configured']]),
+      adminKey: 'shared-key-0001',
+    };
+    expect(() => new SpaceDirectory(store, options)).toThrow(/PRISM_ADMIN_KEY must differ/);
+  });
+
   it('serves each stored space’s own identity rules', async () => {
     const directory = await startDirectory();
     await directory.create(

@@ -1,7 +1,9 @@
 import { InvalidArgument } from '@prism/errors';
 import { type ApiKeyResolver, staticApiKeys } from '@prism/grpc';
 import type { Logger } from '@prism/log';
+import type { KeySetAnnouncer } from '@prism/space-keys';
 import { DEFAULT_IDENTITY_RULES, type IdentityRules, parseIdentityRules } from '../domain/identity/rules.js';
+import { KeyAnnouncements } from './key-announcements.js';
 import {
   digestOf,
   isLive,
@@ -26,6 +28,8 @@ export interface SpaceDirectoryOptions {
   staticKeys?: ReadonlyMap<string, string>;
   /** `PRISM_ADMIN_KEY`: resolves to `OPERATOR_SPACE`. */
   adminKey?: string;
+  /** Where every space's keys are announced to the other services (`@prism/space-keys`). */
+  announcer?: KeySetAnnouncer;
   clock?: () => Date;
 }
 
@@ -51,6 +55,7 @@ export class SpaceDirectory {
   private readonly refreshMs: number;
   private readonly clock: () => Date;
   private readonly staticSpaces: ReadonlySet<string>;
+  private readonly announcements?: KeyAnnouncements;
   private spaces = new Map<string, Known>();
   /** By hex SHA-256 of the secret. */
   private keys = new Map<string, KnownKey>();
@@ -70,7 +75,13 @@ export class SpaceDirectory {
     this.clock = options.clock ?? (() => new Date());
     const staticKeys = new Map(options.staticKeys);
     this.staticSpaces = new Set(staticKeys.values());
-    if (options.adminKey) staticKeys.set(options.adminKey, OPERATOR_SPACE);
+    if (options.adminKey) {
+      // Otherwise that space's key would silently administer every space.
+      if (staticKeys.has(options.adminKey))
+        throw new Error('PRISM_ADMIN_KEY must differ from every PRISM_API_KEYS key');
+      staticKeys.set(options.adminKey, OPERATOR_SPACE);
+    }
+    if (options.announcer) this.announcements = new KeyAnnouncements(options.announcer, this.logger);
     const configured = staticApiKeys(staticKeys);
     this.apiKeys = {
       spaceOf: async (key) => this.spaceOfKey(key, 'api') ?? configured.spaceOf(key),
@@ -108,17 +119,19 @@ export class SpaceDirectory {
     return this.spaces.get(spaceId)?.rules ?? DEFAULT_IDENTITY_RULES;
   }
 
-  /** Stores a new space and serves its keys at once. */
+  /** Stores a new space, serves its keys at once and announces them to the other services. */
   async create(space: SpaceDocument): Promise<SpaceDocument> {
     await this.store.insert(space);
     this.remember(space);
+    await this.announcements?.announce(space);
     return space;
   }
 
-  /** Stores the next version of a space (see `SpaceStore.replace`) and serves it at once. */
+  /** Stores the next version of a space (see `SpaceStore.replace`), serves and announces it. */
   async save(space: SpaceDocument): Promise<SpaceDocument> {
     const saved = await this.store.replace(space);
     this.remember(saved);
+    await this.announcements?.announce(saved);
     return saved;
   }
 
@@ -133,6 +146,7 @@ export class SpaceDirectory {
     }
     this.spaces = new Map([...loaded].map(([spaceId, space]) => [spaceId, this.known(space)]));
     this.indexKeys();
+    await this.announcements?.announceUnseen(loaded.values());
   }
 
   private remember(space: SpaceDocument): void {

@@ -1,5 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { FailedPrecondition, NotFound, type ProfileFailure } from '@prism/errors';
+import { keyDigest as digestOf, isLive, type KeyKind } from '@prism/space-keys';
 import { v7 as uuidv7 } from 'uuid';
 import type { IdentityRulesInput } from '../domain/identity/rules.js';
 
@@ -12,7 +13,8 @@ export const SPACE_ID = /^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$/;
  */
 export const OPERATOR_SPACE = '_operator';
 
-export type KeyKind = 'write' | 'api';
+// Keys are stored and judged as every service looks them up.
+export { digestOf, isLive, type KeyKind };
 
 /** Secrets carry their kind in a prefix, so a leaked one is recognisable (secret scanners, logs). */
 const SECRET_PREFIX: Readonly<Record<KeyKind, string>> = { write: 'pk_write_', api: 'pk_api_' };
@@ -74,14 +76,6 @@ export interface NewSpace {
 export function rulesInputOf({ limits, ...rules }: StoredIdentityRules): IdentityRulesInput {
   if (!limits) return rules;
   return { ...rules, limits: Object.fromEntries(limits.map(({ type, maxValues }) => [type, maxValues])) };
-}
-
-export function digestOf(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
-}
-
-export function isLive(key: Pick<StoredKey, 'revokeAt'>, at: Date): boolean {
-  return key.revokeAt === undefined || key.revokeAt > at;
 }
 
 /** A new space with a first write key and API key. */
