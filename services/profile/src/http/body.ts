@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { PassThrough, type Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
-/** A request body the server refuses (400), with an UPPER_SNAKE `code` for the response. */
+/** A request body the server refuses (413 when too large, else 400), with an UPPER_SNAKE `code`. */
 export class BodyError extends Error {
   constructor(
     readonly code: 'BODY_TOO_LARGE' | 'UNSUPPORTED_CONTENT_ENCODING' | 'MALFORMED_GZIP',
@@ -10,6 +10,10 @@ export class BodyError extends Error {
   ) {
     super(message);
     this.name = 'BodyError';
+  }
+
+  get status(): 400 | 413 {
+    return this.code === 'BODY_TOO_LARGE' ? 413 : 400;
   }
 }
 
@@ -22,6 +26,8 @@ export class BodyError extends Error {
 export function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const tooLarge = () => new BodyError('BODY_TOO_LARGE', `the body exceeds ${limit} bytes`);
+    const inflatesTooLarge = () =>
+      new BodyError('BODY_TOO_LARGE', `the gzip body inflates to more than ${limit} bytes`);
     if (Number(request.headers['content-length']) > limit) {
       request.resume();
       reject(tooLarge());
@@ -58,7 +64,7 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
     });
     decoder.on('data', (chunk: Buffer) => {
       decoded += chunk.length;
-      if (decoded > limit) settle(tooLarge());
+      if (decoded > limit) settle(inflatesTooLarge());
       else chunks.push(chunk);
     });
     decoder.on('error', () => settle(new BodyError('MALFORMED_GZIP', 'the body is not valid gzip')));

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { connectBus } from '@prism/bus';
 import { createLogger, type LoggerOptions } from '@prism/log';
+import type { RateLimit } from '@prism/rate-limit';
 import { openIngestQueue } from '../pipeline/ingest-queue.js';
 import { createTrackingHttpServer } from './server.js';
 
@@ -17,6 +18,8 @@ export interface IngestWorkerData {
   port: number;
   host: string;
   logLevel: LoggerOptions['level'];
+  /** Each space's request rate on this endpoint (PRISM_RATE_LIMIT_RPS / PRISM_RATE_LIMIT_BURST). */
+  rateLimit: RateLimit;
 }
 
 export type ToWorker =
@@ -50,6 +53,7 @@ const http = createTrackingHttpServer({
   },
   accept: (spaceId, messages) => queue.enqueue(spaceId, messages),
   logger,
+  rateLimit: settings.rateLimit,
 });
 port.on('message', async (message: ToWorker) => {
   if (message.kind === 'spaceOf') {

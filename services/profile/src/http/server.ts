@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Logger, newTraceId, parseTraceparent, runInContext } from '@prism/log';
+import { type RateLimit, type SpaceRateLimiter, spaceRateLimiter } from '@prism/rate-limit';
 import { MESSAGE_TYPES, type TrackingMessage } from '../domain/tracking-message.js';
 import { BodyError, readBody } from './body.js';
 import { MAX_BATCH_BYTES, type ParsedRequest, parseTrackingRequest, type Route } from './parse.js';
@@ -11,6 +12,8 @@ export interface TrackingHttpServerOptions {
   accept(spaceId: string, messages: TrackingMessage[]): Promise<{ duplicates: number }>;
   logger: Logger;
   clock?: () => Date;
+  /** Requests each space may send, counted once its write key is known; no limit without it. */
+  rateLimit?: RateLimit;
 }
 
 export interface TrackingHttpServer {
@@ -45,10 +48,11 @@ const error = (status: number, code: string, message: string, extra: object = {}
  */
 export function createTrackingHttpServer(options: TrackingHttpServerOptions): TrackingHttpServer {
   const { logger } = options;
+  const limiter = spaceRateLimiter(options.rateLimit);
   const server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS }, (request, response) => {
     const traceId = parseTraceparent(header(request, 'traceparent'))?.traceId ?? newTraceId();
     runInContext({ traceId }, async () => {
-      const reply = await serve(request, traceId, options).catch((failure: unknown) => {
+      const reply = await serve(request, traceId, options, limiter).catch((failure: unknown) => {
         if (request.complete) logger.error({ err: failure }, 'tracking request failed');
         else logger.debug('the client went away');
         return error(503, 'UNAVAILABLE', 'the request could not be processed; retry later');
@@ -78,6 +82,7 @@ async function serve(
   request: IncomingMessage,
   traceId: string,
   options: TrackingHttpServerOptions,
+  limiter: SpaceRateLimiter | undefined,
 ): Promise<Reply> {
   const { logger, clock = () => new Date() } = options;
   const [path = ''] = (request.url ?? '').split('?');
@@ -95,7 +100,7 @@ async function serve(
   try {
     body = await readBody(request, MAX_BATCH_BYTES);
   } catch (failure) {
-    if (failure instanceof BodyError) return refuse(error(400, failure.code, failure.message));
+    if (failure instanceof BodyError) return refuse(error(failure.status, failure.code, failure.message));
     throw failure;
   }
   const receivedAt = clock();
@@ -116,6 +121,8 @@ async function serve(
       headers: { 'www-authenticate': 'Basic realm="prism"' },
     });
   }
+  const decision = limiter?.take(spaceId);
+  if (decision && !decision.allowed) return refuse(rateLimited(decision.retryAfterMs));
   return runInContext({ traceId, spaceId }, () => deliver(route, parsed, spaceId, options));
 }
 
@@ -138,6 +145,15 @@ async function deliver(
   // Some invalid messages in a batch still get a 200 that lists them: SDKs resend the whole batch on
   // a 5xx (duplicating the valid messages and failing again on the invalid ones) and drop it on a 400.
   return { status: 200, body: { success: true, accepted: messages.length, duplicates, rejected } };
+}
+
+/** 429 with the whole seconds to wait in `Retry-After`, which Segment's and RudderStack's SDKs honour. */
+function rateLimited(retryAfterMs: number): Reply {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return {
+    ...error(429, 'RATE_LIMITED', `the space's request rate limit is exhausted; retry in ${seconds} s`),
+    headers: { 'retry-after': String(seconds) },
+  };
 }
 
 function notAllowed(allow: string): Reply {
