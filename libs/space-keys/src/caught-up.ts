@@ -30,22 +30,30 @@ export class CaughtUp {
     for (const waiter of ready) waiter.done();
   }
 
-  /** Resolves once what the stream holds now is applied; rejects after `timeoutMs`. */
+  /** Resolves once what the stream holds now is applied; rejects after `timeoutMs` (looking included). */
   async wait(timeoutMs: number, what = 'the stream'): Promise<void> {
-    const seq = await this.look();
-    if (seq <= this.appliedSeq) return;
     let timer: NodeJS.Timeout | undefined;
+    let waiter: Waiter | undefined;
+    let timedOut = false;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        timedOut = true;
+        reject(new Error(`${what} were not applied within ${timeoutMs} ms`));
+      }, timeoutMs);
+    });
+    const applied = this.look().then(
+      (seq) =>
+        new Promise<void>((done) => {
+          if (seq <= this.appliedSeq || timedOut) return done();
+          waiter = { seq, done };
+          this.waiters.push(waiter);
+        }),
+    );
     try {
-      await new Promise<void>((resolve, reject) => {
-        const waiter = { seq, done: resolve };
-        this.waiters.push(waiter);
-        timer = setTimeout(() => {
-          this.waiters = this.waiters.filter((other) => other !== waiter);
-          reject(new Error(`${what} were not applied within ${timeoutMs} ms`));
-        }, timeoutMs);
-      });
+      await Promise.race([applied, late]);
     } finally {
       clearTimeout(timer);
+      this.waiters = this.waiters.filter((other) => other !== waiter);
     }
   }
 
