@@ -106,7 +106,7 @@ async function waitUntilApplied(bus: Bus, timeoutMs: number) {
   }
 }
 
-type Memory = { heapUsed: number; rss: number; external: number };
+type Memory = { heapUsed: number; rss: number; external: number; cpuMicros: number };
 const memoryOf = (service: Service) => service.ask<Memory>({ kind: 'memory' } satisfies ServiceCommand);
 const statsOf = (service: Service) =>
   service.ask<{ profiles: number; stages: { batches: number; lines: string[] } }>({
@@ -155,6 +155,7 @@ export async function benchProfileScale(infra: Infrastructure): Promise<Figures>
     const messagesPerS = Math.round((http.accepted / importMs) * 1000);
     const stats = await statsOf(service);
     const imported = await memoryOf(service);
+    const cpuPerMessage = (imported.cpuMicros - empty.cpuMicros) / http.accepted;
     const perProfile = (after: Memory) => ({
       heap: (after.heapUsed + after.external - empty.heapUsed - empty.external) / stats.profiles,
       rss: (after.rss - empty.rss) / stats.profiles,
@@ -168,6 +169,9 @@ export async function benchProfileScale(infra: Infrastructure): Promise<Figures>
     );
     console.log(
       `  live profiles ${stats.profiles}; profile.* events published ${drain.events}; load average ${loadavg()[0]?.toFixed(2)} on ${cpus().length} cores`,
+    );
+    console.log(
+      `  service CPU (all its threads) ${cpuPerMessage.toFixed(0)} µs a message, ${((cpuPerMessage * http.accepted) / 1000 / importMs).toFixed(2)} cores during the import`,
     );
     console.log(`  pipeline stages (${stats.stages.batches} batches):`);
     for (const line of stats.stages.lines) console.log(`    ${line}`);

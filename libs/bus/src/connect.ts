@@ -2,6 +2,7 @@ import { connect, type JetStreamClient, type JetStreamManager, type NatsConnecti
 import type { ConsumerHandle } from './consume.js';
 import { type BusLogger, stderrLogger } from './logger.js';
 import { type EventPublisher, jetStreamPublisher } from './publish.js';
+import { publishMany } from './publish-many.js';
 import { assertPrefix } from './streams.js';
 import { type Subscription, subscriber } from './subscription.js';
 
@@ -34,6 +35,9 @@ export async function connectBus(opts: BusOptions): Promise<Bus> {
     name: opts.name,
     // A service outlives NATS restarts: keep reconnecting rather than dying on the first blip.
     maxReconnectAttempts: -1,
+    // Each request (a JetStream publish is one) would otherwise capture a stack trace for its
+    // possible error: about a sixth of the profile service's CPU when it publishes its events.
+    noAsyncTraces: true,
   });
   try {
     const jsm = await nc.jetstreamManager(); // fails fast if JetStream is not enabled
@@ -43,7 +47,7 @@ export async function connectBus(opts: BusOptions): Promise<Bus> {
       js,
       jsm,
       prefix: opts.prefix,
-      publisher: jetStreamPublisher(js, opts.prefix),
+      publisher: { ...jetStreamPublisher(js, opts.prefix), publishMany: publishMany(nc, opts.prefix) },
       subscribe: subscriber({ js, jsm, prefix: opts.prefix }, opts.logger ?? stderrLogger),
       async close() {
         if (!nc.isClosed()) await nc.drain();

@@ -1,6 +1,6 @@
-import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { InvalidEvent, PoisonMessage } from './errors.js';
+import { uuidv7 } from './event-id.js';
 
 /** Space (tenant) ids are NATS subject tokens, so no dots, wildcards or whitespace. */
 export const SPACE_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;

@@ -25,6 +25,7 @@ export {
   SPACE_ID_PATTERN,
   subjectOf,
 } from './envelope.js';
+export { uuidv7 } from './event-id.js';
 export { consumeInGroups, type GroupConsumeOptions } from './group-consume.js';
 export { type BusLogger, silentLogger } from './logger.js';
 export { type EventPublisher, jetStreamPublisher } from './publish.js';

@@ -1,4 +1,4 @@
-import { type JetStreamClient, headers as natsHeaders } from 'nats';
+import { type JetStreamClient, type MsgHdrs, headers as natsHeaders } from 'nats';
 import { encodeEvent, natsSubjectOf, type PrismEvent } from './envelope.js';
 
 export interface PublishResult {
@@ -24,21 +24,27 @@ export async function publishEvent(
   event: PrismEvent,
   opts: PublishOptions = {},
 ): Promise<PublishResult> {
-  // Binary-mode CloudEvents headers duplicate a few attributes so partners and tooling can
-  // route or trace without parsing the body; the body stays the full structured envelope.
+  const ack = await js.publish(natsSubjectOf(prefix, event), encodeEvent(event), {
+    headers: cloudEventHeaders(event),
+    ...(opts.timeoutMs !== undefined && { timeout: opts.timeoutMs }),
+  });
+  return { stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate };
+}
+
+/**
+ * Binary-mode CloudEvents headers duplicate a few attributes so partners and tooling can route or
+ * trace without parsing the body; the body stays the full structured envelope. `Nats-Msg-Id` is
+ * the event id (JetStream's dedupe).
+ */
+export function cloudEventHeaders(event: PrismEvent): MsgHdrs {
   const h = natsHeaders();
   h.set('Content-Type', 'application/cloudevents+json');
   h.set('Ce-Id', event.id);
   h.set('Ce-Type', event.type);
   h.set('Ce-Source', event.source);
+  h.set('Nats-Msg-Id', event.id);
   if (event.traceparent) h.set('traceparent', event.traceparent);
-
-  const ack = await js.publish(natsSubjectOf(prefix, event), encodeEvent(event), {
-    msgID: event.id,
-    headers: h,
-    ...(opts.timeoutMs !== undefined && { timeout: opts.timeoutMs }),
-  });
-  return { stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate };
+  return h;
 }
 
 /**
@@ -47,6 +53,8 @@ export async function publishEvent(
  */
 export interface EventPublisher {
   publish(event: PrismEvent): Promise<{ duplicate: boolean }>;
+  /** Many at once, when the bus offers it (see publish-many.ts). */
+  publishMany?(events: readonly PrismEvent[]): Promise<void>;
 }
 
 export function jetStreamPublisher(

@@ -1,5 +1,4 @@
-import type { BusLogger, EventPublisher, PrismEvent } from '@prism/bus';
-import { v7 as uuidv7 } from 'uuid';
+import { type BusLogger, type EventPublisher, type PrismEvent, uuidv7 } from '@prism/bus';
 import { type BatchIds, type BatchPlan, planBatch } from '../domain/batch.js';
 import {
   type Identifier,
@@ -182,7 +181,9 @@ export class ProfilePipeline {
   }
 
   async publishAll(events: PrismEvent[]): Promise<void> {
-    await Promise.all(events.map((event) => this.options.publisher.publish(event)));
+    const { publisher } = this.options;
+    if (publisher.publishMany) await publisher.publishMany(events);
+    else await Promise.all(events.map((event) => publisher.publish(event)));
   }
 
   private open(spaceId: string): OpenSpace {
