@@ -6,7 +6,7 @@
  *
  * Main entry points: `followCampaigns` (the campaign.* event consumer, over a `CampaignStates`
  * projection and the service's `CampaignFollower`), `writeAtEpoch` and `requireEpoch` for
- * commands, and `strategyLookups` / `campaignAt` for reading the strategy service directly when
+ * commands, and `strategyLookups` / `campaignAt` / `campaignNow` for reading the strategy service directly when
  * the projection may lag.
  *
  * @module
@@ -21,5 +21,5 @@ export {
   requireEpoch,
   requireNotSuperseded,
 } from './epoch-rule.js';
-export { campaignAt, type StrategyLookups, strategyLookups } from './strategy-lookups.js';
+export { campaignAt, campaignNow, type StrategyLookups, strategyLookups } from './strategy-lookups.js';
 export { type HeldAtEpoch, writeAtEpoch } from './write-at-epoch.js';

@@ -83,3 +83,22 @@ export async function campaignAt(
   if (known && known.epoch >= minEpoch) return known;
   return lookups.campaign(call, campaignId);
 }
+
+/**
+ * The campaign as it is now, for a write that must hold at exactly the caller's epoch: the
+ * strategy service itself, since a projection lagging at exactly the caller's (stale) epoch would
+ * pass the check. A deletion or a newer epoch the projection has already seen still counts.
+ */
+export async function campaignNow(
+  campaignStates: CampaignStates,
+  lookups: StrategyLookups,
+  call: CallContext,
+  campaignId: string,
+): Promise<CampaignView | undefined> {
+  const [campaign, known] = await Promise.all([
+    lookups.campaign(call, campaignId),
+    campaignStates.find(call.spaceId, campaignId),
+  ]);
+  if (!campaign || known?.deleted) return undefined;
+  return { ...campaign, epoch: Math.max(campaign.epoch, known?.epoch ?? 0) };
+}

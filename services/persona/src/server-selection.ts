@@ -1,7 +1,7 @@
 import type { PrismEvent } from '@prism/bus';
-import { campaignAt, writeAtEpoch } from '@prism/campaign';
+import { campaignAt, campaignNow, writeAtEpoch } from '@prism/campaign';
 import { InvalidArgument, NotFound } from '@prism/errors';
-import { type CallContext, parseRequest, unary } from '@prism/grpc';
+import { parseRequest, unary } from '@prism/grpc';
 import type { PersonaServiceServer } from '@prism/proto/prism/persona/v1/persona';
 import type { AggregateDocument } from '@prism/store';
 import {
@@ -22,9 +22,6 @@ type SelectionHandlers = Pick<PersonaServiceServer, 'selectCampaignPersonas' | '
 export function selectionHandlers(deps: PersonaServiceDeps): SelectionHandlers {
   const { personas, selections, campaignStates } = deps.repos;
   const now = deps.clock ?? (() => new Date());
-
-  const campaignOf = (call: CallContext, campaignId: string, minEpoch: number) =>
-    campaignAt(campaignStates, deps.strategy, call, campaignId, minEpoch);
 
   /** Deleted personas may linger in a selection until their event is handled: they are left out. */
   async function livePersonas(spaceId: string, ids: readonly string[]): Promise<PersonaDocument[]> {
@@ -53,7 +50,13 @@ export function selectionHandlers(deps: PersonaServiceDeps): SelectionHandlers {
       );
       const shape = personaIdsViolations(personaIds);
       if (shape.length > 0) throw new InvalidArgument(shape);
-      const campaign: CampaignView | undefined = await campaignOf(call, campaignId, expectedEpoch);
+      // A selection is valid only at the campaign's current epoch, which the projection may not know yet.
+      const campaign: CampaignView | undefined = await campaignNow(
+        campaignStates,
+        deps.strategy,
+        call,
+        campaignId,
+      );
       const strategyId = requireSelectable(campaignId, campaign, expectedEpoch);
       const chosen = await livePersonas(call.spaceId, personaIds);
       const strategyOf = new Map(chosen.map((doc) => [doc._id, doc.strategyId]));
@@ -71,7 +74,7 @@ export function selectionHandlers(deps: PersonaServiceDeps): SelectionHandlers {
       const { campaignId } = parseRequest(requests.getCampaignPersonasRequest, request);
       const [selection, campaign] = await Promise.all([
         selections.find(call.spaceId, campaignId),
-        campaignOf(call, campaignId, 1),
+        campaignAt(campaignStates, deps.strategy, call, campaignId, 1),
       ]);
       if (!campaign) throw new NotFound('campaign', campaignId);
       const chosen = await livePersonas(call.spaceId, selection?.personaIds ?? []);

@@ -1,8 +1,9 @@
-import { FailedPrecondition, InvalidArgument, type PersonaFailure } from '@prism/errors';
+import { FailedPrecondition, InvalidArgument, type PersonaFailure, Unavailable } from '@prism/errors';
 import { type CallContext, pageTokenAfter, parseRequest, unary } from '@prism/grpc';
 import type { PersonaServiceServer } from '@prism/proto/prism/persona/v1/persona';
 import { v7 as uuidv7 } from 'uuid';
 import { personaChanged, personaDeleted } from './events/persona-events.js';
+import { retirePersona } from './handlers/strategy-events.js';
 import { personaToProto } from './mapping.js';
 import * as requests from './requests.js';
 import { selectionHandlers } from './server-selection.js';
@@ -14,17 +15,23 @@ export function personaService(deps: PersonaServiceDeps): PersonaServiceServer {
   const now = deps.clock ?? (() => new Date());
 
   /**
-   * The strategy projection answers for strategies whose events arrived; one created a moment
-   * ago may not be there yet, so an unknown id is confirmed with the strategy service itself.
+   * The projection may not have seen a deletion made a moment ago, so only its "deleted" is
+   * final; otherwise the strategy service answers. When it cannot, a strategy the projection
+   * knows is accepted: should its deletion arrive later, the persona is retired with it.
    */
   async function requireStrategy(call: CallContext, strategyId: string): Promise<void> {
     const known = await strategyRefs.statusOf(call.spaceId, strategyId);
-    if (known === 'live') return;
-    if (known === 'unknown' && (await deps.strategy.strategyExists(call, strategyId))) return;
-    throw new FailedPrecondition<PersonaFailure>(
-      'STRATEGY_NOT_FOUND',
-      `Strategy ${strategyId} does not exist or was deleted; create personas for an existing strategy.`,
-    );
+    if (known !== 'deleted' && (await strategyConfirmed(call, strategyId, known === 'live'))) return;
+    throw strategyNotFound(strategyId);
+  }
+
+  async function strategyConfirmed(call: CallContext, strategyId: string, known: boolean): Promise<boolean> {
+    try {
+      return await deps.strategy.strategyExists(call, strategyId);
+    } catch (error) {
+      if (known && error instanceof Unavailable) return true;
+      throw error;
+    }
   }
 
   return {
@@ -36,6 +43,11 @@ export function personaService(deps: PersonaServiceDeps): PersonaServiceServer {
       const created = await personas.insert(call.spaceId, doc, [
         personaChanged(call.cause, 'persona.created', { ...doc, version: 1 }),
       ]);
+      // The strategy's deletion may have been handled between the check and the insert.
+      if ((await strategyRefs.statusOf(call.spaceId, spec.strategyId)) === 'deleted') {
+        await retirePersona(personas, call.cause, created);
+        throw strategyNotFound(spec.strategyId);
+      }
       return { persona: personaToProto(created) };
     }),
 
@@ -93,3 +105,9 @@ export function personaService(deps: PersonaServiceDeps): PersonaServiceServer {
     ...selectionHandlers(deps),
   };
 }
+
+const strategyNotFound = (strategyId: string) =>
+  new FailedPrecondition<PersonaFailure>(
+    'STRATEGY_NOT_FOUND',
+    `Strategy ${strategyId} does not exist or was deleted; create personas for an existing strategy.`,
+  );

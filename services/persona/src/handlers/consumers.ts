@@ -16,7 +16,7 @@ export function startConsumers(bus: Bus, repos: PersonaRepositories): Promise<Co
       durable: 'persona_strategies',
       kinds: 'strategy.*',
       data: strategyEventData,
-      handler: strategyEventHandler(repos.strategyRefs),
+      handler: strategyEventHandler(repos),
     }),
     bus.subscribe({
       stream: 'strategy',

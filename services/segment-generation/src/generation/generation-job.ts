@@ -1,4 +1,4 @@
-import { type CampaignStates, requireEpoch, type StrategyLookups } from '@prism/campaign';
+import { type CampaignStates, campaignNow, requireEpoch, type StrategyLookups } from '@prism/campaign';
 import { FailedPrecondition, NotFound, type SegmentGenerationFailure } from '@prism/errors';
 import type { CallContext } from '@prism/grpc';
 import { v7 as uuidv7 } from 'uuid';
@@ -100,14 +100,10 @@ async function requireAiSegments(
   call: CallContext,
   request: GenerationRequest,
 ): Promise<string> {
-  // The strategy service itself, not the projection: a projection lagging at exactly the
-  // caller's (stale) epoch would pass the check, and a generation is too costly to run on that.
-  const [campaign, known] = await Promise.all([
-    lookups.campaign(call, request.campaignId),
-    campaignStates.find(call.spaceId, request.campaignId),
-  ]);
-  if (!campaign || known?.deleted) throw new NotFound('campaign', request.campaignId);
-  requireEpoch(Math.max(campaign.epoch, known?.epoch ?? 0), request.expectedEpoch);
+  // A generation is too costly to run on a stale epoch: the strategy service decides.
+  const campaign = await campaignNow(campaignStates, lookups, call, request.campaignId);
+  if (!campaign) throw new NotFound('campaign', request.campaignId);
+  requireEpoch(campaign.epoch, request.expectedEpoch);
   if (!campaign.strategyId) {
     throw new FailedPrecondition<SegmentGenerationFailure>(
       'STRATEGY_NOT_SELECTED',
