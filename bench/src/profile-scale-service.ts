@@ -7,7 +7,7 @@ import { timePipelineStages } from './profile-diagnostics.js';
  * The profile service of the profile-scale benchmark, in a process of its own (forked by
  * profile-scale.ts with --expose-gc), so that its memory is measured alone and a restart is a
  * real one: a new process on the same database. Configured by the environment; answers
- * `memory` (heap after a full GC, RSS, and the CPU time of all its threads so far), `stats` (the space's live profiles and the pipeline's
+ * `memory` (heap after a full GC, RSS, peak RSS, and the CPU time of all its threads so far), `stats` (the space's live profiles and the pipeline's
  * stage timings) and `stop` over the IPC channel.
  */
 export type ServiceCommand = { kind: 'memory' } | { kind: 'stats'; spaceId: string } | { kind: 'stop' };
@@ -23,7 +23,8 @@ async function answer(command: ServiceCommand) {
     (globalThis as { gc?: () => void }).gc?.();
     const { heapUsed, rss, external } = process.memoryUsage();
     const { user, system } = process.cpuUsage();
-    return { heapUsed, rss, external, cpuMicros: user + system };
+    const peakRss = process.resourceUsage().maxRSS * 1024;
+    return { heapUsed, rss, external, peakRss, cpuMicros: user + system };
   }
   if (command.kind === 'stats') {
     const profiles = (await service.pipeline.read(command.spaceId)).size;

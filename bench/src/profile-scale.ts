@@ -106,7 +106,7 @@ async function waitUntilApplied(bus: Bus, timeoutMs: number) {
   }
 }
 
-type Memory = { heapUsed: number; rss: number; external: number; cpuMicros: number };
+type Memory = { heapUsed: number; rss: number; external: number; peakRss: number; cpuMicros: number };
 const memoryOf = (service: Service) => service.ask<Memory>({ kind: 'memory' } satisfies ServiceCommand);
 const statsOf = (service: Service) =>
   service.ask<{ profiles: number; stages: { batches: number; lines: string[] } }>({
@@ -176,7 +176,7 @@ export async function benchProfileScale(infra: Infrastructure): Promise<Figures>
     console.log(`  pipeline stages (${stats.stages.batches} batches):`);
     for (const line of stats.stages.lines) console.log(`    ${line}`);
     console.log(
-      `  memory after the import: heap+external after GC ${mb(imported.heapUsed + imported.external)}, RSS ${mb(imported.rss)} (empty service: ${mb(empty.heapUsed + empty.external)}, RSS ${mb(empty.rss)})`,
+      `  memory after the import: heap+external after GC ${mb(imported.heapUsed + imported.external)}, RSS ${mb(imported.rss)}, peak RSS ${mb(imported.peakRss)} (empty service: ${mb(empty.heapUsed + empty.external)}, RSS ${mb(empty.rss)})`,
     );
     console.log(
       `    per profile: heap+external ${held.heap.toFixed(0)} B, RSS ${held.rss.toFixed(0)} B; goal ≤ ${GOALS.bytesPerProfile} B: ${Math.max(held.heap, held.rss) <= GOALS.bytesPerProfile ? 'REACHED' : 'NOT reached'}`,

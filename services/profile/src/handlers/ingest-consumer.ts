@@ -110,7 +110,7 @@ export async function startIngestConsumer(options: IngestConsumerOptions): Promi
     for (const [index, message] of messages.entries()) {
       await options.pipeline.ingest(delivery.spaceId, [message]).catch(async (failure: unknown) => {
         logger.error({ err: failure, subject: msg.subject, index }, 'batch message dead-lettered');
-        await deadLetter(msg, 'max_deliver', failure, { index, raw: delivery.raw[index] });
+        await deadLetter(msg, 'max_deliver', failure, { index, raw: rawMessagesOf(delivery)[index] });
       });
     }
     msg.ack();
@@ -154,8 +154,8 @@ interface Delivery {
   msg: JsMsg;
   spaceId: string;
   messages: TrackingMessage[];
-  /** Each message as published, for dead-lettering one of a batch. */
-  raw: unknown[];
+  /** Indexes (in the payload) of the messages refused as invalid. */
+  refused: Set<number>;
   rejected: { field: string; description: string }[];
 }
 
@@ -187,14 +187,21 @@ function parseDelivery(msg: JsMsg): Delivery | { error: string } {
   if (messages.length === 0) {
     return { error: rejected.map((r) => `${r.field}: ${r.description}`).join('; ') || 'no message' };
   }
-  const refused = new Set(rejected.map(({ index }) => index));
-  const raw =
-    route === 'batch' ? (body as { batch: unknown[] }).batch.filter((_, i) => !refused.has(i)) : [body];
   return {
     msg,
     spaceId,
     messages,
-    raw,
+    refused: new Set(rejected.map(({ index }) => index)),
     rejected: rejected.map(({ field, description }) => ({ field, description })),
   };
+}
+
+/**
+ * Each valid message of a delivery as published, for dead-lettering one of a batch: parsed again
+ * on that rare path, so a group in flight holds no second copy of every message.
+ */
+function rawMessagesOf({ msg, refused }: Delivery): unknown[] {
+  const body = msg.json<unknown>();
+  if (!msg.subject.endsWith('.batch')) return [body];
+  return (body as { batch: unknown[] }).batch.filter((_, i) => !refused.has(i));
 }
