@@ -126,9 +126,8 @@ describe('startConsumer', () => {
     for (let n = 1; n <= 3; n++) await publishEvent(bus.js, prefix, event('stop', n));
     const hold = gate();
     const first: number[] = [];
-    // Buffered events are nak'ed back at once, but one the server had already pushed to the
-    // closing pull can only come back after the ack wait: delivery is at least once, so the
-    // next consumer must see 2 and 3, possibly one of them twice, never neither.
+    // Events pulled but not started are handed back: the next consumer sees 2 and 3 (delivery
+    // is at least once, so possibly one of them twice), never neither.
     const a = await startConsumer<{ n: number }>({
       js: bus.js,
       jsm: bus.jsm,

@@ -1,4 +1,5 @@
-import { ConsumerEvents, type ConsumerMessages, type JetStreamClient, type JetStreamManager } from 'nats';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { JetStreamClient, JetStreamManager, JsMsg } from 'nats';
 import type { z } from 'zod';
 import { ensureDurableConsumer } from './durable.js';
 import { type BusLogger, stderrLogger } from './logger.js';
@@ -31,8 +32,12 @@ export interface ConsumerOptions<T = unknown> {
   logger?: BusLogger;
 }
 
+/** How long one pull waits for messages: the most a stop waits for a quiet stream. */
+const PULL_EXPIRES_MS = 1_000;
+const PULL_RETRY_MS = 500;
+
 export interface ConsumerHandle {
-  /** Stops pulling, lets an in-flight handler finish (and ack), releases buffered messages. */
+  /** Stops pulling, lets an in-flight handler finish (and ack), hands back the rest of its pull at once. */
   stop(): Promise<void>;
   /** Messages whose handler succeeded. */
   processed(): number;
@@ -48,8 +53,8 @@ export async function startConsumer<T = unknown>(opts: ConsumerOptions<T>): Prom
   const { js, stream, durable } = opts;
   const maxDeliver = opts.maxDeliver ?? 5;
   const backoffMs = opts.backoffMs ?? [200, 1000, 5000, 15_000];
-  // Short, because a delivery the server pushed to a pull that was closing (a stop, a deploy)
-  // only comes back after it; a slow handler is not cut off, it extends the wait every half.
+  // Short, because what a killed process held only comes back after it; a slow handler is not
+  // cut off, it extends the wait every half.
   const ackWaitMs = opts.ackWaitMs ?? 10_000;
   const log = opts.logger ?? stderrLogger;
   if (backoffMs.length === 0) throw new TypeError('backoffMs needs at least one value');
@@ -66,8 +71,6 @@ export async function startConsumer<T = unknown>(opts: ConsumerOptions<T>): Prom
     ...(opts.maxAckPending !== undefined && { maxAckPending: opts.maxAckPending }),
   });
   const consumer = await js.consumers.get(stream, durable);
-  const messages = await consumer.consume({ max_messages: opts.batch ?? 10 });
-
   const processMessage = messageProcessor({
     js,
     stream,
@@ -83,48 +86,47 @@ export async function startConsumer<T = unknown>(opts: ConsumerOptions<T>): Prom
   let stopping = false;
   let processed = 0;
 
-  void watchStatus(messages, durable, log);
+  const handle = async (msg: JsMsg) => {
+    if (stopping) {
+      // Pulled but not started: hand back now rather than after ack_wait, delayed past this
+      // pull's end so that the server does not send it straight back into the pull being left.
+      settle(log, msg, 'release', () => msg.nak(PULL_EXPIRES_MS));
+      return;
+    }
+    try {
+      if (await processMessage(msg)) processed++;
+    } catch (err) {
+      // processMessage() catches its own failures; this is a last guard so the loop never dies.
+      log.error({ consumer: durable, err }, 'unexpected error handling message');
+    }
+  };
+  // Bounded pulls, each read to its end: every message the server sends for a pull reaches this
+  // loop, even one sent while stopping. Closing an open-ended pull instead drops what is still on
+  // the wire, and the server only sends that again after the ack wait.
   const loop = (async () => {
-    for await (const msg of messages) {
-      if (stopping) {
-        // Pulled but not started: hand back now rather than after ack_wait.
-        settle(log, msg, 'release', () => msg.nak());
-        continue;
-      }
+    let failing = false;
+    while (!stopping) {
       try {
-        if (await processMessage(msg)) processed++;
+        const pull = await consumer.fetch({ max_messages: opts.batch ?? 10, expires: PULL_EXPIRES_MS });
+        for await (const msg of pull) await handle(msg);
+        if (failing) log.info({ consumer: durable, stream }, 'pulling again');
+        failing = false;
       } catch (err) {
-        // processMessage() catches its own failures; this is a last guard so the loop never dies.
-        log.error({ consumer: durable, err }, 'unexpected error handling message');
+        // Once per outage, not once per retry (a deleted consumer or a NATS restart).
+        if (!failing) log.warn({ consumer: durable, stream, err }, 'pull failed; retrying');
+        failing = true;
+        await sleep(PULL_RETRY_MS);
       }
     }
-    if (!stopping) log.error({ consumer: durable, stream }, 'consumer stopped unexpectedly');
-  })().catch((err) => log.error({ consumer: durable, stream, err }, 'consumer failed'));
+  })();
 
   let stopped: Promise<void> | undefined;
   return {
     stop() {
-      stopped ??= (async () => {
-        stopping = true;
-        // close() resolves once the iterator drained what was buffered; `loop` covers the handler too.
-        await messages.close().catch(() => undefined);
-        await loop;
-      })();
+      stopping = true;
+      stopped ??= loop;
       return stopped;
     },
     processed: () => processed,
   };
-}
-
-/** Surfaces what the client would otherwise only retry quietly (consumer deleted, heartbeats lost). */
-async function watchStatus(messages: ConsumerMessages, durable: string, log: BusLogger): Promise<void> {
-  const notable = new Set<string>(Object.values(ConsumerEvents));
-  try {
-    for await (const s of await messages.status()) {
-      if (notable.has(s.type))
-        log.warn({ consumer: durable, status: s.type, data: s.data }, 'consumer status');
-    }
-  } catch (err) {
-    log.debug({ consumer: durable, err }, 'status watch ended');
-  }
 }
