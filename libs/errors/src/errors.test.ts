@@ -29,6 +29,21 @@ describe('toServiceError → readErrorDetails', () => {
     expect(readErrorDetails(error)).toEqual({ fieldViolations: violations, preconditionReasons: [] });
   });
 
+  it('sends the first ten violations of many, shortened, so the trailers stay within 8 KB (found by fuzzing AddMembers)', () => {
+    const violations = Array.from({ length: 2_000 }, (_, i) => ({
+      field: `identifiers[${i}]`,
+      description: `"${'x'.repeat(300)}" is neither a profile id nor type:value`,
+    }));
+    const error = toServiceError(new InvalidArgument(violations));
+    const { fieldViolations } = readErrorDetails(error);
+    expect(fieldViolations.map(({ field }) => field)).toEqual(
+      violations.slice(0, 10).map(({ field }) => field),
+    );
+    expect(fieldViolations.at(-1)?.description).toMatch(/… \(and 1990 more invalid fields\)$/);
+    const trailer = error.metadata.get(STATUS_DETAILS_KEY)[0] as Buffer;
+    expect(trailer.length * (4 / 3) + error.details.length).toBeLessThan(8 * 1024);
+  });
+
   it('sends FailedPrecondition with its reason as ErrorInfo and PreconditionFailure', () => {
     const error = toServiceError(new FailedPrecondition('STRATEGY_NOT_SELECTED', 'Select a strategy first.'));
     expect(error.code).toBe(status.FAILED_PRECONDITION);

@@ -36,19 +36,37 @@ export abstract class PrismError extends Error {
   }
 }
 
+// A status whose trailers pass grpc-js's 8 KB metadata limit never reaches the client, which then
+// waits out its deadline: a request with thousands of bad fields is answered with the first few.
+const VIOLATIONS_SENT = 10;
+const DESCRIPTION_SENT = 100;
+
+/** The violations a status carries: the first few, shortened, the last one saying how many more. */
+function violationsSent(violations: readonly FieldViolation[]): FieldViolation[] {
+  const sent = violations.slice(0, VIOLATIONS_SENT).map(({ field, description }) => ({
+    field,
+    description:
+      description.length > DESCRIPTION_SENT ? `${description.slice(0, DESCRIPTION_SENT)}…` : description,
+  }));
+  const more = violations.length - sent.length;
+  const last = sent.at(-1);
+  if (last && more > 0) last.description += ` (and ${more} more invalid fields)`;
+  return sent;
+}
+
 export class InvalidArgument extends PrismError {
   readonly grpcCode = status.INVALID_ARGUMENT;
 
   constructor(readonly violations: readonly FieldViolation[]) {
     super(
-      violations
+      violationsSent(violations)
         .map(({ field, description }) => (field ? `${field}: ${description}` : description))
         .join('; '),
     );
   }
 
   override details(): Any[] {
-    const fieldViolations = this.violations.map(({ field, description }) => ({
+    const fieldViolations = violationsSent(this.violations).map(({ field, description }) => ({
       field,
       description,
       reason: '',

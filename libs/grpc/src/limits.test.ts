@@ -38,20 +38,6 @@ afterAll(async () => {
   await server.shutdown(1_000);
 });
 
-/** A request whose bytes are sent as they are, whatever the method's message. */
-function callWithBytes(path: string, bytes: Buffer) {
-  return new Promise((resolve, reject) =>
-    client.makeUnaryRequest(
-      path,
-      (b: Buffer) => b,
-      (b: Buffer) => b,
-      bytes,
-      ACME,
-      (error, response) => (error ? reject(error) : resolve(response)),
-    ),
-  );
-}
-
 describe('the per-space rate limit', () => {
   it('answers RESOURCE_EXHAUSTED with a RetryInfo once a space spent its burst, and no other space is slowed', async () => {
     await call(client, 'echo', { text: 'one' }, ACME);
@@ -70,13 +56,5 @@ describe('the per-space rate limit', () => {
     const unknown = metadataOf({ 'x-api-key': 'nobody-key-0001' });
     for (let i = 0; i < 3; i++)
       expect((await failure(call(client, 'echo', { text: 'x' }, unknown))).code).toBe(status.UNAUTHENTICATED);
-  });
-});
-
-describe('a request that does not decode', () => {
-  it('is INVALID_ARGUMENT naming the method, not INTERNAL', async () => {
-    const refused = await failure(callWithBytes(EchoService.echo.path, Buffer.from('{not json')));
-    expect(refused.code).toBe(status.INVALID_ARGUMENT);
-    expect(refused.details).toContain(`is not a ${EchoService.echo.path} request message`);
   });
 });

@@ -14,7 +14,7 @@ import type { ApiKeyResolver } from './auth.js';
 import { loggingInterceptor, metricsInterceptor } from './interceptors.js';
 import { reflectionRoot } from './reflection.js';
 import { type ServerScope, serverScope } from './unary.js';
-import { decodingWithoutThrowing, refusedUndecodable } from './undecodable.js';
+import { decodingWithoutThrowing, descriptorRegistry, refusedUndecodable } from './undecodable.js';
 
 export interface GrpcServerOptions {
   /** Prism service name, e.g. `strategy`: the `service` label of the gRPC metrics. */
@@ -60,6 +60,7 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   health.addToServer(server);
 
   new ReflectionService(reflectionRoot(descriptorSet)).addToServer(server);
+  const descriptors = descriptorRegistry(descriptorSet);
 
   const setStatus = (status: 'SERVING' | 'NOT_SERVING') => {
     for (const name of serviceNames) health.setStatus(name, status);
@@ -77,7 +78,7 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
           if (!refusedUndecodable(incoming, callback)) serverScope.run(scope, () => call(incoming, callback));
         }) as UntypedHandleCall;
       }
-      server.addService(decodingWithoutThrowing(definition), wrapped);
+      server.addService(decodingWithoutThrowing(definition, descriptors), wrapped);
       const [method] = Object.values(definition);
       if (method) serviceNames.push(method.path.slice(1, method.path.lastIndexOf('/')));
     },

@@ -17,7 +17,8 @@ const webhookUrl = z
   .string()
   .trim()
   .max(2_000)
-  .refine((text) => URL.canParse(text), 'must be an absolute URL')
+  // Aborts: the next check reads the URL, which would throw on one that does not parse.
+  .refine((text) => URL.canParse(text), { message: 'must be an absolute URL', abort: true })
   .refine((text) => {
     const url = new URL(text);
     return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
