@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { ensureDurableConsumer } from './durable.js';
 import { type BusLogger, stderrLogger } from './logger.js';
 import { type EventHandler, messageProcessor, settle } from './process-message.js';
+import { PULL_EXPIRES_MS, PULL_RETRY_MS } from './pulls.js';
 import { deadLetterSubjectOf, ensureDeadLetterStream } from './streams.js';
 
 export type { Delivery, EventHandler } from './process-message.js';
@@ -31,10 +32,6 @@ export interface ConsumerOptions<T = unknown> {
   maxAckPending?: number;
   logger?: BusLogger;
 }
-
-/** How long one pull waits for messages: the most a stop waits for a quiet stream. */
-const PULL_EXPIRES_MS = 1_000;
-const PULL_RETRY_MS = 500;
 
 export interface ConsumerHandle {
   /** Stops pulling, lets an in-flight handler finish (and ack), hands back the rest of its pull at once. */
@@ -100,9 +97,7 @@ export async function startConsumer<T = unknown>(opts: ConsumerOptions<T>): Prom
       log.error({ consumer: durable, err }, 'unexpected error handling message');
     }
   };
-  // Bounded pulls, each read to its end: every message the server sends for a pull reaches this
-  // loop, even one sent while stopping. Closing an open-ended pull instead drops what is still on
-  // the wire, and the server only sends that again after the ack wait.
+  // Bounded pulls read to their end (pulls.ts).
   const loop = (async () => {
     let failing = false;
     while (!stopping) {

@@ -1,11 +1,13 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, JsMsg } from 'nats';
+import { PULL_EXPIRES_MS, PULL_RETRY_MS } from './pulls.js';
 
 export interface GroupConsumeOptions {
   /** Messages the server may push ahead of the groups being applied. */
   maxMessages: number;
   /** Applies one group; it settles (acks, naks, dead-letters) each message itself. */
   apply(group: JsMsg[]): Promise<void>;
-  /** A group that threw: its unsettled messages come back after their ack wait. */
+  /** A group that threw, or a pull that failed: unsettled messages come back after their ack wait. */
   onError(error: unknown): void;
   /** Tells the server every so often that held messages are being worked on (under the ack wait). */
   workingEveryMs?: number;
@@ -14,12 +16,14 @@ export interface GroupConsumeOptions {
 /**
  * Group commit over a pull consumer: whatever arrived while one group was applied is the next
  * group, so a busy stream is applied in large groups (one storage round each) and a quiet one
- * message by message without waiting. Stopping naks what was received but not applied.
+ * message by message without waiting. Pulls are bounded and read to their end while groups are
+ * applied, so stopping hands back everything received but not applied, none left on the wire.
  */
 export async function consumeInGroups(consumer: Consumer, options: GroupConsumeOptions) {
   const arrived: JsMsg[] = [];
   let applying: JsMsg[] = [];
   let wake: (() => void) | undefined;
+  let taken: (() => void) | undefined;
   let stopped = false;
   const heartbeat =
     options.workingEveryMs === undefined
@@ -27,14 +31,35 @@ export async function consumeInGroups(consumer: Consumer, options: GroupConsumeO
       : setInterval(() => {
           for (const msg of [...arrived, ...applying]) msg.working();
         }, options.workingEveryMs);
-  const subscription = await consumer.consume({
-    max_messages: options.maxMessages,
-    callback: (msg) => {
-      arrived.push(msg);
-      wake?.();
-    },
-  });
-  const loop = (async () => {
+
+  const pulling = (async () => {
+    while (!stopped) {
+      // At most maxMessages wait unapplied: the next pull waits for the groups to take them.
+      if (arrived.length >= options.maxMessages) {
+        await new Promise<void>((resolve) => {
+          taken = resolve;
+        });
+        continue;
+      }
+      try {
+        const pull = await consumer.fetch({
+          max_messages: options.maxMessages - arrived.length,
+          expires: PULL_EXPIRES_MS,
+        });
+        for await (const msg of pull) {
+          // Arrived while stopping: back after this pull's end, not straight into it again.
+          if (stopped) msg.nak(PULL_EXPIRES_MS);
+          else arrived.push(msg);
+          wake?.();
+        }
+      } catch (error) {
+        options.onError(error);
+        await sleep(PULL_RETRY_MS);
+      }
+    }
+  })();
+
+  const applyingLoop = (async () => {
     while (!stopped) {
       if (arrived.length === 0) {
         await new Promise<void>((resolve) => {
@@ -44,6 +69,7 @@ export async function consumeInGroups(consumer: Consumer, options: GroupConsumeO
         continue;
       }
       applying = arrived.splice(0, arrived.length);
+      taken?.();
       await options.apply(applying).catch(options.onError);
       applying = [];
     }
@@ -55,9 +81,9 @@ export async function consumeInGroups(consumer: Consumer, options: GroupConsumeO
     },
     async stop() {
       stopped = true;
-      await subscription.close();
       wake?.();
-      await loop;
+      taken?.();
+      await Promise.all([pulling, applyingLoop]);
       if (heartbeat) clearInterval(heartbeat);
       for (const msg of arrived.splice(0, arrived.length)) msg.nak();
     },
