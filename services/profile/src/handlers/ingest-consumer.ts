@@ -10,6 +10,7 @@ import type { JetStreamClient, JetStreamManager, JsMsg } from 'nats';
 import type { TrackingMessage } from '../domain/tracking-message.js';
 import { parseTrackingRequest } from '../http/parse.js';
 import { ingestStreamSpec } from '../pipeline/ingest-queue.js';
+import { MAX_BATCH_MESSAGES } from '../pipeline/profile-pipeline.js';
 
 export interface IngestApplier {
   /** Applies one space's messages in order; resolves once they are stored. */
@@ -116,25 +117,65 @@ export async function startIngestConsumer(options: IngestConsumerOptions): Promi
     msg.ack();
   }
 
-  async function applyGroup(group: JsMsg[]): Promise<void> {
-    const bySpace = new Map<string, Delivery[]>();
-    for (const msg of group) {
-      const parsed = parseDelivery(msg);
-      if ('error' in parsed) {
-        await deadLetter(msg, 'poison', new Error(parsed.error));
-        msg.term();
-        continue;
-      }
-      if (parsed.rejected.length > 0)
-        logger.warn(
-          { subject: msg.subject, rejected: parsed.rejected },
-          'published batch had invalid messages',
-        );
-      const deliveries = bySpace.get(parsed.spaceId) ?? [];
-      deliveries.push(parsed);
-      bySpace.set(parsed.spaceId, deliveries);
+  /** Parses a delivery; dead-letters it when it has no valid message. */
+  async function parsed(msg: JsMsg): Promise<Delivery | undefined> {
+    const delivery = parseDelivery(msg);
+    if ('error' in delivery) {
+      await deadLetter(msg, 'poison', new Error(delivery.error));
+      msg.term();
+      return undefined;
     }
-    await Promise.all([...bySpace].map(([spaceId, deliveries]) => applyAll(spaceId, deliveries)));
+    if (delivery.rejected.length > 0)
+      logger.warn(
+        { subject: msg.subject, rejected: delivery.rejected },
+        'published batch had invalid messages',
+      );
+    return delivery;
+  }
+
+  /**
+   * A space's deliveries in parts of up to one pipeline batch of messages, each parsed only when
+   * its turn nears: at most PARTS_IN_FLIGHT parts are applied at once (one published, one
+   * written, one waiting for the writer), so a group of hundreds of thousands of messages is
+   * never all in memory parsed.
+   */
+  async function applySpace(spaceId: string, msgs: JsMsg[]): Promise<void> {
+    const applying: Promise<void>[] = [];
+    // Only dead-lettering throws (NATS down): every part is still awaited, then it is raised.
+    let failure: { error: unknown } | undefined;
+    const apply = (part: Delivery[]) =>
+      applying.push(
+        applyAll(spaceId, part).catch((error: unknown) => {
+          failure ??= { error };
+        }),
+      );
+    let part: Delivery[] = [];
+    let messages = 0;
+    for (const msg of msgs) {
+      if (applying.length >= PARTS_IN_FLIGHT) await applying.shift();
+      const delivery = await parsed(msg);
+      if (!delivery) continue;
+      if (part.length > 0 && messages + delivery.messages.length > MAX_BATCH_MESSAGES) {
+        apply(part);
+        part = [];
+        messages = 0;
+      }
+      part.push(delivery);
+      messages += delivery.messages.length;
+    }
+    if (part.length > 0) apply(part);
+    await Promise.all(applying);
+    if (failure) throw failure.error;
+  }
+
+  async function applyGroup(group: JsMsg[]): Promise<void> {
+    const bySpace = new Map<string, JsMsg[]>();
+    for (const msg of group) {
+      const msgs = bySpace.get(spaceOf(msg)) ?? [];
+      msgs.push(msg);
+      bySpace.set(spaceOf(msg), msgs);
+    }
+    await Promise.all([...bySpace].map(([spaceId, msgs]) => applySpace(spaceId, msgs)));
   }
 
   groups = await consumeInGroups(consumer, {
@@ -155,7 +196,7 @@ interface Delivery {
   spaceId: string;
   messages: TrackingMessage[];
   /** Indexes (in the payload) of the messages refused as invalid. */
-  refused: Set<number>;
+  refused: Set<number | undefined>;
   rejected: { field: string; description: string }[];
 }
 
@@ -164,12 +205,17 @@ interface Part {
   raw: unknown;
 }
 
+const PARTS_IN_FLIGHT = 3;
+
+const spaceOf = (msg: JsMsg) => msg.subject.split('.')[1] ?? '';
+
 /**
  * A message of `<prefix>.<space>.ingest.<type>`, validated like an HTTP request of that type
  * (`batch`: several messages). Only a payload with no valid message is poison.
  */
 function parseDelivery(msg: JsMsg): Delivery | { error: string } {
-  const [, spaceId, , type] = msg.subject.split('.');
+  const [, , , type] = msg.subject.split('.');
+  const spaceId = spaceOf(msg);
   let body: unknown;
   try {
     body = msg.json();

@@ -42,7 +42,7 @@ export const DELETED = -1;
  * document, which must stay under the 16 MB a document may have (a group of 99 requests of a
  * contacts import made 20 MB and failed).
  */
-const MAX_BATCH_MESSAGES = 4_000;
+export const MAX_BATCH_MESSAGES = 4_000;
 
 interface OpenSpace {
   state: Promise<SpaceState>;
