@@ -7,14 +7,18 @@ export function fuzzRuns(fallback: number): number {
   return Number.isInteger(configured) && configured > 0 ? configured : fallback;
 }
 
-/** Counts the inputs tried on one surface and prints `fuzz <surface>: N inputs in S s`. */
+/**
+ * Counts the inputs tried on one surface and prints `fuzz <surface>: N inputs in S s`, the time
+ * from the first input (not the services' start) to the print.
+ */
 export class FuzzTally {
   #inputs = 0;
-  readonly #started = performance.now();
+  #started: number | undefined;
 
   constructor(readonly surface: string) {}
 
   tried(count = 1): void {
+    this.#started ??= performance.now();
     this.#inputs += count;
   }
 
@@ -23,7 +27,7 @@ export class FuzzTally {
   }
 
   print(): void {
-    const seconds = ((performance.now() - this.#started) / 1000).toFixed(1);
+    const seconds = ((performance.now() - (this.#started ?? performance.now())) / 1000).toFixed(1);
     console.log(`fuzz ${this.surface}: ${this.#inputs} inputs in ${seconds} s`);
   }
 }

@@ -24,7 +24,7 @@ const SERVER_FAULTS = [status.INTERNAL, status.UNKNOWN, status.UNIMPLEMENTED, st
 export function fuzzGrpcPackage(
   protoPackage: string,
   target: () => GrpcFuzzTarget,
-  runsPerMethod = 25,
+  runsPerMethod = 20,
 ): void {
   const methods = grpcMethodsOf(protoPackage);
   const tally = new FuzzTally(`grpc ${protoPackage} (${methods.length} methods)`);
