@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Entry point of `npm start|test|bench|lint|typecheck` on a machine that may have only Node
+// Entry point of `npm start|test|bench|chaos|lint|typecheck` on a machine that may have only Node
 // and npm: it provides pnpm (corepack, or npm when corepack's signature check fails), the
 // dependencies and the generated code, then runs the command. Plain Node, no dependencies.
 import { spawn, spawnSync } from 'node:child_process';
@@ -127,6 +127,14 @@ const commands = {
   start: (_pnpm, args) =>
     exec([process.execPath, ['--import', 'tsx']], ['deploy/local/src/start.ts', ...args]),
   bench: (pnpm, args) => run(pnpm, ['--filter', '@prism/bench', 'run', 'bench', ...args]),
+  // The reliability suite's full run (test/chaos): its own NATS and Mongo-wire server, faults in
+  // turn under load; prints its figures and writes them to reports/chaos.json.
+  chaos(pnpm, args) {
+    env.PRISM_CHAOS = 'full';
+    process.exit(
+      run(pnpm, ['exec', 'vitest', 'run', 'test/chaos/chaos.test.ts', ...args], { allowFailure: true }),
+    );
+  },
   lint(pnpm) {
     run(pnpm, ['exec', 'biome', 'check', '.']);
     run(pnpm, ['--filter', '@prism/proto', 'run', 'lint']);

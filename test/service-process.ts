@@ -9,6 +9,8 @@ export interface ServiceProcess {
   child: ChildProcess;
   /** The gRPC port the service logged once it listened. */
   port: Promise<number>;
+  /** What it logged so far (JSON lines at LOG_LEVEL). */
+  stdout(): string;
   stderr(): string;
   /** Exit code (or signal name) once the process ended. */
   exited: Promise<number | string>;
@@ -42,7 +44,7 @@ export function startServiceProcess(name: string, env: Record<string, string>): 
     child.once('exit', (code, signal) => done(code ?? signal ?? 'unknown')),
   );
   port.catch(() => {});
-  return { child, port, stderr: () => stderr, exited };
+  return { child, port, stdout: () => stdout, stderr: () => stderr, exited };
 }
 
 /** A port nothing listens on right now, for a service process told which port to bind. */

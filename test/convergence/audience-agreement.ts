@@ -155,7 +155,7 @@ const sourceOf = ({ campaign }: Audience) => ({
 });
 
 /** An audience's member profile ids, sorted, every page of them. */
-async function membersOf(world: World, audience: Audience): Promise<string[]> {
+export async function membersOf(world: World, audience: Pick<Audience, 'id'>): Promise<string[]> {
   const client = world.h.world.clients['audience-sync'];
   const members: string[] = [];
   let pageToken = '';

@@ -61,7 +61,7 @@ export async function startWorld(): Promise<World> {
 }
 
 /** A strategy reading its audience from the space's profiles (so segments can be generated), with personas. */
-async function createStrategy(world: World, index: number): Promise<StrategyFixture> {
+export async function createStrategy(world: World, index: number): Promise<StrategyFixture> {
   const { strategyClient: client } = world.h;
   const spec = {
     name: `Strategy ${index}`,
