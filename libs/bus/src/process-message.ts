@@ -1,3 +1,4 @@
+import { inSpan, SpanKind } from '@prism/telemetry';
 import type { JetStreamClient, JsMsg } from 'nats';
 import type { z } from 'zod';
 import { type DeadLetterReason, errorText, publishDeadLetter } from './dead-letter.js';
@@ -117,13 +118,25 @@ export function messageProcessor<T>(cfg: ProcessorConfig<T>): (msg: JsMsg) => Pr
     );
     heartbeat.unref();
     try {
-      await cfg.handler(event, {
-        attempt,
-        redelivered: msg.redelivered,
-        subject: msg.subject,
-        streamSeq: msg.info.streamSequence,
-        cause: { space: event.prismspace, traceparent: event.traceparent },
-      });
+      // A consumer span, child of the producer's: what the handler causes joins the same trace.
+      await inSpan(
+        `${durable} ${event.type}`,
+        SpanKind.CONSUMER,
+        event.traceparent,
+        (traceparent) =>
+          cfg.handler(event, {
+            attempt,
+            redelivered: msg.redelivered,
+            subject: msg.subject,
+            streamSeq: msg.info.streamSequence,
+            cause: { space: event.prismspace, traceparent },
+          }),
+        {
+          'messaging.system': 'nats',
+          'messaging.consumer.group.name': durable,
+          'prism.space': event.prismspace,
+        },
+      );
     } catch (err) {
       if (attempt < maxDeliver) {
         const delay = backoffFor(attempt);

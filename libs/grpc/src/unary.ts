@@ -13,15 +13,9 @@ import {
   ResourceExhausted,
   toServiceError,
 } from '@prism/errors';
-import {
-  type Logger,
-  newTraceId,
-  newTraceparent,
-  parseTraceparent,
-  type RequestContext,
-  runInContext,
-} from '@prism/log';
+import { type Logger, parseTraceparent, type RequestContext, runInContext } from '@prism/log';
 import type { SpaceRateLimiter } from '@prism/rate-limit';
+import { inSpan, SpanKind } from '@prism/telemetry';
 import type { z } from 'zod';
 import { type ApiKeyResolver, authenticate, firstValue } from './auth.js';
 
@@ -104,14 +98,24 @@ type IncomingCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unk
  * context; failures are logged unless expected.
  */
 async function inCallContext<T>(call: IncomingCall, work: (ctx: CallContext) => Promise<T>): Promise<T> {
-  const scope = serverScope.getStore();
+  const mounted = serverScope.getStore();
   // Without the server's key resolver nobody can be authenticated: refuse instead of guessing.
-  if (!scope) throw new Error(`${call.getPath()} is not mounted on a Prism gRPC server`);
-  const traceId = parseTraceparent(firstValue(call.metadata, 'traceparent'))?.traceId ?? newTraceId();
-  const traceparent = newTraceparent(traceId);
-  const context: RequestContext = { traceId };
+  if (!mounted) throw new Error(`${call.getPath()} is not mounted on a Prism gRPC server`);
+  const scope = mounted;
+  const context: RequestContext = { traceId: '' };
   const logger = scope.logger.child({ method: call.getPath() });
-  return runInContext(context, async () => {
+  // The call's server span: a child of the caller's traceparent, the parent of what the call causes.
+  const inServerSpan = (work: (traceparent: string) => Promise<T>) =>
+    inSpan(call.getPath(), SpanKind.SERVER, firstValue(call.metadata, 'traceparent'), work, {
+      'rpc.system': 'grpc',
+      'rpc.method': call.getPath(),
+    });
+  return inServerSpan((traceparent) => {
+    context.traceId = parseTraceparent(traceparent)?.traceId ?? '';
+    return runInContext(context, () => handled(traceparent));
+  });
+
+  async function handled(traceparent: string): Promise<T> {
     try {
       // The context object is this call's alone, so it can learn the space once the key is checked.
       context.spaceId = await authenticate(scope.apiKeys, call.metadata);
@@ -129,7 +133,7 @@ async function inCallContext<T>(call: IncomingCall, work: (ctx: CallContext) => 
       if (!(error instanceof PrismError)) logger.error({ err: error }, 'handler failed');
       throw error;
     }
-  });
+  }
 }
 
 // grpc-js reports "no deadline" as Infinity, and a deadline as either a Date or epoch milliseconds.

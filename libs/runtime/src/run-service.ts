@@ -1,5 +1,6 @@
 import { exitOnConfigError, loadConfig } from '@prism/config';
 import { createLogger, type Logger } from '@prism/log';
+import { startTracing } from '@prism/telemetry';
 import type { ConfigSchema, ServiceModule } from './service-module.js';
 import { startService } from './start-service.js';
 
@@ -12,8 +13,18 @@ export async function runService<Schema extends ConfigSchema, Repos, Exposed>(
 ): Promise<void> {
   const config = exitOnConfigError(() => loadConfig(module.config));
   const logger = createLogger(module.name, { level: config.LOG_LEVEL });
+  // One tracer per process, exporting over OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+  const tracing = startTracing({ service: module.name });
   const service = await startService(module, config, logger);
-  stopOnSignals(service, logger);
+  stopOnSignals(
+    {
+      async stop() {
+        await service.stop();
+        await tracing.shutdown();
+      },
+    },
+    logger,
+  );
 }
 
 /**

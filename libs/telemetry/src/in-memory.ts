@@ -1,0 +1,33 @@
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
+import { startTracing } from './tracing.js';
+
+/** A finished span as tests read it. */
+export interface RecordedSpan {
+  name: string;
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | undefined;
+  attributes: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Tracing of this process into memory, for tests that follow a trace across the services they run
+ * in-process. `spans()` exports what is buffered first; `stop()` turns tracing off again.
+ */
+export function recordSpansInMemory() {
+  const exporter = new InMemorySpanExporter();
+  const tracing = startTracing({ service: 'prism-test', exporter });
+  return {
+    async spans(): Promise<RecordedSpan[]> {
+      await tracing.flush();
+      return exporter.getFinishedSpans().map((span) => ({
+        name: span.name,
+        traceId: span.spanContext().traceId,
+        spanId: span.spanContext().spanId,
+        parentSpanId: span.parentSpanContext?.spanId,
+        attributes: span.attributes,
+      }));
+    },
+    stop: () => tracing.shutdown(),
+  };
+}
