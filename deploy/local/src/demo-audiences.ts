@@ -1,5 +1,5 @@
-import { credentials, type ServiceError, status } from '@grpc/grpc-js';
-import { apiKeyMetadata, callUnary } from '@prism/grpc';
+import { type ServiceError, status } from '@grpc/grpc-js';
+import { apiKeyMetadata, callUnary, channelCredentialsFromEnv } from '@prism/grpc';
 import {
   AudienceKind,
   AudienceServiceClient,
@@ -78,7 +78,7 @@ export async function defineDemoAudiences(
   apiKey: string,
   vipLookups: string[],
 ): Promise<number> {
-  const client = new AudienceServiceClient(address, credentials.createInsecure());
+  const client = new AudienceServiceClient(address, channelCredentialsFromEnv());
   const metadata = apiKeyMetadata(apiKey);
   try {
     await callUnary(client, client.setTraitMapping, metadata, { mapping: DEMO_TRAIT_MAPPING });

@@ -1,5 +1,4 @@
-import { credentials } from '@grpc/grpc-js';
-import { apiKeyMetadata, callUnary, type UnaryMethod } from '@prism/grpc';
+import { apiKeyMetadata, callUnary, channelCredentialsFromEnv, type UnaryMethod } from '@prism/grpc';
 import { type PersonaDemographics, PersonaServiceClient } from '@prism/proto/prism/persona/v1/persona';
 import {
   AudienceApproach,
@@ -92,8 +91,8 @@ function demographics(
  * wizard steps (no strategy yet; strategy chosen; AI segments chosen; two personas chosen).
  */
 export async function loadDemoData(addresses: { strategy: string; persona: string }, apiKey: string) {
-  const client = new StrategyServiceClient(addresses.strategy, credentials.createInsecure());
-  const personaClient = new PersonaServiceClient(addresses.persona, credentials.createInsecure());
+  const client = new StrategyServiceClient(addresses.strategy, channelCredentialsFromEnv());
+  const personaClient = new PersonaServiceClient(addresses.persona, channelCredentialsFromEnv());
   const metadata = apiKeyMetadata(apiKey);
   const call = <Req, Res>(method: UnaryMethod<Req, Res>, request: Req) =>
     callUnary(client, method, metadata, request);
@@ -181,7 +180,7 @@ export async function demoCampaign(
   apiKey: string,
   approach: AudienceApproach,
 ): Promise<{ id: string; epoch: number } | undefined> {
-  const client = new StrategyServiceClient(address, credentials.createInsecure());
+  const client = new StrategyServiceClient(address, channelCredentialsFromEnv());
   try {
     const { campaigns } = await callUnary(client, client.listCampaigns, apiKeyMetadata(apiKey), {
       strategyId: '',

@@ -1,5 +1,5 @@
-import { credentials, status } from '@grpc/grpc-js';
-import { apiKeyMetadata, callUnary } from '@prism/grpc';
+import { status } from '@grpc/grpc-js';
+import { apiKeyMetadata, callUnary, channelCredentialsFromEnv } from '@prism/grpc';
 import { generatePopulation, messagesOf, type Person } from '@prism/population';
 import { ProfileServiceClient } from '@prism/proto/prism/profile/v1/profile';
 import { KeyKind, SpaceServiceClient } from '@prism/proto/prism/profile/v1/space';
@@ -25,7 +25,7 @@ const count = (n: number) => n.toLocaleString('en-US');
  * creation, so a space that exists gets a new write key for this run; earlier ones keep working.
  */
 export async function demoWriteKey(address: string, adminKey: string, spaceId: string) {
-  const client = new SpaceServiceClient(address, credentials.createInsecure());
+  const client = new SpaceServiceClient(address, channelCredentialsFromEnv());
   const operator = apiKeyMetadata(adminKey);
   try {
     const created = await callUnary(client, client.createSpace, operator, {
@@ -85,7 +85,7 @@ export async function loadDemoProfiles(options: DemoProfilesOptions): Promise<vo
   const population = generatePopulation({ seed: DEMO_POPULATION_SEED, size, now });
   const first = population.next();
   if (first.done) return;
-  const profiles = new ProfileServiceClient(options.address, credentials.createInsecure());
+  const profiles = new ProfileServiceClient(options.address, channelCredentialsFromEnv());
   const hasProfile = (person: Person) => profileExists(profiles, options.apiKey, lookupOf(person));
   try {
     if (await hasProfile(first.value)) {

@@ -1,5 +1,5 @@
-import { credentials, status } from '@grpc/grpc-js';
-import { apiKeyMetadata, callUnary } from '@prism/grpc';
+import { status } from '@grpc/grpc-js';
+import { apiKeyMetadata, callUnary, channelCredentialsFromEnv } from '@prism/grpc';
 import {
   ComparisonOperator,
   type ComputedTraitDefinition,
@@ -43,7 +43,7 @@ export const DEMO_COMPUTED_TRAITS: ComputedTraitDefinition[] = [
 
 /** Defines the demo's computed traits; ones defined by an earlier run are left as they are. */
 export async function defineDemoComputedTraits(address: string, apiKey: string): Promise<void> {
-  const client = new ProfileServiceClient(address, credentials.createInsecure());
+  const client = new ProfileServiceClient(address, channelCredentialsFromEnv());
   try {
     for (const definition of DEMO_COMPUTED_TRAITS) {
       await callUnary(client, client.createComputedTrait, apiKeyMetadata(apiKey), { definition }).catch(

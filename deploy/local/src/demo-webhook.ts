@@ -1,6 +1,5 @@
-import { credentials } from '@grpc/grpc-js';
 import { startWebhookReceiver, type WebhookReceiver } from '@prism/audience-sync/testing/webhook-receiver.js';
-import { apiKeyMetadata, callUnary } from '@prism/grpc';
+import { apiKeyMetadata, callUnary, channelCredentialsFromEnv } from '@prism/grpc';
 import { DestinationServiceClient } from '@prism/proto/prism/audience/v1/destinations';
 import { say } from './say.js';
 
@@ -34,7 +33,7 @@ export async function startDemoWebhook(
 }
 
 async function destinationSecret(address: string, apiKey: string, audienceKey: string, url: string) {
-  const client = new DestinationServiceClient(address, credentials.createInsecure());
+  const client = new DestinationServiceClient(address, channelCredentialsFromEnv());
   const metadata = apiKeyMetadata(apiKey);
   try {
     const { destinations } = await callUnary(client, client.listDestinations, metadata, {

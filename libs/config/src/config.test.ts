@@ -1,4 +1,7 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { ConfigError, exitOnConfigError, loadConfig } from './config.js';
 import { commonEnv, port } from './fields.js';
@@ -27,6 +30,9 @@ describe('loadConfig', () => {
       METRICS_PORT: 0,
       PRISM_RATE_LIMIT_RPS: 10_000,
       PRISM_RATE_LIMIT_BURST: 20_000,
+      PRISM_TLS_CERT_FILE: undefined,
+      PRISM_TLS_KEY_FILE: undefined,
+      PRISM_TLS_CA_FILE: undefined,
       STRATEGY_GRPC_PORT: 50051,
       STRATEGY_DB: 'strategy',
     });
@@ -127,6 +133,68 @@ describe('loadConfig', () => {
     const first = loadConfig(schema, { STRATEGY_DB: 'x' });
     first.PRISM_API_KEYS.set('injected-key', 'evil');
     expect(loadConfig(schema, { STRATEGY_DB: 'x' }).PRISM_API_KEYS.has('injected-key')).toBe(false);
+  });
+});
+
+describe('TLS files', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'prism-config-'));
+  const file = (name: string, text: string) => {
+    writeFileSync(join(folder, name), text);
+    return join(folder, name);
+  };
+  const cert = file('cert.pem', '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+  const key = file('key.pem', '-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----\n');
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('is plaintext unless configured', () => {
+    const config = loadConfig(schema, { STRATEGY_DB: 'x' });
+    expect([config.PRISM_TLS_CERT_FILE, config.PRISM_TLS_KEY_FILE, config.PRISM_TLS_CA_FILE]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it('reads the certificate, key and CA once, as PEM text', () => {
+    const config = loadConfig(schema, {
+      STRATEGY_DB: 'x',
+      PRISM_TLS_CERT_FILE: cert,
+      PRISM_TLS_KEY_FILE: key,
+      PRISM_TLS_CA_FILE: cert,
+    });
+    expect(config.PRISM_TLS_CERT_FILE).toContain('BEGIN CERTIFICATE');
+    expect(config.PRISM_TLS_KEY_FILE).toContain('BEGIN PRIVATE KEY');
+    expect(config.PRISM_TLS_CA_FILE).toBe(config.PRISM_TLS_CERT_FILE);
+  });
+
+  it('names the missing half of the server pair', () => {
+    expect(
+      configError(() => loadConfig(schema, { STRATEGY_DB: 'x', PRISM_TLS_CERT_FILE: cert })).problems,
+    ).toEqual(['PRISM_TLS_KEY_FILE: required when PRISM_TLS_CERT_FILE is set, not set']);
+    expect(
+      configError(() => loadConfig(schema, { STRATEGY_DB: 'x', PRISM_TLS_KEY_FILE: key })).problems,
+    ).toEqual(['PRISM_TLS_CERT_FILE: required when PRISM_TLS_KEY_FILE is set, not set']);
+  });
+
+  it('trusts a CA without serving TLS itself', () => {
+    expect(loadConfig(schema, { STRATEGY_DB: 'x', PRISM_TLS_CA_FILE: cert }).PRISM_TLS_CA_FILE).toContain(
+      'BEGIN CERTIFICATE',
+    );
+  });
+
+  it('refuses a missing or non-PEM file, showing its path', () => {
+    const missing = join(folder, 'absent.pem');
+    const error = configError(() =>
+      loadConfig(schema, {
+        STRATEGY_DB: 'x',
+        PRISM_TLS_CERT_FILE: missing,
+        PRISM_TLS_KEY_FILE: file('notes.txt', 'not a key'),
+      }),
+    );
+    expect(error.problems).toEqual([
+      `PRISM_TLS_CERT_FILE: cannot read the file (ENOENT), got ${JSON.stringify(missing)}`,
+      `PRISM_TLS_KEY_FILE: expected a PEM file, got ${JSON.stringify(join(folder, 'notes.txt'))}`,
+    ]);
   });
 });
 

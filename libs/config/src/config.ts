@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { pairedVariables } from './fields.js';
 
 export type Env = Record<string, string | undefined>;
 
@@ -14,9 +15,11 @@ export class ConfigError extends Error {
 /** Parses the environment with `schema`, reporting all problems at once rather than the first. */
 export function loadConfig<S extends z.ZodObject>(schema: S, env: Env = process.env): z.output<S> {
   const result = schema.safeParse(env);
-  if (result.success) return result.data;
-  throw new ConfigError(
-    result.error.issues.map((issue) => {
+  const unpaired = unpairedProblems(schema, env);
+  if (result.success && unpaired.length === 0) return result.data;
+  const issues = result.success ? [] : result.error.issues;
+  throw new ConfigError([
+    ...issues.map((issue) => {
       const name = String(issue.path[0] ?? '(environment)');
       const value = env[name];
       const subject = issue.path.map(String).join('.') || name;
@@ -24,7 +27,18 @@ export function loadConfig<S extends z.ZodObject>(schema: S, env: Env = process.
         ? `${subject}: required, not set`
         : `${subject}: ${issue.message}, got ${shown(name, value)}`;
     }),
-  );
+    ...unpaired,
+  ]);
+}
+
+/** The variable of each pair the schema reads that is missing while its partner is set. */
+function unpairedProblems(schema: z.ZodObject, env: Env): string[] {
+  return pairedVariables.flatMap(([first, second]) => {
+    if (!(first in schema.shape && second in schema.shape)) return [];
+    const [set, missing] = env[first] === undefined ? [second, first] : [first, second];
+    if (env[set] === undefined || env[missing] !== undefined) return [];
+    return [`${missing}: required when ${set} is set, not set`];
+  });
 }
 
 /**
@@ -43,6 +57,7 @@ export function exitOnConfigError<T>(load: () => T): T {
 
 // Error messages end up in logs and CI output: never echo secrets or URL credentials.
 function shown(name: string, value: string): string {
-  if (/KEY|SECRET|TOKEN|PASSWORD/i.test(name)) return '<hidden>';
+  // A file's path is not its secret: PRISM_TLS_KEY_FILE's path is shown.
+  if (/KEY|SECRET|TOKEN|PASSWORD/i.test(name) && !name.endsWith('_FILE')) return '<hidden>';
   return JSON.stringify(value.replace(/\/\/[^/@]*@/, '//***@'));
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /**
@@ -73,6 +74,34 @@ export function grpcAddress(defaultAddress: string) {
     .default(defaultAddress);
 }
 
+/**
+ * The path of a PEM file (certificate, key, CA), read once when the config is loaded: the output is
+ * the file's text, so an unreadable or non-PEM file stops the start with the variable's name.
+ */
+export function pemFile() {
+  return z.string().transform((path, ctx) => {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+      ctx.addIssue({ code: 'custom', message: `cannot read the file (${code})` });
+      return z.NEVER;
+    }
+    if (!text.includes('-----BEGIN ')) ctx.addIssue({ code: 'custom', message: 'expected a PEM file' });
+    return text;
+  });
+}
+
+/** The client side of TLS: what command lines and scripts read when they call Prism services. */
+export const clientTlsEnv = {
+  // Trusted when calling other Prism services; when set, those calls use TLS.
+  PRISM_TLS_CA_FILE: pemFile().optional(),
+};
+
+/** Variables that mean something only together: a config setting one of them must set the other. */
+export const pairedVariables = [['PRISM_TLS_CERT_FILE', 'PRISM_TLS_KEY_FILE']] as const;
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Variables every service reads; spread into a service's own `z.object({...commonEnv, ...})`. */
@@ -92,4 +121,9 @@ export const commonEnv = {
   // and how many at once above that rate; 0 turns the limit off. Generous: a guard, not a quota.
   PRISM_RATE_LIMIT_RPS: wholeNumber(10_000),
   PRISM_RATE_LIMIT_BURST: wholeNumber(20_000, { min: 1 }),
+  // The gRPC server's (and the HTTP Tracking API's) certificate and key: both or neither
+  // (pairedVariables). Without them the service serves plaintext, the local default.
+  PRISM_TLS_CERT_FILE: pemFile().optional(),
+  PRISM_TLS_KEY_FILE: pemFile().optional(),
+  ...clientTlsEnv,
 };

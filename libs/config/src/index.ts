@@ -4,9 +4,9 @@
  *
  * Main entry points: `loadConfig` (wrapped in `exitOnConfigError` in a `main`), `commonEnv`
  * (the variables every service reads) and the field builders `port`, `grpcAddress` and
- * `wholeNumber`.
+ * `wholeNumber`; `clientTlsEnv` is the TLS variable of command lines that call services.
  *
  * @module
  */
-export { exitOnConfigError, loadConfig } from './config.js';
-export { commonEnv, grpcAddress, port, wholeNumber } from './fields.js';
+export { type Env, exitOnConfigError, loadConfig } from './config.js';
+export { clientTlsEnv, commonEnv, grpcAddress, port, wholeNumber } from './fields.js';

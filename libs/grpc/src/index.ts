@@ -5,7 +5,8 @@
  *
  * Main entry points: `createGrpcServer`, `unary` / `serverStream` with `parseRequest` for
  * handlers, the zod fields of request-fields (`resourceId`, `expectedEpoch`, `pageRequest`, …),
- * and `callUnary` with `apiKeyMetadata` / `forwardedMetadata` for clients.
+ * and `callUnary` with `apiKeyMetadata` / `forwardedMetadata` for clients; `serverTls` and
+ * `channelCredentials` decide TLS or plaintext from the config, for servers and clients alike.
  *
  * @module
  */
@@ -35,6 +36,13 @@ export {
   trimmed,
 } from './request-fields.js';
 export { createGrpcServer, type GrpcServer, type GrpcServerOptions } from './server.js';
+export {
+  channelCredentials,
+  channelCredentialsFromEnv,
+  type ServerTls,
+  serverTls,
+  type TlsConfig,
+} from './tls.js';
 export {
   type CallContext,
   parseRequest,

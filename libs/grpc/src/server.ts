@@ -1,6 +1,5 @@
 import {
   Server,
-  ServerCredentials,
   type ServiceDefinition,
   type UntypedHandleCall,
   type UntypedServiceImplementation,
@@ -13,6 +12,7 @@ import type { Registry } from 'prom-client';
 import type { ApiKeyResolver } from './auth.js';
 import { loggingInterceptor, metricsInterceptor } from './interceptors.js';
 import { reflectionRoot } from './reflection.js';
+import { type ServerTls, serverCredentials } from './tls.js';
 import { type ServerScope, serverScope } from './unary.js';
 import { decodingWithoutThrowing, descriptorRegistry, refusedUndecodable } from './undecodable.js';
 
@@ -30,6 +30,8 @@ export interface GrpcServerOptions {
   descriptorSet: Uint8Array;
   /** Requests each space may make, checked after authentication; no limit without it or at rate 0. */
   rateLimit?: RateLimit;
+  /** Serve TLS with this certificate and key (health and reflection too); plaintext without it. */
+  tls?: ServerTls | undefined;
 }
 
 export interface GrpcServer {
@@ -46,7 +48,17 @@ export interface GrpcServer {
 
 /** A grpc-js server with what every Prism service needs: auth scope, logs, metrics, health, reflection. */
 export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
-  const { service, host = '127.0.0.1', port, logger, apiKeys, metrics, descriptorSet, rateLimit } = options;
+  const {
+    service,
+    host = '127.0.0.1',
+    port,
+    logger,
+    apiKeys,
+    metrics,
+    descriptorSet,
+    rateLimit,
+    tls,
+  } = options;
   const interceptors = [
     loggingInterceptor(logger),
     ...(metrics ? [metricsInterceptor(metrics, service)] : []),
@@ -86,7 +98,7 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
     async start() {
       const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
       const bound = await new Promise<number>((resolve, reject) =>
-        server.bindAsync(address, ServerCredentials.createInsecure(), (error, boundPort) =>
+        server.bindAsync(address, serverCredentials(tls), (error, boundPort) =>
           error ? reject(error) : resolve(boundPort),
         ),
       );

@@ -2,6 +2,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import {
+  type ChannelCredentials,
   Client,
   credentials,
   Metadata,
@@ -46,8 +47,8 @@ export const EchoService = {
   slow: unaryMethod('Slow'),
 } satisfies ServiceDefinition;
 
-export function connect(port: number): Client {
-  return new Client(`127.0.0.1:${port}`, credentials.createInsecure());
+export function connect(port: number, channel: ChannelCredentials = credentials.createInsecure()): Client {
+  return new Client(`127.0.0.1:${port}`, channel);
 }
 
 export function metadataOf(entries: Record<string, string>): Metadata {

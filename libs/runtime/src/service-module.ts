@@ -1,13 +1,13 @@
 import type { ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Bus, OwningService } from '@prism/bus';
-import type { ApiKeyResolver } from '@prism/grpc';
+import type { ApiKeyResolver, TlsConfig } from '@prism/grpc';
 import type { Logger, LoggerOptions } from '@prism/log';
 import type { AggregateStorage, OutboxRelay } from '@prism/store';
 import type { Db } from 'mongodb';
 import type { z } from 'zod';
 
 /** The variables of commonEnv (@prism/config) the runtime reads from every service's config. */
-export interface ServiceEnv {
+export interface ServiceEnv extends TlsConfig {
   MONGO_URL: string;
   NATS_URL: string;
   PRISM_SUBJECT_PREFIX: string;

@@ -1,5 +1,5 @@
 import { type Bus, connectBus, ensureServiceStreams } from '@prism/bus';
-import { createGrpcServer, type GrpcServer, startMetricsServer } from '@prism/grpc';
+import { createGrpcServer, type GrpcServer, serverTls, startMetricsServer } from '@prism/grpc';
 import type { Logger } from '@prism/log';
 import { descriptorSet } from '@prism/proto';
 import { type FollowedSpaceKeys, followSpaceKeys } from '@prism/space-keys';
@@ -93,13 +93,14 @@ export async function startService<Schema extends ConfigSchema, Repos, Exposed>(
       descriptorSet: descriptorSet(),
       metrics,
       rateLimit: { ratePerSecond: config.PRISM_RATE_LIMIT_RPS, burst: config.PRISM_RATE_LIMIT_BURST },
+      tls: serverTls(config),
     });
     for (const mount of parts.grpc) grpc.addService(...mount);
     const boundPort = await grpc.start();
     server = grpc;
     metricsServer = await startMetricsServer(metrics, config.METRICS_PORT, host);
     logger.info(
-      { port: boundPort, metricsPort: config.METRICS_PORT || undefined },
+      { port: boundPort, tls: Boolean(serverTls(config)), metricsPort: config.METRICS_PORT || undefined },
       `${name} service listening`,
     );
 

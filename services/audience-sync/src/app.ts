@@ -1,4 +1,4 @@
-import { credentials } from '@grpc/grpc-js';
+import { channelCredentials } from '@prism/grpc';
 import type { Logger } from '@prism/log';
 import { AudienceServiceService } from '@prism/proto/prism/audience/v1/audience';
 import { DestinationServiceService } from '@prism/proto/prism/audience/v1/destinations';
@@ -39,7 +39,7 @@ export const audienceService = {
     for (const state of engine.allSpaces()) state.indexMemberships();
     for (const { spaceId, audienceId } of unfinished)
       void queueRecompute(engine, spaceId, audienceId, { space: spaceId }, 'RECOMPUTE');
-    const profileClient = new ProfileServiceClient(config.PROFILE_GRPC_ADDR, credentials.createInsecure());
+    const profileClient = new ProfileServiceClient(config.PROFILE_GRPC_ADDR, channelCredentials(config));
     const sensitivity = { extraTerms: config.AUDIENCE_SENSITIVE_TERMS };
     const { registry, dispatcher } = await startDestinations(
       engine,

@@ -1,5 +1,5 @@
-import { credentials } from '@grpc/grpc-js';
 import { strategyLookups } from '@prism/campaign';
+import { channelCredentials } from '@prism/grpc';
 import type { Logger } from '@prism/log';
 import { AudienceServiceClient } from '@prism/proto/prism/audience/v1/audience';
 import { PersonaServiceService } from '@prism/proto/prism/persona/v1/persona';
@@ -22,8 +22,8 @@ export const personaService = {
   openRepositories,
   outbox: (repos) => repos.storage,
   async parts({ config, repos, bus }) {
-    const strategyClient = new StrategyServiceClient(config.STRATEGY_GRPC_ADDR, credentials.createInsecure());
-    const audienceClient = new AudienceServiceClient(config.AUDIENCE_GRPC_ADDR, credentials.createInsecure());
+    const strategyClient = new StrategyServiceClient(config.STRATEGY_GRPC_ADDR, channelCredentials(config));
+    const audienceClient = new AudienceServiceClient(config.AUDIENCE_GRPC_ADDR, channelCredentials(config));
     const deps = {
       repos,
       strategy: strategyLookups(strategyClient),

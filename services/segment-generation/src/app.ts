@@ -1,5 +1,5 @@
-import { credentials } from '@grpc/grpc-js';
 import { strategyLookups } from '@prism/campaign';
+import { channelCredentials } from '@prism/grpc';
 import type { Logger } from '@prism/log';
 import { ProfileServiceClient } from '@prism/proto/prism/profile/v1/profile';
 import { SegmentGenerationServiceService } from '@prism/proto/prism/segments/v1/segments';
@@ -22,8 +22,8 @@ export const segmentsService = {
   openRepositories,
   outbox: (repos) => repos.storage,
   async parts({ config, repos, bus }) {
-    const strategyClient = new StrategyServiceClient(config.STRATEGY_GRPC_ADDR, credentials.createInsecure());
-    const profileClient = new ProfileServiceClient(config.PROFILE_GRPC_ADDR, credentials.createInsecure());
+    const strategyClient = new StrategyServiceClient(config.STRATEGY_GRPC_ADDR, channelCredentials(config));
+    const profileClient = new ProfileServiceClient(config.PROFILE_GRPC_ADDR, channelCredentials(config));
     const languageModel = config.SEGMENTS_LLM_URL && {
       baseUrl: config.SEGMENTS_LLM_URL,
       model: config.SEGMENTS_LLM_MODEL,

@@ -1,5 +1,5 @@
-import { credentials, type Metadata } from '@grpc/grpc-js';
-import { callUnary, type UnaryMethod } from '@prism/grpc';
+import type { Metadata } from '@grpc/grpc-js';
+import { callUnary, channelCredentialsFromEnv, type UnaryMethod } from '@prism/grpc';
 import { type Audience, AudienceKind, AudienceServiceClient } from '@prism/proto/prism/audience/v1/audience';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { z } from 'zod';
@@ -37,7 +37,7 @@ export function registerAudienceCommands(program: Command, metadata: () => Metad
     use: (call: AudienceCall, connection: AudienceConnection) => Promise<void>,
   ) => {
     const key = metadata();
-    const client = new AudienceServiceClient(program.opts().audiences, credentials.createInsecure());
+    const client = new AudienceServiceClient(program.opts().audiences, channelCredentialsFromEnv());
     try {
       await use((method, request) => callUnary(client, method(client), key, request), {
         client,

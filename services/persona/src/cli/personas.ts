@@ -1,5 +1,5 @@
-import { credentials, type Metadata } from '@grpc/grpc-js';
-import { callUnary } from '@prism/grpc';
+import type { Metadata } from '@grpc/grpc-js';
+import { callUnary, channelCredentialsFromEnv } from '@prism/grpc';
 import { type ListPersonasResponse, PersonaServiceClient } from '@prism/proto/prism/persona/v1/persona';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
@@ -23,7 +23,7 @@ export function registerPersonaCommands(program: Command, metadata: () => Metada
     .description('the personas of a strategy, with the profiles of the space matching each')
     .requiredOption('--strategy <id>', 'strategy id')
     .action(async (options) => {
-      const client = new PersonaServiceClient(program.opts().personas, credentials.createInsecure());
+      const client = new PersonaServiceClient(program.opts().personas, channelCredentialsFromEnv());
       try {
         const pages: ListPersonasResponse[] = [];
         let pageToken = '';

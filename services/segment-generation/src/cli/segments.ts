@@ -1,5 +1,5 @@
-import { credentials, type Metadata } from '@grpc/grpc-js';
-import { callUnary } from '@prism/grpc';
+import type { Metadata } from '@grpc/grpc-js';
+import { callUnary, channelCredentialsFromEnv } from '@prism/grpc';
 import {
   type GenerateSegmentsResponse,
   generationStageToJSON,
@@ -32,8 +32,8 @@ export function registerSegmentCommands(program: Command, metadata: () => Metada
     const { segments: segmentsAddress, strategy } = program.opts();
     return {
       metadata: metadata(),
-      segmentsClient: new SegmentGenerationServiceClient(segmentsAddress, credentials.createInsecure()),
-      strategyClient: new StrategyServiceClient(strategy, credentials.createInsecure()),
+      segmentsClient: new SegmentGenerationServiceClient(segmentsAddress, channelCredentialsFromEnv()),
+      strategyClient: new StrategyServiceClient(strategy, channelCredentialsFromEnv()),
     };
   };
 
