@@ -74,12 +74,15 @@ export function grpcAddress(defaultAddress: string) {
     .default(defaultAddress);
 }
 
+/** The text of a PEM file as `pemFile` read it; branded, so a file's path cannot pass for its text. */
+export type PemText = string & z.$brand<'PemText'>;
+
 /**
  * The path of a PEM file (certificate, key, CA), read once when the config is loaded: the output is
  * the file's text, so an unreadable or non-PEM file stops the start with the variable's name.
  */
 export function pemFile() {
-  return z.string().transform((path, ctx) => {
+  return z.string().transform((path, ctx): PemText => {
     let text: string;
     try {
       text = readFileSync(path, 'utf8');
@@ -89,7 +92,7 @@ export function pemFile() {
       return z.NEVER;
     }
     if (!text.includes('-----BEGIN ')) ctx.addIssue({ code: 'custom', message: 'expected a PEM file' });
-    return text;
+    return text as PemText;
   });
 }
 

@@ -9,4 +9,4 @@
  * @module
  */
 export { type Env, exitOnConfigError, loadConfig } from './config.js';
-export { clientTlsEnv, commonEnv, grpcAddress, port, wholeNumber } from './fields.js';
+export { clientTlsEnv, commonEnv, grpcAddress, type PemText, port, wholeNumber } from './fields.js';

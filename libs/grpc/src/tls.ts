@@ -1,18 +1,18 @@
 import { type ChannelCredentials, credentials, ServerCredentials } from '@grpc/grpc-js';
-import { clientTlsEnv, type Env, loadConfig } from '@prism/config';
+import { clientTlsEnv, type Env, loadConfig, type PemText } from '@prism/config';
 import { z } from 'zod';
 
 /** A server's certificate (chain) and private key, as PEM text. */
 export interface ServerTls {
-  cert: string;
-  key: string;
+  cert: PemText;
+  key: PemText;
 }
 
 /** The TLS variables of commonEnv (@prism/config), already read: each file's PEM text. */
 export interface TlsConfig {
-  PRISM_TLS_CERT_FILE?: string | undefined;
-  PRISM_TLS_KEY_FILE?: string | undefined;
-  PRISM_TLS_CA_FILE?: string | undefined;
+  PRISM_TLS_CERT_FILE?: PemText | undefined;
+  PRISM_TLS_KEY_FILE?: PemText | undefined;
+  PRISM_TLS_CA_FILE?: PemText | undefined;
 }
 
 /** The certificate and key a service serves with, when both are configured; plaintext otherwise. */

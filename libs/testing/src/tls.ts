@@ -1,14 +1,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { PemText } from '@prism/config';
 import { generate } from 'selfsigned';
 
 /** A self-signed certificate for 127.0.0.1, ::1 and localhost, in files of a temporary folder. */
 export interface TestCertificate {
   /** PEM text of the certificate, which is also its own CA. */
-  cert: string;
+  cert: PemText;
   /** PEM text of its private key. */
-  key: string;
+  key: PemText;
   /** The files as a service reads them: serve with the certificate, trust it when calling others. */
   env: { PRISM_TLS_CERT_FILE: string; PRISM_TLS_KEY_FILE: string; PRISM_TLS_CA_FILE: string };
   /** Deletes the files. */
@@ -41,8 +42,8 @@ export async function selfSignedCertificate(): Promise<TestCertificate> {
   writeFileSync(certFile, pems.cert);
   writeFileSync(keyFile, pems.private, { mode: 0o600 });
   return {
-    cert: pems.cert,
-    key: pems.private,
+    cert: pems.cert as PemText,
+    key: pems.private as PemText,
     env: { PRISM_TLS_CERT_FILE: certFile, PRISM_TLS_KEY_FILE: keyFile, PRISM_TLS_CA_FILE: certFile },
     remove: () => rmSync(folder, { recursive: true, force: true }),
   };

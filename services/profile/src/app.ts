@@ -1,3 +1,4 @@
+import { serverTls } from '@prism/grpc';
 import type { Logger, LoggerOptions } from '@prism/log';
 import { ProfileServiceService } from '@prism/proto/prism/profile/v1/profile';
 import { SpaceServiceService } from '@prism/proto/prism/profile/v1/space';
@@ -56,6 +57,7 @@ export const profileService = {
           host: config.PROFILE_GRPC_HOST,
           logLevel: logger.level as LoggerOptions['level'],
           rateLimit: { ratePerSecond: config.PRISM_RATE_LIMIT_RPS, burst: config.PRISM_RATE_LIMIT_BURST },
+          tls: serverTls(config),
         },
         async (writeKey) => {
           await keysLoaded;
@@ -75,7 +77,10 @@ export const profileService = {
       historyRetentionDays: config.PROFILE_HISTORY_RETENTION_DAYS,
     });
     const maintenance = new ProfileMaintenance(pipeline);
-    logger.info({ httpPort: http.port }, 'profile HTTP Tracking API listening');
+    logger.info(
+      { httpPort: http.port, tls: Boolean(serverTls(config)) },
+      'profile HTTP Tracking API listening',
+    );
     return {
       grpc: [
         [ProfileServiceService, profileApi({ pipeline, maintenance, queue })],

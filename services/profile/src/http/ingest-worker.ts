@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { connectBus } from '@prism/bus';
+import type { ServerTls } from '@prism/grpc';
 import { createLogger, type LoggerOptions } from '@prism/log';
 import type { RateLimit } from '@prism/rate-limit';
 import { openIngestQueue } from '../pipeline/ingest-queue.js';
@@ -20,6 +21,8 @@ export interface IngestWorkerData {
   logLevel: LoggerOptions['level'];
   /** Each space's request rate on this endpoint (PRISM_RATE_LIMIT_RPS / PRISM_RATE_LIMIT_BURST). */
   rateLimit: RateLimit;
+  /** HTTPS with the service's certificate and key (PRISM_TLS_CERT_FILE / PRISM_TLS_KEY_FILE). */
+  tls?: ServerTls | undefined;
 }
 
 export type ToWorker =
@@ -54,6 +57,7 @@ const http = createTrackingHttpServer({
   accept: (spaceId, messages) => queue.enqueue(spaceId, messages),
   logger,
   rateLimit: settings.rateLimit,
+  tls: settings.tls,
 });
 port.on('message', async (message: ToWorker) => {
   if (message.kind === 'spaceOf') {

@@ -1,5 +1,7 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { ServerTls } from '@prism/grpc';
 import { type Logger, newTraceId, parseTraceparent, runInContext } from '@prism/log';
 import { type RateLimit, type SpaceRateLimiter, spaceRateLimiter } from '@prism/rate-limit';
 import { MESSAGE_TYPES, type TrackingMessage } from '../domain/tracking-message.js';
@@ -14,6 +16,8 @@ export interface TrackingHttpServerOptions {
   clock?: () => Date;
   /** Requests each space may send, counted once its write key is known; no limit without it. */
   rateLimit?: RateLimit;
+  /** Serve HTTPS with this certificate and key (the gRPC server's); plain HTTP without it. */
+  tls?: ServerTls | undefined;
 }
 
 export interface TrackingHttpServer {
@@ -49,7 +53,7 @@ const error = (status: number, code: string, message: string, extra: object = {}
 export function createTrackingHttpServer(options: TrackingHttpServerOptions): TrackingHttpServer {
   const { logger } = options;
   const limiter = spaceRateLimiter(options.rateLimit);
-  const server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS }, (request, response) => {
+  const handle: RequestListener = (request, response) => {
     const traceId = parseTraceparent(header(request, 'traceparent'))?.traceId ?? newTraceId();
     runInContext({ traceId }, async () => {
       const reply = await serve(request, traceId, options, limiter).catch((failure: unknown) => {
@@ -59,7 +63,10 @@ export function createTrackingHttpServer(options: TrackingHttpServerOptions): Tr
       });
       send(response, reply);
     });
-  });
+  };
+  const settings = { requestTimeout: REQUEST_TIMEOUT_MS };
+  const { tls } = options;
+  const server = tls ? createTlsServer({ ...settings, ...tls }, handle) : createServer(settings, handle);
   server.on('clientError', (failure: NodeJS.ErrnoException, socket) => {
     logger.debug({ code: failure.code }, 'malformed HTTP request');
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
