@@ -132,8 +132,11 @@ describe('announcing space keys', () => {
             last_by_subj: keySubjectOf(bus.prefix, space),
           });
           expect(stored.json<SpaceKeySet>().version).toBe(versions[newest]);
+          // The follower applies what the stream holds within moments (revocation: within 5 s).
           for (const [i, key] of secrets.entries())
-            expect(await keys.apiKeys.spaceOf(key)).toBe(i === newest ? space : undefined);
+            await expect
+              .poll(() => keys.apiKeys.spaceOf(key), { timeout: 5_000 })
+              .toBe(i === newest ? space : undefined);
         },
       ),
       { numRuns: 15 },
