@@ -17,6 +17,8 @@ export interface Committer {
    * Stores and announces membership changes, in chunks: each chunk is one log write (changes and
    * their events: the outbox), then applied in memory, then published, then counted in its
    * audiences' days, then marked published (so recovery redoes the counting of what it republishes).
+   * A chunk whose publication failed is published before any later one, by the next commit (one
+   * of no changes too) or at start.
    * `departed` holds profiles that left the mirror in this pass, for their exit events.
    */
   commit(
@@ -54,23 +56,46 @@ export function committer(
   const countsOf = (state: SpaceState, changes: readonly MembershipChange[]) =>
     countByDay(changes, (audienceId) => state.live.get(audienceId)?.members.size);
 
-  /** Counted before marked: recovery republishes, and counts again (once), what is not marked. */
-  async function deliver(
-    spaceId: string,
-    seq: number,
-    events: readonly PrismEvent[],
-    counts: AudienceDayCount[],
-  ) {
-    await publishAll(events);
-    await days.record(spaceId, seq, counts);
-    await membership.markPublished(spaceId, seq);
+  /** A log entry to publish, with what it did to its audiences' days. */
+  interface Delivery {
+    seq: number;
+    events: readonly PrismEvent[];
+    counts: AudienceDayCount[];
+  }
+  /**
+   * Per space, the log entries written and not yet published, oldest first. A failed publication
+   * (NATS down) leaves its entry here, to go out before any later one: the published mark covers
+   * every entry up to it, so a later entry published first would hide this one for good.
+   */
+  const undelivered = new Map<string, Delivery[]>();
+
+  /**
+   * The queued entries in log order, each counted before marked: recovery republishes, and counts
+   * again (once), what is not marked.
+   */
+  async function deliverQueued(spaceId: string) {
+    const waiting = undelivered.get(spaceId) ?? [];
+    for (let next = waiting[0]; next !== undefined; next = waiting[0]) {
+      await publishAll(next.events);
+      await days.record(spaceId, next.seq, next.counts);
+      await membership.markPublished(spaceId, next.seq);
+      waiting.shift();
+    }
+  }
+
+  function queueDelivery(spaceId: string, delivery: Delivery) {
+    const waiting = undelivered.get(spaceId) ?? [];
+    undelivered.set(spaceId, waiting);
+    waiting.push(delivery);
   }
 
   return {
     async commit(state, context, changes, options = {}) {
       const { departed, extraEvents = [], onChunk } = options;
       const viewOf = (profileId: string) => state.mirror.get(profileId) ?? departed?.get(profileId);
-      let publishing: Promise<void> = Promise.resolve();
+      // What an earlier failure left unpublished goes first (a commit of no changes retries it).
+      let publishing = deliverQueued(state.spaceId);
+      publishing.catch(() => undefined);
       for (
         let start = 0;
         start < changes.length || (start === 0 && extraEvents.length > 0);
@@ -91,8 +116,9 @@ export function committer(
         state.apply(chunk);
         state.noteChanged(chunk);
         const counts = countsOf(state, chunk);
+        queueDelivery(state.spaceId, { seq, events, counts });
         await publishing;
-        publishing = deliver(state.spaceId, seq, events, counts);
+        publishing = deliverQueued(state.spaceId);
         // Awaited at the next chunk or the end; marked handled so a failure meanwhile is not fatal.
         publishing.catch(() => undefined);
         await onChunk?.(start + chunk.length);
@@ -103,7 +129,8 @@ export function committer(
     },
 
     async republish(state, { seq, changes, events }) {
-      await deliver(state.spaceId, seq, events, countsOf(state, changes));
+      queueDelivery(state.spaceId, { seq, events, counts: countsOf(state, changes) });
+      await deliverQueued(state.spaceId);
     },
   };
 }

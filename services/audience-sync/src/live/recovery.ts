@@ -4,8 +4,9 @@ import type { AudienceEngine } from './engine.js';
 
 /**
  * Brings the engine back to what was stored: definitions, the members of the last snapshot, the
- * membership log after it — and publishes what the log holds but a crash left unpublished (the
- * same event ids, so JetStream's duplicate window and partners' dedupe absorb a repeat).
+ * membership log after it — and publishes, in log order, what the log holds but a crash or a NATS
+ * outage left unpublished, the snapshot's part too (the same event ids, so JetStream's duplicate
+ * window and partners' dedupe absorb a repeat).
  * Answers the audiences a crash left building, to recompute once profiles are mirrored.
  */
 export async function restoreMembership(engine: AudienceEngine, repos: AudienceRepositories, logger: Logger) {
@@ -23,11 +24,14 @@ export async function restoreMembership(engine: AudienceEngine, repos: AudienceR
   let republished = 0;
   for (const spaceId of spaces) {
     const state = engine.space(spaceId);
-    state.seq = marks.get(spaceId) ?? 0;
-    for (const entry of await repos.membership.logAfter(spaceId, state.seq)) {
-      state.apply(entry.changes);
-      state.noteChanged(entry.changes);
-      state.seq = entry.seq;
+    const snapshotted = marks.get(spaceId) ?? 0;
+    state.seq = snapshotted;
+    for (const entry of await repos.membership.logAfter(spaceId, snapshotted)) {
+      if (entry.seq > snapshotted) {
+        state.apply(entry.changes);
+        state.noteChanged(entry.changes);
+        state.seq = entry.seq;
+      }
       if (entry.published) continue;
       await engine.commits.republish(state, entry);
       republished += entry.events.length;

@@ -76,11 +76,15 @@ export class MembershipStore {
     await this.published.replaceOne({ _id: spaceId, spaceId }, { spaceId, seq }, { upsert: true });
   }
 
-  /** The log after a space's snapshot, in order, each entry with whether its events went out. */
+  /**
+   * The log a start reads, in order, each entry with whether its events went out: every entry
+   * after the space's snapshot (`seq`), and before it those not published yet (a snapshot also
+   * covers changes whose publication failed; the log keeps them until they are published).
+   */
   async logAfter(spaceId: string, seq: number): Promise<LogEntry[]> {
     const published = (await this.published.findOne({ _id: spaceId, spaceId }))?.seq ?? 0;
     const docs = await this.log
-      .find({ spaceId, seq: { $gt: seq } })
+      .find({ spaceId, seq: { $gt: Math.min(seq, published) } })
       .sort({ seq: 1 })
       .toArray();
     return docs.map((doc) => ({
