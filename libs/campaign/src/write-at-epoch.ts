@@ -17,11 +17,14 @@ export async function writeAtEpoch<Doc extends HeldAtEpoch>(
   target: { spaceId: string; campaignId: string; what: string },
   fields: Omit<Doc, keyof AggregateDocument> & { epoch: number },
   events: PrismEvent[],
+  /** Throws when the stored document must stay, beyond the epoch rule (e.g. a newer generation). */
+  requireReplaceable: (current: Doc) => void = () => {},
 ): Promise<void> {
   const { spaceId, campaignId } = target;
   for (let attempt = 1; ; attempt++) {
     const current = await documents.find(spaceId, campaignId);
     requireNotSuperseded(current ?? undefined, fields.epoch);
+    if (current) requireReplaceable(current);
     try {
       if (current) await documents.update(spaceId, campaignId, current.version, fields as never, events);
       else await documents.insert(spaceId, { _id: campaignId, ...fields } as never, events);

@@ -1,5 +1,6 @@
 import type { PrismEvent } from '@prism/bus';
 import { writeAtEpoch } from '@prism/campaign';
+import { Aborted } from '@prism/errors';
 import type { AggregateDocument } from '@prism/store';
 import type { CampaignSegmentsDocument } from './documents.js';
 import type { SegmentRepositories } from './repositories.js';
@@ -27,5 +28,17 @@ export async function replaceGeneration(
     );
   }
   const target = { spaceId, campaignId, what: 'its segments were stored' };
-  await writeAtEpoch(campaignSegments, target, generation, events);
+  await writeAtEpoch(campaignSegments, target, generation, events, (current) => {
+    if (supersedes(current, generation)) throw new Aborted(NEWER_GENERATION_STORED);
+  });
 }
+
+const NEWER_GENERATION_STORED =
+  'A newer generation of this campaign was stored while this one ran; it stays the campaign’s segments.';
+
+/**
+ * Of two generations under one epoch the later click wins (ids are UUIDv7, ordered by start),
+ * whichever finishes last: the rule every follower of segments.generated applies too.
+ */
+export const supersedes = (stored: GenerationFields, next: GenerationFields): boolean =>
+  stored.epoch === next.epoch && stored.generationId > next.generationId;
