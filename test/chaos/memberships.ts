@@ -109,8 +109,15 @@ async function membershipChanges(bus: Bus): Promise<PrismEvent[]> {
   if (total === 0) return [];
   const consumer = await bus.js.consumers.get(stream, { filterSubjects: filter });
   const events: PrismEvent[] = [];
-  for await (const msg of await consumer.fetch({ max_messages: total, expires: FETCH_EXPIRES_MS }))
-    events.push(msg.json<PrismEvent>());
-  if (events.length !== total) throw new Error(`read ${events.length} of ${total} audience events`);
+  // Pull after pull until all are read: one pull of tens of thousands outlasts its expiry.
+  while (events.length < total) {
+    const before = events.length;
+    const pull = await consumer.fetch({
+      max_messages: Math.min(total - before, 5_000),
+      expires: FETCH_EXPIRES_MS,
+    });
+    for await (const msg of pull) events.push(msg.json<PrismEvent>());
+    if (events.length === before) throw new Error(`read ${events.length} of ${total} audience events`);
+  }
   return events.filter((event) => /\.(entered|exited)$/.test(event.type));
 }
