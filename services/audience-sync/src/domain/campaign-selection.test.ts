@@ -67,10 +67,21 @@ const history: fc.Arbitrary<Step[]> = fc
 
 const segmentRule = (id: string) => ({ trait: { key: 'segment', operator: 'equals' as const, value: id } });
 
-const selectionOf = (side: Side, ids: string[]): Exclude<CampaignSelection, { kind: 'none' }> =>
+/** The n-th pick at an epoch: its generation id grows with both, as UUIDv7s do with time. */
+const generationOf = (epoch: number, n: number) => `gen_${String(epoch).padStart(4, '0')}_${n}`;
+
+const selectionOf = (
+  side: Side,
+  ids: string[],
+  generationId = generationOf(1, 0),
+): Exclude<CampaignSelection, { kind: 'none' }> =>
   side === 'personas'
     ? { kind: 'personas', personaIds: ids }
-    : { kind: 'segments', segments: ids.map((id) => ({ id, name: `Segment ${id}`, rule: segmentRule(id) })) };
+    : {
+        kind: 'segments',
+        generationId,
+        segments: ids.map((id) => ({ id, name: `Segment ${id}`, rule: segmentRule(id) })),
+      };
 
 const strategyStream = (steps: Step[]): CampaignSignal[] =>
   steps.flatMap(({ epoch, strategyEvents }) =>
@@ -95,9 +106,10 @@ function producerStream(steps: Step[], side: Side): CampaignSignal[] {
     const { followerSees, followerFirst, actions } = step[side];
     const sees = followerSees || index === steps.length - 1;
     if (sees && followerFirst) follow(step.epoch);
-    for (const action of actions) {
+    for (const [n, action] of actions.entries()) {
       if ('pick' in action && step.approach === side) {
-        signals.push({ kind: 'selected', epoch: step.epoch, selection: selectionOf(side, action.pick) });
+        const selection = selectionOf(side, action.pick, generationOf(step.epoch, n));
+        signals.push({ kind: 'selected', epoch: step.epoch, selection });
         held = { epoch: step.epoch, size: action.pick.length };
       } else if ('lostAll' in action && held.size > 0) {
         signals.push({ kind: 'cleared', epoch: held.epoch, of: side });
@@ -114,8 +126,11 @@ function expectedOutcome(steps: Step[]): { epoch: number; selection: CampaignSel
   const last = steps[steps.length - 1] as Step;
   let selection: CampaignSelection = { kind: 'none' };
   if (last.approach !== 'none')
-    for (const action of last[last.approach].actions)
-      selection = 'pick' in action ? selectionOf(last.approach, action.pick) : { kind: 'none' };
+    for (const [n, action] of last[last.approach].actions.entries())
+      selection =
+        'pick' in action
+          ? selectionOf(last.approach, action.pick, generationOf(last.epoch, n))
+          : { kind: 'none' };
   return { epoch: last.epoch, selection };
 }
 
@@ -162,6 +177,15 @@ describe('the epoch rule for a campaign selection', () => {
     expect(applySignal(state, { kind: 'cleared', epoch: 4, of: 'personas' })?.selection).toEqual({
       kind: 'none',
     });
+  });
+
+  it('keeps the later generation of an epoch when an earlier one arrives after it (a redelivery)', () => {
+    const later = selectionOf('segments', ['s1', 's2'], generationOf(5, 1));
+    const state: CampaignState = { ...newCampaignState('cmp_1'), epoch: 5, selection: later };
+    const earlier = selectionOf('segments', ['s3'], generationOf(5, 0));
+    expect(applySignal(state, { kind: 'selected', epoch: 5, selection: earlier })).toBeUndefined();
+    const next = selectionOf('segments', ['s4'], generationOf(5, 2));
+    expect(applySignal(state, { kind: 'selected', epoch: 5, selection: next })?.selection).toEqual(next);
   });
 
   it('drops a selection made under an older epoch', () => {

@@ -5,7 +5,7 @@ import { type PersonaDemographics, personaRule, type TraitMapping } from './pers
 /** What a campaign's step 3 holds at its epoch, as the persona and segment events say it. */
 export type CampaignSelection =
   | { kind: 'none' }
-  | { kind: 'segments'; segments: { id: string; name: string; rule: Rule }[] }
+  | { kind: 'segments'; generationId: string; segments: { id: string; name: string; rule: Rule }[] }
   | { kind: 'personas'; personaIds: string[] };
 
 export interface CampaignState {
@@ -37,11 +37,30 @@ export function applySignal(state: CampaignState, signal: CampaignSignal): Campa
     case 'moved':
       return signal.epoch > state.epoch ? { ...state, epoch: signal.epoch, selection: none } : undefined;
     case 'selected':
-      return { ...state, epoch: signal.epoch, selection: signal.selection };
+      return supersededGeneration(state, signal)
+        ? undefined
+        : { ...state, epoch: signal.epoch, selection: signal.selection };
     case 'cleared':
       if (signal.epoch > state.epoch) return { ...state, epoch: signal.epoch, selection: none };
       return state.selection.kind === signal.of ? { ...state, selection: none } : undefined;
   }
+}
+
+/**
+ * Of two generations under one epoch the later click's (the larger UUIDv7) stays, as in segment
+ * generation and strategy: a redelivered earlier one may arrive after it.
+ */
+function supersededGeneration(
+  state: CampaignState,
+  signal: Extract<CampaignSignal, { kind: 'selected' }>,
+): boolean {
+  const [held, next] = [state.selection, signal.selection];
+  return (
+    signal.epoch === state.epoch &&
+    held.kind === 'segments' &&
+    next.kind === 'segments' &&
+    next.generationId < held.generationId
+  );
 }
 
 export const newCampaignState = (campaignId: string): CampaignState => ({

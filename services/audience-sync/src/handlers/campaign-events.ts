@@ -14,6 +14,7 @@ export const campaignSignalData = z.object({
   campaignId: z.string().min(1),
   epoch,
   personaIds: z.array(z.string().min(1)).optional(),
+  generationId: z.string().default(''),
   segments: z
     .array(z.object({ segmentId: z.string().min(1), name: z.string().default(''), rule: z.unknown() }))
     .optional(),
@@ -40,7 +41,8 @@ export function campaignSignalOf(kind: string, data: CampaignSignalData): Campai
         name: segment.name,
         rule: ruleFromProto(ProtoRule.fromJSON(segment.rule), `segments[${index}].rule`),
       }));
-      return { kind: 'selected', epoch: data.epoch, selection: { kind: 'segments', segments } };
+      const selection = { kind: 'segments' as const, generationId: data.generationId, segments };
+      return { kind: 'selected', epoch: data.epoch, selection };
     }
     case 'campaign.personas.cleared':
       return { kind: 'cleared', epoch: data.epoch, of: 'personas' };
