@@ -125,6 +125,19 @@ export class SpaceScopedCollection<T extends AggregateDocument> {
     return more ? { items: page, nextAfter: page.at(-1)?._id } : { items: page };
   }
 
+  /**
+   * Every live match, read a page at a time by `list`: for handlers that visit (and may change)
+   * them all; the next page is read only once the caller has taken this one.
+   */
+  async *each(spaceId: string, filter: ScopedFilter<T>, pageSize = 100): AsyncGenerator<T> {
+    let after: string | undefined;
+    do {
+      const page = await this.list(spaceId, filter, pageSize, after);
+      after = page.nextAfter;
+      yield* page.items;
+    } while (after);
+  }
+
   async count(spaceId: string, filter: ScopedFilter<T>): Promise<number> {
     return this.collection.countDocuments(this.live(spaceId, filter));
   }

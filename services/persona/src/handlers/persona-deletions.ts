@@ -7,8 +7,6 @@ import type { PersonaRepositories } from '../store/repositories.js';
 export const personaDeletedData = z.object({ personaId: z.string().min(1) });
 export type PersonaDeletedData = z.infer<typeof personaDeletedData>;
 
-const PAGE = 100;
-
 /**
  * persona.deleted → every selection holding the persona loses it at the same epoch. A
  * rewritten selection no longer holds the persona, so a redelivery finds nothing left to do.
@@ -22,26 +20,21 @@ export function personaDeletedHandler(deps: {
   return async (event, { cause: ctx }) => {
     const { space } = ctx;
     const { personaId } = event.data;
-    let after: string | undefined;
-    do {
-      const page = await selections.list(space, { personaIds: personaId }, PAGE, after);
-      after = page.nextAfter;
-      for (const selection of page.items) {
-        const next = withoutPersona(selection, personaId);
-        if (!next) continue;
-        const campaignId = selection._id;
-        const published =
-          next.personaIds.length > 0
-            ? personasSelected(ctx, { campaignId, strategyId: selection.strategyId ?? '', ...next })
-            : personasCleared(ctx, { campaignId, epoch: next.epoch, reason: 'PERSONAS_DELETED' });
-        await selections.update(
-          space,
-          campaignId,
-          selection.version,
-          { personaIds: next.personaIds, updatedAt: now() },
-          [published],
-        );
-      }
-    } while (after);
+    for await (const selection of selections.each(space, { personaIds: personaId })) {
+      const next = withoutPersona(selection, personaId);
+      if (!next) continue;
+      const campaignId = selection._id;
+      const published =
+        next.personaIds.length > 0
+          ? personasSelected(ctx, { campaignId, strategyId: selection.strategyId ?? '', ...next })
+          : personasCleared(ctx, { campaignId, epoch: next.epoch, reason: 'PERSONAS_DELETED' });
+      await selections.update(
+        space,
+        campaignId,
+        selection.version,
+        { personaIds: next.personaIds, updatedAt: now() },
+        [published],
+      );
+    }
   };
 }

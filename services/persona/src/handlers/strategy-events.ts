@@ -8,8 +8,6 @@ import type { PersonaRepositories } from '../store/repositories.js';
 export const strategyEventData = z.object({ strategyId: z.string().min(1) });
 export type StrategyEventData = z.infer<typeof strategyEventData>;
 
-const PAGE = 100;
-
 /**
  * Keeps `strategy_refs` current and retires the personas of a deleted strategy. The deletion is
  * recorded before the personas are looked up, so a persona created concurrently is either seen
@@ -35,12 +33,8 @@ async function retirePersonasOf(
   strategyId: string,
 ): Promise<void> {
   const { personas } = repos;
-  let page = await personas.list(cause.space, { strategyId }, PAGE);
-  for (;;) {
-    for (const persona of page.items) await retirePersona(personas, cause, persona);
-    if (!page.nextAfter) return;
-    page = await personas.list(cause.space, { strategyId }, PAGE, page.nextAfter);
-  }
+  for await (const persona of personas.each(cause.space, { strategyId }))
+    await retirePersona(personas, cause, persona);
 }
 
 /** Deletes one persona of a deleted strategy; one already gone (retired concurrently) is fine. */
