@@ -115,12 +115,10 @@ export async function startConsumer<T = unknown>(opts: ConsumerOptions<T>): Prom
     }
   })();
 
-  let stopped: Promise<void> | undefined;
   return {
     stop() {
       stopping = true;
-      stopped ??= loop;
-      return stopped;
+      return loop;
     },
     processed: () => processed,
   };
