@@ -1,10 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { JetStreamClient, JetStreamManager, JsMsg } from 'nats';
 import type { z } from 'zod';
 import { ensureDurableConsumer } from './durable.js';
 import { type BusLogger, stderrLogger } from './logger.js';
 import { type EventHandler, messageProcessor, settle } from './process-message.js';
-import { PULL_EXPIRES_MS, PULL_RETRY_MS } from './pulls.js';
+import { PULL_EXPIRES_MS, pullUntilStopped } from './pulls.js';
 import { deadLetterSubjectOf, ensureDeadLetterStream } from './streams.js';
 
 export type { Delivery, EventHandler } from './process-message.js';
@@ -97,23 +96,13 @@ export async function startConsumer<T = unknown>(opts: ConsumerOptions<T>): Prom
       log.error({ consumer: durable, err }, 'unexpected error handling message');
     }
   };
-  // Bounded pulls read to their end (pulls.ts).
-  const loop = (async () => {
-    let failing = false;
-    while (!stopping) {
-      try {
-        const pull = await consumer.fetch({ max_messages: opts.batch ?? 10, expires: PULL_EXPIRES_MS });
-        for await (const msg of pull) await handle(msg);
-        if (failing) log.info({ consumer: durable, stream }, 'pulling again');
-        failing = false;
-      } catch (err) {
-        // Once per outage, not once per retry (a deleted consumer or a NATS restart).
-        if (!failing) log.warn({ consumer: durable, stream, err }, 'pull failed; retrying');
-        failing = true;
-        await sleep(PULL_RETRY_MS);
-      }
-    }
-  })();
+  const loop = pullUntilStopped(consumer, {
+    stopping: () => stopping,
+    room: () => opts.batch ?? 10,
+    take: handle,
+    failing: (err) => log.warn({ consumer: durable, stream, err }, 'pull failed; retrying'),
+    recovered: () => log.info({ consumer: durable, stream }, 'pulling again'),
+  });
 
   return {
     stop() {

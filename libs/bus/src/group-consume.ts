@@ -1,13 +1,12 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, JsMsg } from 'nats';
-import { PULL_EXPIRES_MS, PULL_RETRY_MS } from './pulls.js';
+import { PULL_EXPIRES_MS, pullUntilStopped } from './pulls.js';
 
 export interface GroupConsumeOptions {
   /** Messages the server may push ahead of the groups being applied. */
   maxMessages: number;
   /** Applies one group; it settles (acks, naks, dead-letters) each message itself. */
   apply(group: JsMsg[]): Promise<void>;
-  /** A group that threw, or a pull that failed: unsettled messages come back after their ack wait. */
+  /** A group that threw, or pulls that began failing (once per outage): unsettled messages come back after their ack wait. */
   onError(error: unknown): void;
   /** Tells the server every so often that held messages are being worked on (under the ack wait). */
   workingEveryMs?: number;
@@ -32,32 +31,26 @@ export async function consumeInGroups(consumer: Consumer, options: GroupConsumeO
           for (const msg of [...arrived, ...applying]) msg.working();
         }, options.workingEveryMs);
 
-  const pulling = (async () => {
-    while (!stopped) {
-      // At most maxMessages wait unapplied: the next pull waits for the groups to take them.
-      if (arrived.length >= options.maxMessages) {
+  const pulling = pullUntilStopped(consumer, {
+    stopping: () => stopped,
+    // At most maxMessages wait unapplied: the next pull waits for the groups to take them.
+    async room() {
+      while (arrived.length >= options.maxMessages && !stopped) {
         await new Promise<void>((resolve) => {
           taken = resolve;
         });
-        continue;
       }
-      try {
-        const pull = await consumer.fetch({
-          max_messages: options.maxMessages - arrived.length,
-          expires: PULL_EXPIRES_MS,
-        });
-        for await (const msg of pull) {
-          // Arrived while stopping: back after this pull's end, not straight into it again.
-          if (stopped) msg.nak(PULL_EXPIRES_MS);
-          else arrived.push(msg);
-          wake?.();
-        }
-      } catch (error) {
-        options.onError(error);
-        await sleep(PULL_RETRY_MS);
-      }
-    }
-  })();
+      return options.maxMessages - arrived.length;
+    },
+    take(msg) {
+      // Arrived while stopping: back after this pull's end, not straight into it again.
+      if (stopped) msg.nak(PULL_EXPIRES_MS);
+      else arrived.push(msg);
+      wake?.();
+    },
+    failing: options.onError,
+    recovered: () => {},
+  });
 
   const applyingLoop = (async () => {
     while (!stopped) {
