@@ -26,6 +26,8 @@ describe("Meta's normalisation of each field", () => {
     expect(normalisePhone('650 555 1234', undefined)).toBe('');
     expect(normalisePhone('12', 'US')).toBe('');
     expect(normalisePhone('call me', 'US')).toBe('');
+    // Written internationally but no valid number: refused, as its normalised form would be.
+    expect(normalisePhone('+1000000', 'US')).toBe('');
   });
 
   it('lowercases names without punctuation, keeping letters of any script', () => {

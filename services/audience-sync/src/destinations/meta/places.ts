@@ -104,8 +104,10 @@ export function normaliseZip(value: string, country: string | undefined): string
 
 /**
  * PHONE: digits with the country calling code, no "+" and no leading zeros; empty when unusable.
- * A number written internationally ("+44…", "0044…") is taken as written (7 to 15 digits, as
- * E.164 allows; parsing each one would cost more than the whole rest of a row). Any other is read
+ * A number written internationally ("+44…", "0044…") is read with its own calling code, and
+ * kept only when valid like every other: taking it as written kept invalid numbers whose
+ * normalised form (no "+") then normalised to nothing, so normalised data would not hash as raw
+ * data does ("+1000000" of a US person). Any other is read
  * as a national number of the person's country (so "(650) 555-1234" of a US person gains its
  * "1") and as digits that already start with a calling code — that reading first when they start
  * with the country's own, so a normalised number stays as it is — and kept only when valid.
@@ -114,11 +116,8 @@ export function normalisePhone(value: string, country: string | undefined): stri
   if (value === '') return '';
   const compact = value.replace(/[^\d+]/g, '');
   const digits = compact.replace(/\D/g, '');
-  if (compact.startsWith('+') || digits.startsWith('00')) {
-    const international = digits.replace(/^0+/, '');
-    return international.length >= 7 && international.length <= 15 ? international : '';
-  }
   const withCode: Reading = [`+${digits.replace(/^0+/, '')}`, undefined];
+  if (compact.startsWith('+') || digits.startsWith('00')) return validPhone([withCode]);
   if (!country || !isSupportedCountry(country)) return validPhone([withCode]);
   const national: Reading = [digits, country];
   const hasCode = digits.startsWith(getCountryCallingCode(country));
