@@ -33,13 +33,13 @@ export function selectionHandlers(deps: PersonaServiceDeps): SelectionHandlers {
     spaceId: string,
     campaignId: string,
     state: Omit<SelectionDocument, keyof AggregateDocument>,
-    events: PrismEvent[],
+    eventsAt: (revision: number) => PrismEvent[],
   ) =>
     writeAtEpoch(
       selections,
       { spaceId, campaignId, what: 'the personas were being selected' },
       state,
-      events,
+      eventsAt,
     );
 
   return {
@@ -64,8 +64,8 @@ export function selectionHandlers(deps: PersonaServiceDeps): SelectionHandlers {
       if (membership.length > 0) throw new InvalidArgument(membership);
 
       const state = { strategyId, personaIds, epoch: expectedEpoch, updatedAt: now() };
-      await writeSelection(call.spaceId, campaignId, state, [
-        personasSelected(call.cause, { campaignId, ...state }),
+      await writeSelection(call.spaceId, campaignId, state, (revision) => [
+        personasSelected(call.cause, { campaignId, ...state, revision }),
       ]);
       return { selection: selectionToProto(campaignId, chosen, expectedEpoch) };
     }),

@@ -92,28 +92,31 @@ const strategyStream = (steps: Step[]): CampaignSignal[] =>
  * What persona or segment-generation publishes, in its own order: its follower clears what it
  * holds from an older epoch when it sees a newer one (a lagging follower skips epochs, but sees
  * the last one: the system goes quiet); its commands select under its own approach; a persona
- * deletion that empties a selection clears it at the selection's own epoch.
+ * deletion that empties a selection clears it at the selection's own epoch. Every write of the
+ * producer's document raises its revision (the persona service's selection version).
  */
 function producerStream(steps: Step[], side: Side): CampaignSignal[] {
   const signals: CampaignSignal[] = [];
-  let held = { epoch: 0, size: 0 };
+  let held = { epoch: 0, size: 0, revision: 0 };
   const follow = (epoch: number) => {
     if (held.epoch >= epoch) return;
-    if (held.size > 0) signals.push({ kind: 'cleared', epoch, of: side });
-    held = { epoch, size: 0 };
+    const revision = held.revision + 1;
+    if (held.size > 0) signals.push({ kind: 'cleared', epoch, of: side, revision });
+    held = { epoch, size: 0, revision };
   };
   steps.forEach((step, index) => {
     const { followerSees, followerFirst, actions } = step[side];
     const sees = followerSees || index === steps.length - 1;
     if (sees && followerFirst) follow(step.epoch);
     for (const [n, action] of actions.entries()) {
+      const revision = held.revision + 1;
       if ('pick' in action && step.approach === side) {
         const selection = selectionOf(side, action.pick, generationOf(step.epoch, n));
-        signals.push({ kind: 'selected', epoch: step.epoch, selection });
-        held = { epoch: step.epoch, size: action.pick.length };
+        signals.push({ kind: 'selected', epoch: step.epoch, revision, selection });
+        held = { epoch: step.epoch, size: action.pick.length, revision };
       } else if ('lostAll' in action && held.size > 0) {
-        signals.push({ kind: 'cleared', epoch: held.epoch, of: side });
-        held = { ...held, size: 0 };
+        signals.push({ kind: 'cleared', epoch: held.epoch, of: side, revision });
+        held = { ...held, size: 0, revision };
       }
     }
     if (sees && !followerFirst) follow(step.epoch);
@@ -124,14 +127,27 @@ function producerStream(steps: Step[], side: Side): CampaignSignal[] {
 /** The reference: the last epoch, and what its approach's producer last picked at it (or none). */
 function expectedOutcome(steps: Step[]): { epoch: number; selection: CampaignSelection } {
   const last = steps[steps.length - 1] as Step;
-  let selection: CampaignSelection = { kind: 'none' };
-  if (last.approach !== 'none')
-    for (const [n, action] of last[last.approach].actions.entries())
-      selection =
-        'pick' in action
-          ? selectionOf(last.approach, action.pick, generationOf(last.epoch, n))
-          : { kind: 'none' };
+  if (last.approach === 'none') return { epoch: last.epoch, selection: { kind: 'none' } };
+  const published = producerStream(steps, last.approach);
+  const final = published[published.length - 1];
+  const selection =
+    final?.kind === 'selected' && final.epoch === last.epoch ? final.selection : { kind: 'none' as const };
   return { epoch: last.epoch, selection };
+}
+
+/**
+ * Redeliveries: each signal a `copies` entry names (by position) is delivered again at a later
+ * position, as JetStream does when an ack is lost.
+ */
+function redeliver<T>(delivered: T[], copies: Array<[number, number]>): T[] {
+  const result = [...delivered];
+  for (const [from, after] of copies) {
+    if (result.length === 0) break;
+    const at = from % result.length;
+    const to = at + 1 + (after % (result.length - at));
+    result.splice(to, 0, result[at] as T);
+  }
+  return result;
 }
 
 /** Delivers the streams interleaved as `picks` choose, each stream in its own order. */
@@ -150,18 +166,24 @@ const applyAll = (signals: CampaignSignal[], from = newCampaignState('c1')): Cam
   signals.reduce((state, signal) => applySignal(state, signal) ?? state, from);
 
 describe('the epoch rule for a campaign selection', () => {
-  it('ends at the newest epoch with what its approach last selected there, whatever the interleaving of producers', () => {
+  it('ends at the newest epoch with what its approach last selected there, whatever the interleaving of producers and redeliveries', () => {
+    const copies = fc.array(fc.tuple(fc.nat(60), fc.nat(60)), { maxLength: 4 });
     fc.assert(
-      fc.property(history, fc.array(fc.nat(5), { minLength: 1, maxLength: 40 }), (steps, picks) => {
-        const streams = [
-          strategyStream(steps),
-          producerStream(steps, 'personas'),
-          producerStream(steps, 'segments'),
-        ];
-        const final = applyAll(interleave(streams, picks));
-        expect({ epoch: final.epoch, selection: final.selection }).toEqual(expectedOutcome(steps));
-        expect(final.deleted).toBe(false);
-      }),
+      fc.property(
+        history,
+        fc.array(fc.nat(5), { minLength: 1, maxLength: 40 }),
+        copies,
+        (steps, picks, again) => {
+          const streams = [
+            strategyStream(steps),
+            producerStream(steps, 'personas'),
+            producerStream(steps, 'segments'),
+          ];
+          const final = applyAll(redeliver(interleave(streams, picks), again));
+          expect({ epoch: final.epoch, selection: final.selection }).toEqual(expectedOutcome(steps));
+          expect(final.deleted).toBe(false);
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -170,28 +192,62 @@ describe('the epoch rule for a campaign selection', () => {
     const personas = selectionOf('personas', ['p1']);
     const state = applyAll([
       { kind: 'moved', epoch: 4 },
-      { kind: 'selected', epoch: 4, selection: personas },
+      { kind: 'selected', epoch: 4, revision: 1, selection: personas },
     ]);
-    expect(applySignal(state, { kind: 'cleared', epoch: 4, of: 'segments' })).toBeUndefined();
+    expect(applySignal(state, { kind: 'cleared', epoch: 4, of: 'segments', revision: 0 })).toBeUndefined();
     expect(applySignal(state, { kind: 'moved', epoch: 4 })).toBeUndefined();
-    expect(applySignal(state, { kind: 'cleared', epoch: 4, of: 'personas' })?.selection).toEqual({
-      kind: 'none',
-    });
+    const cleared = applySignal(state, { kind: 'cleared', epoch: 4, of: 'personas', revision: 2 });
+    expect(cleared?.selection).toEqual({ kind: 'none' });
+  });
+
+  it('keeps the later persona selection of an epoch when an earlier change arrives after it (a redelivery)', () => {
+    const later = selectionOf('personas', ['p2']);
+    const state: CampaignState = {
+      ...newCampaignState('cmp_1'),
+      epoch: 5,
+      selection: later,
+      personaRevision: 3,
+    };
+    const earlier = selectionOf('personas', ['p1']);
+    expect(
+      applySignal(state, { kind: 'selected', epoch: 5, revision: 2, selection: earlier }),
+    ).toBeUndefined();
+    expect(applySignal(state, { kind: 'cleared', epoch: 5, of: 'personas', revision: 1 })).toBeUndefined();
+    const emptied = applySignal(state, { kind: 'cleared', epoch: 5, of: 'personas', revision: 4 });
+    expect(emptied).toMatchObject({ selection: { kind: 'none' }, personaRevision: 4 });
+    expect(
+      applySignal(emptied as CampaignState, { kind: 'selected', epoch: 5, revision: 3, selection: later }),
+    ).toBeUndefined();
+  });
+
+  it('ignores a segments clear redelivered after the generation of its own epoch', () => {
+    const generated = selectionOf('segments', ['s1'], generationOf(5, 0));
+    const state: CampaignState = { ...newCampaignState('cmp_1'), epoch: 5, selection: generated };
+    expect(applySignal(state, { kind: 'cleared', epoch: 5, of: 'segments', revision: 0 })).toBeUndefined();
   });
 
   it('keeps the later generation of an epoch when an earlier one arrives after it (a redelivery)', () => {
     const later = selectionOf('segments', ['s1', 's2'], generationOf(5, 1));
     const state: CampaignState = { ...newCampaignState('cmp_1'), epoch: 5, selection: later };
     const earlier = selectionOf('segments', ['s3'], generationOf(5, 0));
-    expect(applySignal(state, { kind: 'selected', epoch: 5, selection: earlier })).toBeUndefined();
+    expect(
+      applySignal(state, { kind: 'selected', epoch: 5, revision: 0, selection: earlier }),
+    ).toBeUndefined();
     const next = selectionOf('segments', ['s4'], generationOf(5, 2));
-    expect(applySignal(state, { kind: 'selected', epoch: 5, selection: next })?.selection).toEqual(next);
+    expect(
+      applySignal(state, { kind: 'selected', epoch: 5, revision: 0, selection: next })?.selection,
+    ).toEqual(next);
   });
 
   it('drops a selection made under an older epoch', () => {
     const state = applyAll([{ kind: 'moved', epoch: 5 }]);
     expect(
-      applySignal(state, { kind: 'selected', epoch: 4, selection: selectionOf('segments', ['s1']) }),
+      applySignal(state, {
+        kind: 'selected',
+        epoch: 4,
+        revision: 0,
+        selection: selectionOf('segments', ['s1']),
+      }),
     ).toBeUndefined();
   });
 

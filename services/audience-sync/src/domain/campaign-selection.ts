@@ -13,20 +13,32 @@ export interface CampaignState {
   epoch: number;
   selection: CampaignSelection;
   deleted: boolean;
+  /** The persona service's revision of the last persona change applied (absent in older documents). */
+  personaRevision?: number;
 }
 
-/** A campaign event as audience-sync reads it. */
+/**
+ * A campaign event as audience-sync reads it. `revision` orders the persona service's changes
+ * within an epoch (a selection replaced, a deleted persona dropped); 0 for segments.
+ */
 export type CampaignSignal =
   | { kind: 'moved'; epoch: number }
   | { kind: 'deleted'; epoch: number }
-  | { kind: 'selected'; epoch: number; selection: Exclude<CampaignSelection, { kind: 'none' }> }
-  | { kind: 'cleared'; epoch: number; of: 'segments' | 'personas' };
+  | {
+      kind: 'selected';
+      epoch: number;
+      revision: number;
+      selection: Exclude<CampaignSelection, { kind: 'none' }>;
+    }
+  | { kind: 'cleared'; epoch: number; revision: number; of: 'segments' | 'personas' };
 
 /**
  * The epoch rule for campaign audiences (docs/architecture.md §3): a selection is kept only at
  * the newest epoch seen. A move (approach or strategy switch) to a newer epoch empties it; a
  * selection at the current or a newer epoch replaces it; a clear empties only its own kind, so a
- * late `segments.cleared` cannot wipe the personas chosen at the same epoch. Undefined: no change.
+ * late `segments.cleared` cannot wipe the personas chosen at the same epoch. Within one epoch,
+ * a change older than the one held (an earlier generation, a lower persona revision) is ignored:
+ * a redelivery may bring it after its successor. Undefined: no change.
  */
 export function applySignal(state: CampaignState, signal: CampaignSignal): CampaignState | undefined {
   if (state.deleted || signal.epoch < state.epoch) return undefined;
@@ -37,29 +49,44 @@ export function applySignal(state: CampaignState, signal: CampaignSignal): Campa
     case 'moved':
       return signal.epoch > state.epoch ? { ...state, epoch: signal.epoch, selection: none } : undefined;
     case 'selected':
-      return supersededGeneration(state, signal)
-        ? undefined
-        : { ...state, epoch: signal.epoch, selection: signal.selection };
+      if (superseded(state, signal)) return undefined;
+      return {
+        ...state,
+        ...revised(signal, signal.selection.kind),
+        epoch: signal.epoch,
+        selection: signal.selection,
+      };
     case 'cleared':
-      if (signal.epoch > state.epoch) return { ...state, epoch: signal.epoch, selection: none };
-      return state.selection.kind === signal.of ? { ...state, selection: none } : undefined;
+      if (signal.epoch > state.epoch)
+        return { ...state, ...revised(signal, signal.of), epoch: signal.epoch, selection: none };
+      return state.selection.kind === signal.of && !superseded(state, signal)
+        ? { ...state, ...revised(signal, signal.of), selection: none }
+        : undefined;
   }
 }
 
+const revised = (signal: { revision: number }, of: 'segments' | 'personas') =>
+  of === 'personas' ? { personaRevision: signal.revision } : {};
+
 /**
- * Of two generations under one epoch the later click's (the larger UUIDv7) stays, as in segment
- * generation and strategy: a redelivered earlier one may arrive after it.
+ * Whether what is held is later than the signal's change at the same epoch: of two persona
+ * changes the larger revision; of two generations the later click's (the larger UUIDv7), as in
+ * segment generation and strategy. Segments are cleared when the campaign moves, before anything
+ * is generated at the new epoch, so a clear arriving after a generation of its own epoch is a
+ * redelivery (or a deletion's clear, which `deleted` from the strategy service covers).
  */
-function supersededGeneration(
+function superseded(
   state: CampaignState,
-  signal: Extract<CampaignSignal, { kind: 'selected' }>,
+  signal: Extract<CampaignSignal, { kind: 'selected' | 'cleared' }>,
 ): boolean {
-  const [held, next] = [state.selection, signal.selection];
+  if (signal.epoch !== state.epoch) return false;
+  const of = signal.kind === 'cleared' ? signal.of : signal.selection.kind;
+  if (of === 'personas') return signal.revision < (state.personaRevision ?? 0);
+  const held = state.selection;
+  if (held.kind !== 'segments') return false;
   return (
-    signal.epoch === state.epoch &&
-    held.kind === 'segments' &&
-    next.kind === 'segments' &&
-    next.generationId < held.generationId
+    signal.kind === 'cleared' ||
+    (signal.selection.kind === 'segments' && signal.selection.generationId < held.generationId)
   );
 }
 

@@ -15,6 +15,8 @@ export const campaignSignalData = z.object({
   epoch,
   personaIds: z.array(z.string().min(1)).optional(),
   generationId: z.string().default(''),
+  // Persona selections before revisions were published read as the oldest.
+  revision: z.coerce.number().int().min(0).default(0),
   segments: z
     .array(z.object({ segmentId: z.string().min(1), name: z.string().default(''), rule: z.unknown() }))
     .optional(),
@@ -33,6 +35,7 @@ export function campaignSignalOf(kind: string, data: CampaignSignalData): Campai
       return {
         kind: 'selected',
         epoch: data.epoch,
+        revision: data.revision,
         selection: { kind: 'personas', personaIds: data.personaIds ?? [] },
       };
     case 'campaign.segments.generated': {
@@ -42,12 +45,12 @@ export function campaignSignalOf(kind: string, data: CampaignSignalData): Campai
         rule: ruleFromProto(ProtoRule.fromJSON(segment.rule), `segments[${index}].rule`),
       }));
       const selection = { kind: 'segments' as const, generationId: data.generationId, segments };
-      return { kind: 'selected', epoch: data.epoch, selection };
+      return { kind: 'selected', epoch: data.epoch, revision: 0, selection };
     }
     case 'campaign.personas.cleared':
-      return { kind: 'cleared', epoch: data.epoch, of: 'personas' };
+      return { kind: 'cleared', epoch: data.epoch, of: 'personas', revision: data.revision };
     case 'campaign.segments.cleared':
-      return { kind: 'cleared', epoch: data.epoch, of: 'segments' };
+      return { kind: 'cleared', epoch: data.epoch, of: 'segments', revision: 0 };
     default:
       return undefined;
   }

@@ -45,7 +45,13 @@ export function personaDeleted(
 
 export function personasSelected(
   ctx: EventContext,
-  selection: { campaignId: string; strategyId: string; personaIds: string[]; epoch: number },
+  selection: {
+    campaignId: string;
+    strategyId: string;
+    personaIds: string[];
+    epoch: number;
+    revision: number;
+  },
 ): PrismEvent {
   const data = CampaignPersonasSelected.toJSON(selection);
   return event(ctx, 'campaign.personas.selected', selection.campaignId, data, selection.epoch);
@@ -53,7 +59,7 @@ export function personasSelected(
 
 export function personasCleared(
   ctx: EventContext,
-  cleared: { campaignId: string; epoch: number; reason: ClearReason },
+  cleared: { campaignId: string; epoch: number; reason: ClearReason; revision: number },
 ): PrismEvent {
   const data = CampaignPersonasCleared.toJSON(cleared);
   return event(ctx, 'campaign.personas.cleared', cleared.campaignId, data, cleared.epoch);

@@ -24,7 +24,7 @@ export function campaignEventHandler(deps: CampaignHandlerDeps): EventHandler<Ca
     },
     async clear(cause, selection, { epoch, reason }) {
       const campaignId = selection._id;
-      const cleared = personasCleared(cause, { campaignId, epoch, reason });
+      const cleared = personasCleared(cause, { campaignId, epoch, reason, revision: selection.version + 1 });
       const set = { personaIds: [], epoch, updatedAt: now() };
       await selections.update(cause.space, campaignId, selection.version, set, [cleared]);
     },

@@ -42,7 +42,14 @@ describe('selection choreography', () => {
     await expect.poll(() => api.selection(campaign.id)).toEqual(empty(campaign.id));
     await expect
       .poll(() => published('campaign.personas.cleared', campaign.id))
-      .toEqual([{ campaignId: campaign.id, epoch: ai.epoch, reason: 'APPROACH_CHANGED' }]);
+      .toEqual([
+        {
+          campaignId: campaign.id,
+          epoch: ai.epoch,
+          reason: 'APPROACH_CHANGED',
+          revision: expect.any(Number),
+        },
+      ]);
 
     const back = await api.setApproach(campaign.id, PERSONAS, ai.epoch);
     await expect
@@ -66,7 +73,14 @@ describe('selection choreography', () => {
     await expect.poll(() => api.selection(campaign.id)).toEqual(empty(campaign.id));
     await expect
       .poll(() => published('campaign.personas.cleared', campaign.id))
-      .toEqual([{ campaignId: campaign.id, epoch: moved.epoch, reason: 'STRATEGY_CHANGED' }]);
+      .toEqual([
+        {
+          campaignId: campaign.id,
+          epoch: moved.epoch,
+          reason: 'STRATEGY_CHANGED',
+          revision: expect.any(Number),
+        },
+      ]);
   });
 
   it('clears the selection of a deleted campaign', async () => {
@@ -77,7 +91,14 @@ describe('selection choreography', () => {
     });
     await expect
       .poll(() => published('campaign.personas.cleared', campaign.id))
-      .toEqual([{ campaignId: campaign.id, epoch: campaign.epoch, reason: 'CAMPAIGN_DELETED' }]);
+      .toEqual([
+        {
+          campaignId: campaign.id,
+          epoch: campaign.epoch,
+          reason: 'CAMPAIGN_DELETED',
+          revision: expect.any(Number),
+        },
+      ]);
   });
 
   it('does not clear or publish twice when the same approach change is delivered again', async () => {
@@ -99,7 +120,7 @@ describe('selection choreography', () => {
     expect(await api.selection(campaign.id)).toEqual(empty(campaign.id));
   });
 
-  it('removes a deleted persona from the selections holding it, and clears after the last', async () => {
+  it('removes a deleted persona from the selections holding it, and clears after the last, each change a later revision', async () => {
     const { campaign, strategy, ids } = await selectedCampaign(2);
     const [first, second] = ids as [string, string];
     await api.deletePersona(first);
@@ -107,19 +128,31 @@ describe('selection choreography', () => {
       .poll(async () => (await api.selection(campaign.id)).personas.map((p) => p.id))
       .toEqual([second]);
     await expect
-      .poll(() => published('campaign.personas.selected', campaign.id))
-      .toContainEqual({
-        campaignId: campaign.id,
-        strategyId: strategy.id,
-        personaIds: [second],
-        epoch: campaign.epoch,
-      });
+      .poll(async () => (await published('campaign.personas.selected', campaign.id)).length)
+      .toBe(2);
+    const [chosen, narrowed] = (await published('campaign.personas.selected', campaign.id)) as Array<{
+      revision: number;
+    }>;
+    expect(narrowed).toEqual({
+      campaignId: campaign.id,
+      strategyId: strategy.id,
+      personaIds: [second],
+      epoch: campaign.epoch,
+      revision: (chosen?.revision ?? 0) + 1,
+    });
 
     await api.deletePersona(second);
     await expect.poll(() => api.selection(campaign.id)).toEqual(empty(campaign.id));
     await expect
       .poll(() => published('campaign.personas.cleared', campaign.id))
-      .toEqual([{ campaignId: campaign.id, epoch: campaign.epoch, reason: 'PERSONAS_DELETED' }]);
+      .toEqual([
+        {
+          campaignId: campaign.id,
+          epoch: campaign.epoch,
+          reason: 'PERSONAS_DELETED',
+          revision: (narrowed?.revision ?? 0) + 1,
+        },
+      ]);
   });
 
   it('leaves selections that do not hold the deleted persona alone', async () => {

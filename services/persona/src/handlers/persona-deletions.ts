@@ -24,10 +24,11 @@ export function personaDeletedHandler(deps: {
       const next = withoutPersona(selection, personaId);
       if (!next) continue;
       const campaignId = selection._id;
+      const revision = selection.version + 1;
       const published =
         next.personaIds.length > 0
-          ? personasSelected(ctx, { campaignId, strategyId: selection.strategyId ?? '', ...next })
-          : personasCleared(ctx, { campaignId, epoch: next.epoch, reason: 'PERSONAS_DELETED' });
+          ? personasSelected(ctx, { campaignId, strategyId: selection.strategyId ?? '', ...next, revision })
+          : personasCleared(ctx, { campaignId, epoch: next.epoch, reason: 'PERSONAS_DELETED', revision });
       await selections.update(
         space,
         campaignId,

@@ -28,9 +28,15 @@ export async function replaceGeneration(
     );
   }
   const target = { spaceId, campaignId, what: 'its segments were stored' };
-  await writeAtEpoch(campaignSegments, target, generation, events, (current) => {
-    if (supersedes(current, generation)) throw new Aborted(NEWER_GENERATION_STORED);
-  });
+  await writeAtEpoch(
+    campaignSegments,
+    target,
+    generation,
+    () => events,
+    (current) => {
+      if (supersedes(current, generation)) throw new Aborted(NEWER_GENERATION_STORED);
+    },
+  );
 }
 
 const NEWER_GENERATION_STORED =

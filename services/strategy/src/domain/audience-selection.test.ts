@@ -14,7 +14,7 @@ const segment = { segmentId: 's1', name: 'Urban runners', size: 120 };
 
 describe('campaign audience selection read model', () => {
   it('shows the personas chosen under the current epoch while the approach is personas', () => {
-    const state = apply([{ kind: 'personas.selected', epoch: 3, personaIds: ['p1', 'p2'] }]);
+    const state = apply([{ kind: 'personas.selected', epoch: 3, revision: 1, personaIds: ['p1', 'p2'] }]);
     expect(currentSelection(state, { approach: 'STRATEGY_PERSONAS', epoch: 3 }).personaIds).toEqual([
       'p1',
       'p2',
@@ -47,21 +47,59 @@ describe('campaign audience selection read model', () => {
     expect(state.segments?.generationId).toBe('gen_0002');
   });
 
-  it('ends with the newest epoch of each part whatever order the events of distinct epochs arrive in', () => {
-    const event = fc.oneof(
-      fc.record({
-        kind: fc.constant('personas.selected' as const),
-        epoch: fc.integer({ min: 1, max: 20 }),
-        personaIds: fc.array(fc.string(), { maxLength: 2 }),
-      }),
-      fc.record({ kind: fc.constant('personas.cleared' as const), epoch: fc.integer({ min: 1, max: 20 }) }),
-    );
+  it('keeps the later persona change of an epoch when an earlier one is redelivered after it', () => {
+    const state = apply([
+      { kind: 'personas.selected', epoch: 4, revision: 2, personaIds: ['p1'] },
+      { kind: 'personas.selected', epoch: 4, revision: 3, personaIds: ['p2'] },
+      { kind: 'personas.selected', epoch: 4, revision: 2, personaIds: ['p1'] },
+      { kind: 'personas.cleared', epoch: 4, revision: 1 },
+    ]);
+    expect(state.personas).toEqual({ epoch: 4, revision: 3, personaIds: ['p2'] });
+  });
+
+  it('ignores a segments clear redelivered after the generation of its own epoch', () => {
+    const state = apply([
+      { kind: 'segments.cleared', epoch: 4 },
+      { kind: 'segments.generated', epoch: 4, generationId: 'gen_0001', segments: [segment] },
+      { kind: 'segments.cleared', epoch: 4 },
+    ]);
+    expect(state.segments?.generationId).toBe('gen_0001');
+  });
+
+  it('ends with the latest persona change whatever order and redeliveries bring the changes in', () => {
+    const change = fc.record({
+      epoch: fc.integer({ min: 1, max: 6 }),
+      revision: fc.integer({ min: 1, max: 6 }),
+      personaIds: fc.option(fc.array(fc.string(), { minLength: 1, maxLength: 2 }), { nil: undefined }),
+    });
+    const changes = fc.uniqueArray(change, {
+      selector: (c) => `${c.epoch}/${c.revision}`,
+      minLength: 1,
+    });
     fc.assert(
-      fc.property(fc.uniqueArray(event, { selector: (e) => e.epoch, minLength: 1 }), (events) => {
-        const newest = events.reduce((a, b) => (b.epoch > a.epoch ? b : a));
-        const shuffled = [...events].reverse();
-        expect(apply(shuffled).personas?.epoch).toBe(newest.epoch);
-        expect(apply(events).personas).toEqual(apply(shuffled).personas);
+      fc.property(changes, fc.array(fc.nat()), (made, order) => {
+        const events: AudienceSelectionEvent[] = made.map(({ epoch, revision, personaIds }) =>
+          personaIds
+            ? { kind: 'personas.selected', epoch, revision, personaIds }
+            : { kind: 'personas.cleared', epoch, revision },
+        );
+        const latest = made.reduce((a, b) =>
+          b.epoch > a.epoch || (b.epoch === a.epoch && b.revision > a.revision) ? b : a,
+        );
+        // A delivery order with repeats: every event at least once, then any of them again.
+        const delivered = [
+          ...events,
+          ...order.map((n) => events[n % events.length] as AudienceSelectionEvent),
+        ];
+        const shuffled = delivered
+          .map((event, index) => ({ event, key: order[index % Math.max(order.length, 1)] ?? index }))
+          .sort((a, b) => a.key - b.key)
+          .map(({ event }) => event);
+        expect(apply(shuffled).personas).toEqual({
+          epoch: latest.epoch,
+          revision: latest.revision,
+          personaIds: latest.personaIds ?? [],
+        });
       }),
     );
   });

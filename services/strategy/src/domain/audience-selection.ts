@@ -12,36 +12,42 @@ export interface SelectedSegment {
  * part with the campaign epoch it was made (or cleared) under.
  */
 export interface AudienceSelection {
-  personas?: { epoch: number; personaIds: string[] };
+  personas?: { epoch: number; revision: number; personaIds: string[] };
   segments?: { epoch: number; generationId: string; segments: SelectedSegment[] };
 }
 
 export type AudienceSelectionEvent =
-  | { kind: 'personas.selected'; epoch: number; personaIds: string[] }
-  | { kind: 'personas.cleared'; epoch: number }
+  | { kind: 'personas.selected'; epoch: number; revision: number; personaIds: string[] }
+  | { kind: 'personas.cleared'; epoch: number; revision: number }
   | { kind: 'segments.generated'; epoch: number; generationId: string; segments: SelectedSegment[] }
   | { kind: 'segments.cleared'; epoch: number };
 
 /**
  * The epoch rule (docs/architecture.md §3) per part: an event older than what the part holds is ignored.
  * An equal epoch is applied, because a selection may be replaced (or emptied by a persona's
- * deletion) without the campaign moving on. Undefined = nothing to store.
+ * deletion) without the campaign moving on; then the later change wins (the larger persona
+ * revision or generation id), as a redelivery may bring the earlier one last. Undefined = nothing to store.
  */
 export function applySelectionEvent(
   current: AudienceSelection,
   event: AudienceSelectionEvent,
 ): AudienceSelection | undefined {
-  if (event.kind.startsWith('personas.')) {
-    if (current.personas && event.epoch < current.personas.epoch) return undefined;
+  if (event.kind === 'personas.selected' || event.kind === 'personas.cleared') {
+    const held = current.personas;
+    if (held && (event.epoch < held.epoch || (event.epoch === held.epoch && event.revision < held.revision)))
+      return undefined;
     const personaIds = event.kind === 'personas.selected' ? event.personaIds : [];
-    return { ...current, personas: { epoch: event.epoch, personaIds } };
+    return { ...current, personas: { epoch: event.epoch, revision: event.revision, personaIds } };
   }
   if (current.segments && event.epoch < current.segments.epoch) return undefined;
-  // Generation ids are UUIDv7, ordered by time: a redelivered older generation of the same epoch loses.
+  // Generation ids are UUIDv7, ordered by time. Segments are cleared when the campaign moves, before
+  // any generation at the new epoch: a clear after a generation of its epoch is a redelivery (or the
+  // deletion's, and a deleted campaign shows no selection).
+  const held = current.segments;
   if (
-    event.kind === 'segments.generated' &&
-    event.epoch === current.segments?.epoch &&
-    event.generationId < current.segments.generationId
+    held?.epoch === event.epoch &&
+    held.generationId !== '' &&
+    (event.kind === 'segments.cleared' || event.generationId < held.generationId)
   )
     return undefined;
   const generated = event.kind === 'segments.generated' ? event : { generationId: '', segments: [] };

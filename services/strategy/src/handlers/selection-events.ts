@@ -8,6 +8,8 @@ export const selectionData = z.object({
   campaignId: z.string().min(1),
   epoch: z.coerce.number().int().min(1),
   personaIds: z.array(z.string()).optional(),
+  // Persona changes published before revisions read as the oldest.
+  revision: z.coerce.number().int().min(0).default(0),
   generationId: z.string().optional(),
   segments: z
     .array(z.object({ segmentId: z.string(), name: z.string(), size: z.coerce.number().int().min(0) }))
@@ -16,12 +18,12 @@ export const selectionData = z.object({
 type SelectionData = z.infer<typeof selectionData>;
 
 function selectionEventOf(kind: string, data: SelectionData): AudienceSelectionEvent | undefined {
-  const { epoch } = data;
+  const { epoch, revision } = data;
   switch (kind) {
     case 'campaign.personas.selected':
-      return { kind: 'personas.selected', epoch, personaIds: data.personaIds ?? [] };
+      return { kind: 'personas.selected', epoch, revision, personaIds: data.personaIds ?? [] };
     case 'campaign.personas.cleared':
-      return { kind: 'personas.cleared', epoch };
+      return { kind: 'personas.cleared', epoch, revision };
     case 'campaign.segments.generated':
       return {
         kind: 'segments.generated',
