@@ -6,7 +6,8 @@
  * kinds, data, handler })`), `ensureServiceStreams` for the topology, `createEvent` /
  * `eventProducer` to make events, and `streamName` / `subjectOf` for tests and tools that read
  * streams directly. `startConsumer` is the lower-level consumer `subscribe` is built on;
- * `consumeInGroups` is group commit for consumers that apply whatever arrived at once.
+ * `consumeInGroups` is group commit for consumers that apply whatever arrived at once, and
+ * `startGroupFeed` a durable feed over it with retries and dead letters.
  *
  * @module
  */
@@ -27,6 +28,7 @@ export {
 } from './envelope.js';
 export { uuidv7 } from './event-id.js';
 export { consumeInGroups, type GroupConsumeOptions } from './group-consume.js';
+export { type GroupFeedOptions, type Received, startGroupFeed } from './group-feed.js';
 export { type BusLogger, silentLogger } from './logger.js';
 export { type EventPublisher, jetStreamPublisher } from './publish.js';
 export {

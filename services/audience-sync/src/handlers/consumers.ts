@@ -4,13 +4,14 @@ import type { DestinationRegistry } from '../destinations/registry.js';
 import type { AudienceEngine } from '../live/engine.js';
 import { startProfileFeed } from '../live/profile-feed.js';
 import { campaignSignalData, campaignSignalHandler } from './campaign-events.js';
-import { destinationFeedHandler, membershipEventData } from './destination-feed.js';
+import { startDestinationFeed } from './destination-feed.js';
 import { personaEventData, personaEventHandler } from './persona-events.js';
 
 /**
  * Every event audience-sync follows: profiles (a group-commit feed, `live/profile-feed.ts`),
  * campaign moves, persona selections and generated segments (campaign audiences), personas,
- * and its own membership changes, queued for the destinations of their audiences.
+ * and its own membership changes, queued for the destinations of their audiences (a
+ * group-commit feed too, `destination-feed.ts`).
  */
 export async function startConsumers(
   bus: Bus,
@@ -49,12 +50,6 @@ export async function startConsumers(
       data: personaEventData,
       handler: personaEventHandler(engine),
     }),
-    bus.subscribe({
-      stream: 'audience',
-      durable: 'audience_destinations',
-      kinds: 'audience.>',
-      data: membershipEventData,
-      handler: destinationFeedHandler(destinations.registry, engine.deps.repos.deliveries, destinations.wake),
-    }),
+    startDestinationFeed(bus, { ...destinations, deliveries: engine.deps.repos.deliveries }, logger),
   ]);
 }
