@@ -1,11 +1,12 @@
 import { type Bus, connectBus, ensureServiceStreams } from '@prism/bus';
+import { Aborted } from '@prism/errors';
 import { createLogger } from '@prism/log';
 import { connectMongo, type MongoConnection } from '@prism/store';
 import { isolatedInfra } from '@prism/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AudienceDocument } from '../store/documents.js';
 import { type AudienceRepositories, openRepositories } from '../store/repositories.js';
-import { insertDefinition } from './definitions.js';
+import { insertDefinition, reviseDefinition } from './definitions.js';
 import { AudienceEngine, type ProfileEvent } from './engine.js';
 import { restoreMembership } from './recovery.js';
 
@@ -133,5 +134,29 @@ describe('per-day analytics kept by the committer', () => {
     );
     expect(await daysOf('globex', doc._id)).toEqual([]);
     expect(await daysOf('acme', 'audience_pro_users')).toHaveLength(3);
+  });
+});
+
+describe('a definition write whose answer was lost', () => {
+  it('takes the stored definition after the conflict, so the retry succeeds instead of conflicting forever', async () => {
+    const engine = engineOnClock();
+    const created = await createProAudience(engine, 'lost-answer', 'pro_people');
+    // The server applied a revision but its answer never came back: the store is one version ahead.
+    const applied = { ...created, name: 'applied, answer lost', version: 2 };
+    await repos.audiences.replace(applied, 1);
+
+    const revise = () =>
+      engine.inSpace('lost-answer', (state) =>
+        reviseDefinition(engine, state, state.docs.get(created._id) as AudienceDocument, {
+          name: 'Pro people',
+        }),
+      );
+    await expect(revise()).rejects.toBeInstanceOf(Aborted);
+    const revised = await revise();
+    expect(revised).toMatchObject({ name: 'Pro people', version: 3 });
+    expect(await repos.audiences.byKey('lost-answer', 'pro_people')).toMatchObject({
+      name: 'Pro people',
+      version: 3,
+    });
   });
 });

@@ -1,4 +1,5 @@
 import type { EventContext } from '@prism/bus';
+import { Aborted, AlreadyExists } from '@prism/errors';
 import type { AudienceDocument } from '../store/documents.js';
 import type { AudienceEngine } from './engine.js';
 import type { SpaceState } from './space-state.js';
@@ -18,7 +19,7 @@ export async function insertDefinition(
   state: SpaceState,
   doc: AudienceDocument,
 ): Promise<AudienceDocument> {
-  await engine.deps.repos.audiences.insert(doc);
+  await behindTheStore(engine, state, doc.key, engine.deps.repos.audiences.insert(doc));
   state.put(doc);
   return doc;
 }
@@ -37,9 +38,31 @@ export async function reviseDefinition(
     status: { state: 'building', progress: 0 },
     updatedAt: new Date(engine.now()),
   };
-  await engine.deps.repos.audiences.replace(next, current.version);
+  await behindTheStore(
+    engine,
+    state,
+    current.key,
+    engine.deps.repos.audiences.replace(next, current.version),
+  );
   state.put(next);
   return next;
+}
+
+/**
+ * A write whose answer was lost (the Mongo-wire server restarted after applying it) leaves memory
+ * behind the store, and every retry would meet the same conflict: on a conflict, memory takes the
+ * stored definition (the system of record) before the error goes back for a retry.
+ */
+async function behindTheStore(engine: AudienceEngine, state: SpaceState, key: string, write: Promise<void>) {
+  try {
+    await write;
+  } catch (error) {
+    if (error instanceof Aborted || error instanceof AlreadyExists) {
+      const stored = await engine.deps.repos.audiences.byKey(state.spaceId, key);
+      if (stored) state.put(stored);
+    }
+    throw error;
+  }
 }
 
 /** Queues a recompute (with its dependents) after the current work; failures end up in its status. */

@@ -21,6 +21,11 @@ export class AudienceStore {
     return this.audiences.find({}).toArray();
   }
 
+  /** The stored definition of a key, or undefined. */
+  async byKey(spaceId: string, key: string): Promise<AudienceDocument | undefined> {
+    return (await this.audiences.findOne({ spaceId, key })) ?? undefined;
+  }
+
   async insert(doc: AudienceDocument): Promise<void> {
     try {
       await this.audiences.insertOne(doc);
