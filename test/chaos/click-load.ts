@@ -1,6 +1,12 @@
 import { type ServiceError, status } from '@grpc/grpc-js';
 import fc from 'fast-check';
-import { type CampaignClient, getCampaign, prepareCampaign, runStep } from '../convergence/clicks.js';
+import {
+  type CampaignClient,
+  describeStep,
+  getCampaign,
+  prepareCampaign,
+  runStep,
+} from '../convergence/clicks.js';
 import { type Scenario, scenarioArb } from '../convergence/scenario.js';
 import type { World } from '../convergence/world.js';
 
@@ -12,11 +18,17 @@ import type { World } from '../convergence/world.js';
  */
 
 const RELOAD_RETRY_MS = 200;
+/** As long as a frontend waits for a click's answer: a click still unanswered then is a finding. */
+const ANSWER_WITHIN_MS = 30_000;
 
 export interface ClickFigures {
   clicks: number;
   /** Outcomes by kind: OK, an expected rejection (ABORTED…) or the gRPC code of a refusal. */
   outcomes: Record<string, number>;
+  /** The details of INTERNAL answers (a handler's error or the transport's, while a process died). */
+  internal: string[];
+  /** Clicks with no answer within ANSWER_WITHIN_MS: what they were. */
+  unanswered: string[];
 }
 
 export class ClickLoad {
@@ -25,6 +37,8 @@ export class ClickLoad {
   readonly wrongAnswers: string[] = [];
   private clicks = 0;
   private readonly outcomes: Record<string, number> = {};
+  private readonly internal: string[] = [];
+  private readonly unanswered: string[] = [];
   private running = false;
   private loop: Promise<void> = Promise.resolve();
   private readonly scenarios: Scenario[];
@@ -53,7 +67,12 @@ export class ClickLoad {
   }
 
   figures(): ClickFigures {
-    return { clicks: this.clicks, outcomes: { ...this.outcomes } };
+    return {
+      clicks: this.clicks,
+      outcomes: { ...this.outcomes },
+      internal: [...this.internal],
+      unanswered: [...this.unanswered],
+    };
   }
 
   private async run(): Promise<void> {
@@ -63,17 +82,27 @@ export class ClickLoad {
         if (!this.running) return;
         await Promise.all(
           group.steps.map((step) =>
-            this.click(() => runStep(this.world, step, this.campaigns), step.campaign),
+            this.click(() => runStep(this.world, step, this.campaigns), step.campaign, describeStep(step)),
           ),
         );
       }
     }
   }
 
-  private async click(step: () => Promise<string>, campaign: number): Promise<void> {
+  private async click(step: () => Promise<string>, campaign: number, what: string): Promise<void> {
     this.clicks++;
+    let timer: NodeJS.Timeout | undefined;
+    const unanswered = new Promise<'unanswered'>((resolve) => {
+      timer = setTimeout(() => resolve('unanswered'), ANSWER_WITHIN_MS);
+    });
     try {
-      this.count((await step()).split(' ')[0] ?? 'OK');
+      const answer = await Promise.race([step(), unanswered]);
+      if (answer === 'unanswered') {
+        this.count('UNANSWERED');
+        this.unanswered.push(`${what} at ${new Date(Date.now() - ANSWER_WITHIN_MS).toISOString()}`);
+        return;
+      }
+      this.count(answer.split(' ')[0] ?? 'OK');
     } catch (error) {
       const code = (error as Partial<ServiceError>).code;
       if (code === undefined) {
@@ -81,7 +110,10 @@ export class ClickLoad {
         return;
       }
       this.count(status[code] ?? String(code));
+      if (code === status.INTERNAL) this.internal.push((error as ServiceError).details);
       await this.reload(campaign);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -48,7 +48,7 @@ export function printFigures(figures: ChaosFigures): string {
     `chaos (${figures.mode}) ${figures.date}, ${figures.machine.cpus} CPUs, load ${figures.machine.loadAverage.join(' ')}, seed ${figures.seed}, ${Math.round(figures.durationMs / 1000)} s`,
     `events sent ${ingest.sent}, accepted ${ingest.accepted} (${ingest.requests} POSTs; refused: ${refused})`,
     `events in their profile: ${events.checked - events.lost} of ${events.checked}, lost ${events.lost}, duplicated ${events.duplicated} (all in ${events.settledMs} ms after the load)`,
-    `step-3 clicks ${clicks.clicks}: ${outcomes}`,
+    `step-3 clicks ${clicks.clicks}: ${outcomes}${clicks.internal.map((details) => `\n  INTERNAL: ${details}`).join('')}${clicks.unanswered.map((what) => `\n  no answer within 30 s: ${what}`).join('')}`,
     `campaigns ${campaigns.count} agree on their last epoch in every service; personas.cleared ${campaigns.personasCleared}, segments.generated ${campaigns.segmentsGenerated}, segments.cleared ${campaigns.segmentsCleared}, none twice`,
     `membership changes ${memberships.changes} in ${memberships.audiences} audiences: repeated ${memberships.repeated}, disagreeing with members ${memberships.disagreeing}, chaos audience wrong ${memberships.chaosAudienceWrong}`,
     `dead letters ${figures.deadLetters.length}${figures.deadLetters.map((d) => `\n  ${d.consumer} ${d.subject}: ${d.reason} ${d.error}`).join('')}`,
