@@ -6,8 +6,14 @@ import { RateLimiter } from './rate-limiter.js';
 import { MAX_ATTEMPTS, retryDelay, sendWebhook, type WebhookOutcome } from './webhook/sender.js';
 import { liveSecrets } from './webhook/signing.js';
 
-/** Deliveries read per round. */
-const ROUND = 500;
+/**
+ * Deliveries read per round: what the destination's rate limit allows in two seconds, between 500
+ * and 10,000. Each read sorts the destination's queue by stream position, which a Mongo-wire
+ * server without that index (our FerretDB build) does by reading the whole queue: few large
+ * rounds, as for Meta and CSV, not many small ones.
+ */
+const roundOf = (destination: DestinationDocument) =>
+  Math.min(10_000, Math.max(500, destination.rateLimitPerSecond * 2));
 /** Profiles delivered to at once (one request at a time per profile keeps its order). */
 const LANES = 32;
 /** Backfill deliveries are queued this many at a time. */
@@ -38,7 +44,8 @@ export function webhookSync(limiter = new RateLimiter()): KindSync {
           await deliveries.enqueue(queued.slice(at, at + QUEUE_CHUNK));
         await context.backfilled(destination);
       }
-      const items = await deliveries.next(destination.spaceId, destination._id, ROUND);
+      const round = roundOf(destination);
+      const items = await deliveries.next(destination.spaceId, destination._id, round);
       const now = context.now();
       const due = lanesOf(items, now);
       const lanes = failing.has(destination._id) ? due.lanes.slice(0, 1) : due.lanes;
@@ -54,7 +61,7 @@ export function webhookSync(limiter = new RateLimiter()): KindSync {
       else if (result.retries.length > 0) failing.add(destination._id);
       if (result.gone) return undefined;
       const progressed =
-        result.delivered.length > 0 || (items.length === ROUND && !failing.has(destination._id));
+        result.delivered.length > 0 || (items.length === round && !failing.has(destination._id));
       if (allowed < countOf(lanes)) return limiter.nextSlot(destination.rateLimitPerSecond, now.getTime());
       const retryAt = Math.min(due.waitingUntil, ...result.retries.map((retry) => retry.dueAt.getTime()));
       return progressed ? now.getTime() : Number.isFinite(retryAt) ? retryAt : undefined;

@@ -58,8 +58,16 @@ export class DeliveryQueue {
       .toArray();
   }
 
+  /**
+   * One write per id in one round trip: a Mongo-wire server that finds documents by `_id` alone
+   * (our FerretDB build) would read the whole queue for an `$in` (5,000 ids: 10.8 s against 2).
+   */
   async delivered(spaceId: string, ids: string[]): Promise<void> {
-    if (ids.length > 0) await this.deliveries.deleteMany({ spaceId, _id: { $in: ids } });
+    if (ids.length === 0) return;
+    await this.deliveries.bulkWrite(
+      ids.map((_id) => ({ deleteOne: { filter: { _id, spaceId } } })),
+      { ordered: false },
+    );
   }
 
   async retryLater(spaceId: string, id: string, attempts: number, dueAt: Date, lastError: string) {
@@ -68,9 +76,10 @@ export class DeliveryQueue {
 
   async bury(spaceId: string, ids: string[], lastError: string, attempts?: number): Promise<void> {
     if (ids.length === 0) return;
-    await this.deliveries.updateMany(
-      { spaceId, _id: { $in: ids } },
-      { $set: { state: 'dead', lastError, deadAt: new Date(), ...(attempts && { attempts }) } },
+    const $set = { state: 'dead' as const, lastError, deadAt: new Date(), ...(attempts && { attempts }) };
+    await this.deliveries.bulkWrite(
+      ids.map((_id) => ({ updateOne: { filter: { _id, spaceId }, update: { $set } } })),
+      { ordered: false },
     );
   }
 
