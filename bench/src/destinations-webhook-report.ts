@@ -109,16 +109,16 @@ function bottleneck(rate: number, decided: number, prism: Receipts, queue: Queue
   const where =
     queued > prism.latencyMs.p50 / 2
       ? `most of the wait is before the outbox (p50 ${ms(queued)} from decision to queued): the feed ` +
-        `queues one audience event at a time (an insert each, p50 ${ms(enqueue)}, then its ack), ` +
-        'slower than audience-sync decides changes'
+        `queues slower than audience-sync decides changes (a group insert p50 ${ms(enqueue)}, then the acks)`
       : `most of the wait is after the outbox (p50 ${ms(queued)} from decision to queued): ` +
-        "the dispatcher's rounds (store calls below, POSTs, a tick between rounds)";
+        "the dispatcher's rounds (store calls below — each read of a round sorts the whole queue on " +
+        'a Mongo-wire server without its index —, POSTs, a tick between rounds)';
   return `deliveries fell behind the changes (the last arrived ${lagS} s after it was decided); ${where}`;
 }
 
 /** Per call of the queue: how many, the total, p50/p99 (rounds are its `next` reads); then the feed's lag. */
 function queueLines({ queuedAfter, ...calls }: QueueCalls): string[] {
-  const what = { enqueue: 'queue a change', next: 'read a round', delivered: 'clear a round' };
+  const what = { enqueue: 'queue a group', next: 'read a round', delivered: 'clear a round' };
   const lines = Object.entries(calls).map(([method, samples]) => {
     const stats = summarize(samples);
     const totalS = samples.reduce((sum, sample) => sum + sample, 0) / 1000;
@@ -130,7 +130,7 @@ function queueLines({ queuedAfter, ...calls }: QueueCalls): string[] {
   const lag = summarize(queuedAfter);
   return [
     ...lines,
-    `decided → queued in the outbox (the feed takes one audience event at a time): p50 ${ms(lag.p50)}, ` +
+    `decided → queued in the outbox (the feed queues what arrived together in one insert): p50 ${ms(lag.p50)}, ` +
       `p99 ${ms(lag.p99)}, max ${ms(lag.max)}; the rest of the latency is the outbox to the receiver`,
   ];
 }
