@@ -49,9 +49,15 @@ export async function inject(
   }
   await servers.restart(fault.name);
   // Every service reads its database again, and an ingested batch went through JetStream.
+  let silent: ServiceName[] = [];
   await until(
-    async () => (await Promise.all(SERVICES.map((name) => cluster.answers(name)))).every(Boolean),
+    async () => {
+      const answered = await Promise.all(SERVICES.map((name) => cluster.answers(name)));
+      silent = SERVICES.filter((_, index) => !answered[index]);
+      return silent.length === 0;
+    },
     faultName(fault),
+    () => `not answering: ${silent.join(', ')}`,
   );
   await until(async () => ingest.lastAcceptedAt > killedAt, `${faultName(fault)}: ingest`);
   return {
@@ -61,10 +67,11 @@ export async function inject(
   };
 }
 
-async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
+async function until(condition: () => Promise<boolean>, what: string, state = () => ''): Promise<void> {
   const deadline = Date.now() + RECOVERY_TIMEOUT_MS;
   while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what}: no recovery within ${RECOVERY_TIMEOUT_MS} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`${what}: no recovery within ${RECOVERY_TIMEOUT_MS} ms ${state()}`.trim());
     await new Promise((done) => setTimeout(done, POLL_MS));
   }
 }
