@@ -26,14 +26,21 @@ export class CampaignSources {
   async campaign(spaceId: string, campaignId: string): Promise<CampaignState> {
     const doc = await this.campaigns.findOne({ _id: campaignId, spaceId });
     if (!doc) return newCampaignState(campaignId);
-    return { campaignId, epoch: doc.epoch, selection: doc.selection, deleted: doc.deleted };
+    const { epoch, selection, deleted, personaRevision } = doc;
+    return {
+      campaignId,
+      epoch,
+      selection,
+      deleted,
+      ...(personaRevision !== undefined && { personaRevision }),
+    };
   }
 
   async saveCampaign(spaceId: string, state: CampaignState): Promise<void> {
-    const { campaignId, epoch, selection, deleted } = state;
+    const { campaignId, epoch, selection, deleted, personaRevision } = state;
     await this.campaigns.replaceOne(
       { _id: campaignId, spaceId },
-      { spaceId, epoch, selection, deleted },
+      { spaceId, epoch, selection, deleted, ...(personaRevision !== undefined && { personaRevision }) },
       { upsert: true },
     );
   }

@@ -68,6 +68,8 @@ export interface CampaignDocument {
   epoch: number;
   selection: CampaignSelection;
   deleted: boolean;
+  /** Absent in documents written before persona changes carried a revision. */
+  personaRevision?: number;
 }
 
 /** `personas`: what a selected persona's rule is made from. */
