@@ -45,6 +45,8 @@ beforeAll(async () => {
   const echo = unary<EchoRequest, EchoResponse>(async (ctx, request) => {
     const { text } = parseRequest(echoRequest, request);
     if (text === 'crash') throw new Error('cannot reach mongodb://admin:hunter2@db');
+    if (text === 'storage down')
+      throw Object.assign(new Error('connection 4 to 127.0.0.1:27017 closed'), { name: 'MongoNetworkError' });
     ctx.logger.info({ text }, 'echoing');
     return { text, spaceId: ctx.spaceId, traceparent: ctx.traceparent };
   });
@@ -112,6 +114,17 @@ describe('errors', () => {
     await expect(
       call(client, 'echo', { text: 'still here', repeatCount: 1 }, metadataOf(ACME)),
     ).resolves.toMatchObject({ text: 'still here' });
+  });
+});
+
+describe('outages', () => {
+  it('answers UNAVAILABLE, not INTERNAL, when storage is out of reach, without its address', async () => {
+    const error = await failure(
+      call(client, 'echo', { text: 'storage down', repeatCount: 1 }, metadataOf(ACME)),
+    );
+    expect(error.code).toBe(status.UNAVAILABLE);
+    expect(error.details).not.toContain('127.0.0.1');
+    expect(lines.find((line) => line.msg === 'handler failed')).toBeUndefined();
   });
 });
 

@@ -18,6 +18,7 @@ import type { SpaceRateLimiter } from '@prism/rate-limit';
 import { inSpan, SpanKind } from '@prism/telemetry';
 import type { z } from 'zod';
 import { type ApiKeyResolver, authenticate, firstValue } from './auth.js';
+import { outageOf } from './outage.js';
 
 /** What a handler knows about the call it serves, beyond the request message. */
 export interface CallContext {
@@ -130,7 +131,13 @@ async function inCallContext<T>(call: IncomingCall, work: (ctx: CallContext) => 
         metadata: call.metadata,
       });
     } catch (error) {
-      if (!(error instanceof PrismError)) logger.error({ err: error }, 'handler failed');
+      if (error instanceof PrismError) throw error;
+      const outage = outageOf(error);
+      if (outage) {
+        logger.warn({ err: error }, 'storage or messaging out of reach; answered UNAVAILABLE');
+        throw outage;
+      }
+      logger.error({ err: error }, 'handler failed');
       throw error;
     }
   }
