@@ -98,6 +98,8 @@ export async function startGroupFeed<Item>(bus: Bus, logger: BusLogger, options:
 
   return consumeInGroups(await bus.js.consumers.get(options.stream, durable), {
     maxMessages: options.maxMessages,
+    // A slow group is not redelivered while it is applied; only a stopped process's is.
+    workingEveryMs: options.ackWaitMs / 2,
     apply: applyGroup,
     onError: (error) =>
       logger.error({ err: error, durable }, 'group failed; unsettled messages will be redelivered'),

@@ -45,7 +45,8 @@ export function startDestinationFeed(
     filterSubject: `${bus.prefix}.*.audience.>`,
     durable: DESTINATIONS_DURABLE,
     maxDeliver: 5,
-    ackWaitMs: 30_000,
+    // A kill -9 leaves a group unacked: redelivered this soon after (groups are held alive meanwhile).
+    ackWaitMs: 10_000,
     maxAckPending: 4_096,
     maxMessages: 2_048,
     read(msg) {
