@@ -97,6 +97,18 @@ describe('campaign audiences', () => {
       (await harness.audienceEvents('acme', (event) => event.prismaudience === unionKey)).filter(
         (event) => event.type !== 'prism.audience.computed',
       ).length;
+    // Membership events are published after the audience is stored: the count is read once it
+    // stopped moving for a second.
+    const settledUnionChanges = async () => {
+      let last = -1;
+      return eventually(async () => {
+        const now = await unionChanges();
+        const stable = now === last;
+        last = now;
+        if (!stable) await new Promise((resolve) => setTimeout(resolve, 1_000));
+        return stable ? now : undefined;
+      }, 15_000);
+    };
     const selectAndSettle = async (personaIds: string[], firstPart: string) => {
       await api.select(campaign.id, personaIds, campaign.epoch);
       await eventually(async () => {
@@ -107,11 +119,10 @@ describe('campaign audiences', () => {
         return settled ? true : undefined;
       }, 15_000);
       await harness.caughtUp();
+      return settledUnionChanges();
     };
-    await selectAndSettle([parisians.id, women.id], 'Parisians');
-    const changesBefore = await unionChanges();
-    await selectAndSettle([women.id, parisians.id], 'German women 25-40');
-    expect(await unionChanges()).toBe(changesBefore);
+    const changesBefore = await selectAndSettle([parisians.id, women.id], 'Parisians');
+    expect(await selectAndSettle([women.id, parisians.id], 'German women 25-40')).toBe(changesBefore);
     expect(await memberNames(built.union!.id)).toEqual(['de-30-f', 'fr-32-f']);
 
     const switched = await api.setApproach(
