@@ -1,32 +1,11 @@
-import { type Bus, connectBus, createEvent, ensureServiceStreams } from '@prism/bus';
+import { createEvent } from '@prism/bus';
 import { createLogger } from '@prism/log';
-import { connectMongo, type MongoConnection } from '@prism/store';
-import { isolatedInfra } from '@prism/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AudienceEngine } from '../live/engine.js';
-import { type AudienceRepositories, openRepositories } from '../store/repositories.js';
+import { engineWorld } from '../testing/engine-world.js';
 import { type CampaignSignalData, campaignSignalData, campaignSignalHandler } from './campaign-events.js';
 
-const infra = isolatedInfra();
-let mongo: MongoConnection;
-let bus: Bus;
-let repos: AudienceRepositories;
-
-beforeAll(async () => {
-  mongo = await connectMongo(infra.mongoUrl, infra.dbName);
-  bus = await connectBus({
-    servers: infra.natsUrl,
-    name: 'campaign-events-test',
-    prefix: infra.subjectPrefix,
-  });
-  await ensureServiceStreams(bus.jsm, infra.subjectPrefix, ['audience']);
-  repos = await openRepositories(mongo.db);
-});
-afterAll(async () => {
-  await bus?.close();
-  await mongo?.close();
-  await infra.cleanup();
-});
+const world = engineWorld('campaign-events-test');
 
 const SPACE = 'acme';
 /** A campaign event as the persona or strategy service publishes it (proto3 JSON data). */
@@ -42,8 +21,8 @@ const event = (kind: string, data: Record<string, unknown>) =>
 describe('campaign events in audience-sync', () => {
   it('keeps the later persona change of an epoch across handler calls when an earlier one is redelivered', async () => {
     const engine = new AudienceEngine({
-      repos,
-      publisher: bus.publisher,
+      repos: world.repos,
+      publisher: world.bus.publisher,
       logger: createLogger('t', { level: 'silent' }),
     });
     const handle = campaignSignalHandler(engine);
@@ -59,7 +38,7 @@ describe('campaign events in audience-sync', () => {
     await handle(chosen, { ...delivery, attempt: 2, redelivered: true });
     await handle(event('campaign.personas.cleared', { epoch: 4, revision: 1 }), delivery);
 
-    expect(await repos.campaigns.campaign(SPACE, 'cmp_1')).toMatchObject({
+    expect(await world.repos.campaigns.campaign(SPACE, 'cmp_1')).toMatchObject({
       epoch: 4,
       selection: { kind: 'personas', personaIds: ['p2'] },
       personaRevision: 3,

@@ -1,36 +1,19 @@
-import { type Bus, connectBus, ensureServiceStreams } from '@prism/bus';
 import { Aborted } from '@prism/errors';
 import { createLogger } from '@prism/log';
-import { connectMongo, type MongoConnection } from '@prism/store';
-import { isolatedInfra } from '@prism/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AudienceDocument } from '../store/documents.js';
-import { type AudienceRepositories, openRepositories } from '../store/repositories.js';
+import { engineWorld } from '../testing/engine-world.js';
 import { insertDefinition, reviseDefinition } from './definitions.js';
 import { AudienceEngine, type ProfileEvent } from './engine.js';
 import { restoreMembership } from './recovery.js';
 
-const infra = isolatedInfra();
+const world = engineWorld('commit-test');
 const logger = createLogger('commit-test', { level: 'silent' });
-let mongo: MongoConnection;
-let bus: Bus;
-let repos: AudienceRepositories;
 let clock = Date.parse('2026-03-30T22:00:00Z');
 
-beforeAll(async () => {
-  mongo = await connectMongo(infra.mongoUrl, infra.dbName);
-  bus = await connectBus({ servers: infra.natsUrl, name: 'commit-test', prefix: infra.subjectPrefix });
-  await ensureServiceStreams(bus.jsm, infra.subjectPrefix, ['audience']);
-  repos = await openRepositories(mongo.db);
-});
-afterAll(async () => {
-  await bus?.close();
-  await mongo?.close();
-  await infra.cleanup();
-});
-
 /** An engine on the test's database and bus, on the test's clock (a restart makes a new one). */
-const engineOnClock = () => new AudienceEngine({ repos, publisher: bus.publisher, logger, now: () => clock });
+const engineOnClock = () =>
+  new AudienceEngine({ repos: world.repos, publisher: world.bus.publisher, logger, now: () => clock });
 
 let eventNumber = 0;
 const event = (change: ProfileEvent['change']): ProfileEvent => ({ id: `evt_${++eventNumber}`, change });
@@ -62,7 +45,7 @@ async function createProAudience(engine: AudienceEngine, spaceId: string, key: s
 }
 
 const daysOf = async (spaceId: string, audienceId: string) =>
-  (await repos.days.window(spaceId, audienceId, '2026-01-01', '2026-12-31')).days;
+  (await world.repos.days.window(spaceId, audienceId, '2026-01-01', '2026-12-31')).days;
 
 describe('per-day analytics kept by the committer', () => {
   it('counts entered and exited per day from membership changes, a silent merge exit not as an exit', async () => {
@@ -104,7 +87,7 @@ describe('per-day analytics kept by the committer', () => {
     });
     const counted = engine.space('globex').seq;
     // A crash after the days counted the entry but before it was marked published...
-    await repos.membership.markPublished('globex', counted - 1);
+    await world.repos.membership.markPublished('globex', counted - 1);
     // ...and one right after the next entry reached the log: neither counted nor published.
     const at = Date.parse('2026-04-04T08:00:00Z');
     const exit = {
@@ -114,9 +97,9 @@ describe('per-day analytics kept by the committer', () => {
       at,
       cause: { kind: 'MANUAL' as const },
     };
-    await repos.membership.append('globex', counted + 1, [exit], []);
+    await world.repos.membership.append('globex', counted + 1, [exit], []);
 
-    await restoreMembership(engineOnClock(), repos, logger);
+    await restoreMembership(engineOnClock(), world.repos, logger);
 
     expect(await daysOf('globex', doc._id)).toEqual([
       { date: '2026-04-03', entered: 2, exited: 0, size: 2 },
@@ -126,7 +109,7 @@ describe('per-day analytics kept by the committer', () => {
 
   it("drops an audience's days when the audience is deleted", async () => {
     const engine = engineOnClock();
-    await restoreMembership(engine, repos, logger);
+    await restoreMembership(engine, world.repos, logger);
     const doc = engine.space('globex').docs.get('audience_replayed');
     if (!doc) throw new Error('the restored engine lost audience_replayed');
     await engine.inSpace('globex', (state) =>
@@ -143,7 +126,7 @@ describe('a definition write whose answer was lost', () => {
     const created = await createProAudience(engine, 'lost-answer', 'pro_people');
     // The server applied a revision but its answer never came back: the store is one version ahead.
     const applied = { ...created, name: 'applied, answer lost', version: 2 };
-    await repos.audiences.replace(applied, 1);
+    await world.repos.audiences.replace(applied, 1);
 
     const revise = () =>
       engine.inSpace('lost-answer', (state) =>
@@ -154,7 +137,7 @@ describe('a definition write whose answer was lost', () => {
     await expect(revise()).rejects.toBeInstanceOf(Aborted);
     const revised = await revise();
     expect(revised).toMatchObject({ name: 'Pro people', version: 3 });
-    expect(await repos.audiences.byKey('lost-answer', 'pro_people')).toMatchObject({
+    expect(await world.repos.audiences.byKey('lost-answer', 'pro_people')).toMatchObject({
       name: 'Pro people',
       version: 3,
     });

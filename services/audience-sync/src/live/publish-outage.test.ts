@@ -1,36 +1,15 @@
-import { type Bus, connectBus, type EventPublisher, ensureServiceStreams, type PrismEvent } from '@prism/bus';
+import type { EventPublisher, PrismEvent } from '@prism/bus';
 import { createLogger } from '@prism/log';
-import { connectMongo, type MongoConnection } from '@prism/store';
-import { isolatedInfra } from '@prism/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AudienceDocument } from '../store/documents.js';
-import { type AudienceRepositories, openRepositories } from '../store/repositories.js';
+import { engineWorld } from '../testing/engine-world.js';
 import { insertDefinition } from './definitions.js';
 import { AudienceEngine, type ProfileEvent } from './engine.js';
 import { restoreMembership } from './recovery.js';
 import { snapshotChanged } from './snapshots.js';
 
-const infra = isolatedInfra();
+const world = engineWorld('publish-outage-test');
 const logger = createLogger('publish-outage-test', { level: 'silent' });
-let mongo: MongoConnection;
-let bus: Bus;
-let repos: AudienceRepositories;
-
-beforeAll(async () => {
-  mongo = await connectMongo(infra.mongoUrl, infra.dbName);
-  bus = await connectBus({
-    servers: infra.natsUrl,
-    name: 'publish-outage-test',
-    prefix: infra.subjectPrefix,
-  });
-  await ensureServiceStreams(bus.jsm, infra.subjectPrefix, ['audience']);
-  repos = await openRepositories(mongo.db);
-});
-afterAll(async () => {
-  await bus?.close();
-  await mongo?.close();
-  await infra.cleanup();
-});
 
 /**
  * JetStream as audience-sync sees it while NATS is down: every publish rejects (as a PubAck
@@ -95,8 +74,8 @@ const changesOf = (events: readonly PrismEvent[]) => {
 
 describe('membership changes whose publication failed', () => {
   it('are published, in order, before anything the space commits after NATS is back', async () => {
-    const nats = outagePublisher(bus.publisher);
-    const engine = new AudienceEngine({ repos, publisher: nats.publisher, logger });
+    const nats = outagePublisher(world.bus.publisher);
+    const engine = new AudienceEngine({ repos: world.repos, publisher: nats.publisher, logger });
     await proAudience(engine, 'outage');
 
     nats.down = true;
@@ -110,8 +89,8 @@ describe('membership changes whose publication failed', () => {
   });
 
   it('are published at start even when a snapshot was taken after them', async () => {
-    const nats = outagePublisher(bus.publisher);
-    const engine = new AudienceEngine({ repos, publisher: nats.publisher, logger });
+    const nats = outagePublisher(world.bus.publisher);
+    const engine = new AudienceEngine({ repos: world.repos, publisher: nats.publisher, logger });
     await proAudience(engine, 'snapshotted');
 
     nats.down = true;
@@ -121,8 +100,8 @@ describe('membership changes whose publication failed', () => {
     await snapshotChanged(engine);
     // kill -9 here; NATS is back when the process starts again.
     nats.down = false;
-    const restarted = new AudienceEngine({ repos, publisher: nats.publisher, logger });
-    await restoreMembership(restarted, repos, logger);
+    const restarted = new AudienceEngine({ repos: world.repos, publisher: nats.publisher, logger });
+    await restoreMembership(restarted, world.repos, logger);
 
     expect(changesOf(nats.acknowledged)).toEqual({ s1: ['entered'] });
     expect([
