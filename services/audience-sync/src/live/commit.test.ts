@@ -143,3 +143,38 @@ describe('a definition write whose answer was lost', () => {
     });
   });
 });
+
+describe('a removal whose answer was lost', () => {
+  it('finishes the removal at the conflict, so the key can be written again instead of conflicting forever', async () => {
+    const engine = engineOnClock();
+    const created = await createProAudience(engine, 'lost-delete', 'pro_part');
+    // The server deleted the definition but its answer never came back: memory still holds it.
+    await world.repos.audiences.remove('lost-delete', created._id);
+
+    const revise = () =>
+      engine.inSpace('lost-delete', (state) => {
+        const held = state.byKey('pro_part');
+        if (!held) return insertDefinition(engine, state, { ...created, _id: 'audience_pro_part_again' });
+        return reviseDefinition(engine, state, state.docs.get(held.definition.id) as AudienceDocument, {
+          name: 'Pro part',
+        });
+      });
+    await expect(revise()).rejects.toBeInstanceOf(Aborted);
+    expect(engine.space('lost-delete').docs.has(created._id)).toBe(false);
+    expect(await revise()).toMatchObject({ _id: 'audience_pro_part_again', version: 1 });
+    expect(await world.repos.audiences.byKey('lost-delete', 'pro_part')).toMatchObject({
+      _id: 'audience_pro_part_again',
+    });
+  });
+
+  it('a delete retried after its answer was lost removes the audience from memory instead of answering NOT_FOUND', async () => {
+    const engine = engineOnClock();
+    const created = await createProAudience(engine, 'lost-delete', 'deleted_twice');
+    await world.repos.audiences.remove('lost-delete', created._id);
+
+    await engine.inSpace('lost-delete', (state) =>
+      engine.removeInQueue(state, created, { space: 'lost-delete' }, { kind: 'AUDIENCE_DELETED' }),
+    );
+    expect(engine.space('lost-delete').byKey('deleted_twice')).toBeUndefined();
+  });
+});

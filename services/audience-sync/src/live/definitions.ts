@@ -19,7 +19,7 @@ export async function insertDefinition(
   state: SpaceState,
   doc: AudienceDocument,
 ): Promise<AudienceDocument> {
-  await behindTheStore(engine, state, doc.key, engine.deps.repos.audiences.insert(doc));
+  await behindTheStore(engine, state, doc, engine.deps.repos.audiences.insert(doc));
   state.put(doc);
   return doc;
 }
@@ -38,12 +38,7 @@ export async function reviseDefinition(
     status: { state: 'building', progress: 0 },
     updatedAt: new Date(engine.now()),
   };
-  await behindTheStore(
-    engine,
-    state,
-    current.key,
-    engine.deps.repos.audiences.replace(next, current.version),
-  );
+  await behindTheStore(engine, state, current, engine.deps.repos.audiences.replace(next, current.version));
   state.put(next);
   return next;
 }
@@ -51,14 +46,22 @@ export async function reviseDefinition(
 /**
  * A write whose answer was lost (the Mongo-wire server restarted after applying it) leaves memory
  * behind the store, and every retry would meet the same conflict: on a conflict, memory takes the
- * stored definition (the system of record) before the error goes back for a retry.
+ * stored definition (the system of record) before the error goes back for a retry. A definition
+ * the store no longer holds was removed by a delete whose answer was lost: its removal finishes.
  */
-async function behindTheStore(engine: AudienceEngine, state: SpaceState, key: string, write: Promise<void>) {
+async function behindTheStore(
+  engine: AudienceEngine,
+  state: SpaceState,
+  written: AudienceDocument,
+  write: Promise<void>,
+) {
   try {
     await write;
   } catch (error) {
     if (error instanceof Aborted || error instanceof AlreadyExists) {
-      const stored = await engine.deps.repos.audiences.byKey(state.spaceId, key);
+      const stored = await engine.deps.repos.audiences.byKey(state.spaceId, written.key);
+      if (state.docs.has(written._id) && stored?._id !== written._id)
+        await engine.forgetRemoved(state, written._id);
       if (stored) state.put(stored);
     }
     throw error;

@@ -1,4 +1,5 @@
 import type { EventContext, EventPublisher } from '@prism/bus';
+import { NotFound } from '@prism/errors';
 import type { Logger } from '@prism/log';
 import type { ComputeStatus } from '../domain/audience.js';
 import { dependentsOf } from '../domain/dependencies.js';
@@ -193,10 +194,18 @@ export class AudienceEngine {
       cause,
     }));
     await this.commits.commit(state, context, exits);
-    await this.deps.repos.audiences.remove(state.spaceId, doc._id);
-    await this.deps.repos.membership.dropAudience(state.spaceId, doc._id);
-    await this.deps.repos.days.dropAudience(state.spaceId, doc._id);
-    state.drop(doc._id);
+    // A delete the server applied but whose answer was lost leaves nothing to delete: go on.
+    await this.deps.repos.audiences.remove(state.spaceId, doc._id).catch((error) => {
+      if (!(error instanceof NotFound)) throw error;
+    });
+    await this.forgetRemoved(state, doc._id);
+  }
+
+  /** Drops a definition the store no longer holds: its membership rows, its days, its memory. */
+  async forgetRemoved(state: SpaceState, audienceId: string): Promise<void> {
+    await this.deps.repos.membership.dropAudience(state.spaceId, audienceId);
+    await this.deps.repos.days.dropAudience(state.spaceId, audienceId);
+    state.drop(audienceId);
   }
 }
 
