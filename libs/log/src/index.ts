@@ -9,4 +9,5 @@
 export { type RequestContext, runInContext } from './context.js';
 export { chooseLogFormat, type LogFormat, prettyLogLine } from './format.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
+export { pooledRandomBytes } from './random-pool.js';
 export { newTraceId, newTraceparent, parseTraceparent } from './trace.js';

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { pooledRandomBytes } from './random-pool.js';
 
 export interface TraceParent {
   traceId: string;
@@ -34,7 +34,7 @@ export function newTraceId(): string {
 function randomId(bytes: number): string {
   let id: string;
   // All zeros is the spec's "invalid" value; redraw in that (astronomically rare) case.
-  do id = randomBytes(bytes).toString('hex');
+  do id = Buffer.from(pooledRandomBytes(bytes)).toString('hex');
   while (ALL_ZEROS.test(id));
   return id;
 }
