@@ -28,4 +28,20 @@ describe('CoalescedReads', () => {
     fail = false;
     expect(await reads.read('b')).toBe('b');
   });
+
+  it('lingers for company when no query is out: reads made meanwhile share the first query', async () => {
+    const queries: string[][] = [];
+    const reads = new CoalescedReads<string, string>(
+      async (keys) => {
+        queries.push(keys);
+        return new Map(keys.map((key) => [key, key]));
+      },
+      { lingerMs: 5 },
+    );
+    const first = reads.read('a');
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    const second = reads.read('b');
+    expect(await Promise.all([first, second])).toEqual(['a', 'b']);
+    expect(queries).toEqual([['a', 'b']]);
+  });
 });

@@ -17,6 +17,9 @@ export interface SpaceSettings {
   cacheSize: number;
 }
 
+/** How long a profile read waits for others to share its query (see CoalescedReads). */
+const READ_LINGER_MS = 2;
+
 /**
  * A space as its one writer sees it: the directory (every profile's id, version and hashed
  * identifiers; built by a scan in the background) and a cache of recently used profiles. Profiles
@@ -38,7 +41,7 @@ export class SpaceState {
     private readonly settings: SpaceSettings,
   ) {
     this.cache = new ProfileCache(settings.cacheSize);
-    this.reads = new CoalescedReads((ids) => store.profilesById(spaceId, ids));
+    this.reads = new CoalescedReads((ids) => store.profilesById(spaceId, ids), { lingerMs: READ_LINGER_MS });
     this.suppressed = new Set(settings.suppressed.map(identifierKey));
   }
 
