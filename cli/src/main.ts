@@ -1,5 +1,6 @@
 import type { ServiceError } from '@grpc/grpc-js';
 import { registerAudienceCommands } from '@prism/audience-sync/cli/audiences.js';
+import { registerDestinationCommands } from '@prism/audience-sync/cli/destinations.js';
 import { readErrorDetails } from '@prism/errors';
 import { apiKeyMetadata } from '@prism/grpc';
 import { registerPartnerCommands } from '@prism/local/partners/cli.js';
@@ -23,6 +24,7 @@ const callerKey = () => {
 
 registerSegmentCommands(program, callerKey);
 registerAudienceCommands(program, callerKey);
+registerDestinationCommands(program, callerKey);
 registerPersonaCommands(program, callerKey);
 registerPartnerCommands(program);
 

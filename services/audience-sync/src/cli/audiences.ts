@@ -1,9 +1,9 @@
 import type { Metadata } from '@grpc/grpc-js';
 import { callUnary, channelCredentialsFromEnv, type UnaryMethod } from '@prism/grpc';
 import { type Audience, AudienceKind, AudienceServiceClient } from '@prism/proto/prism/audience/v1/audience';
-import { type Command, InvalidArgumentError, Option } from 'commander';
-import { z } from 'zod';
+import { type Command, Option } from 'commander';
 import { type AudienceConnection, registerExportCommand } from './export-command.js';
+import { audienceSyncOption, collect, positiveCount } from './options.js';
 import { followComputation } from './progress.js';
 import { registerReadCommands } from './read-commands.js';
 import { analyticsTable, audienceDetails, audiencesTable, membersTable } from './render.js';
@@ -25,11 +25,7 @@ const MEMBERS_PAGE = 1000;
  * followed with a progress bar until the audience is live.
  */
 export function registerAudienceCommands(program: Command, metadata: () => Metadata): void {
-  program.option(
-    '--audiences <host:port>',
-    'audience-sync service',
-    process.env.PRISM_AUDIENCE_ADDR ?? '127.0.0.1:50055',
-  );
+  const address = audienceSyncOption(program);
   const audiences = program.command('audiences').description("your space's audiences and their members");
 
   /** Runs `use` with a client of the service, closed afterwards. */
@@ -37,7 +33,7 @@ export function registerAudienceCommands(program: Command, metadata: () => Metad
     use: (call: AudienceCall, connection: AudienceConnection) => Promise<void>,
   ) => {
     const key = metadata();
-    const client = new AudienceServiceClient(program.opts().audiences, channelCredentialsFromEnv());
+    const client = new AudienceServiceClient(address(), channelCredentialsFromEnv());
     try {
       await use((method, request) => callUnary(client, method(client), key, request), {
         client,
@@ -209,25 +205,3 @@ function kindFor(rule: unknown, lookalikeOf: string | undefined): AudienceKind {
 }
 
 const liveLine = (audience: Audience) => `audience ${audience.key} is live: ${audience.size} members`;
-
-/** The items of a paged list, page after page (at most `largestPage` each), until the last page or `limit` items. */
-async function collect<T>(
-  largestPage: number,
-  page: (pageToken: string, pageSize: number) => Promise<{ items: T[]; next: string }>,
-  limit = Number.POSITIVE_INFINITY,
-): Promise<T[]> {
-  const items: T[] = [];
-  let token = '';
-  do {
-    const { items: more, next } = await page(token, Math.min(largestPage, limit - items.length));
-    items.push(...more);
-    token = next;
-  } while (token && items.length < limit);
-  return items.slice(0, limit);
-}
-
-function positiveCount(value: string): number {
-  const parsed = z.coerce.number().int().positive().safeParse(value);
-  if (!parsed.success) throw new InvalidArgumentError('expected a whole number above 0');
-  return parsed.data;
-}

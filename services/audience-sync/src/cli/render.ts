@@ -10,13 +10,13 @@ import { describeRule, ruleFromProto } from '@prism/rules';
 import Table from 'cli-table3';
 
 /** `AUDIENCE_KIND_DYNAMIC` → `dynamic`: enum names read as words. */
-const wordOf = (name: string, prefix: string) => name.replace(prefix, '').toLowerCase();
+export const wordOf = (name: string, prefix: string) => name.replace(prefix, '').toLowerCase();
 const kindOf = (audience: Audience) => wordOf(audienceKindToJSON(audience.kind), 'AUDIENCE_KIND_');
 export const stateOf = (state: ComputeState | undefined) =>
   wordOf(computeStateToJSON(state ?? ComputeState.COMPUTE_STATE_UNSPECIFIED), 'COMPUTE_STATE_');
 
 /** A timestamp to the second, in UTC: what an operator compares at a glance. */
-const timeOf = (time: Date | undefined) =>
+export const timeOf = (time: Date | undefined) =>
   time ? `${time.toISOString().slice(0, 19).replace('T', ' ')}Z` : '—';
 
 /** Where the computation stands: `live`, `building 40 %`, `failed: <why>`. */
@@ -78,6 +78,11 @@ export function audienceDetails(audience: Audience): string {
     ['created', timeOf(audience.createTime)],
     ['updated', timeOf(audience.updateTime)],
   ];
+  return labelledLines(rows);
+}
+
+/** `label  value` lines, the values aligned; rows without a value are left out. */
+export function labelledLines(rows: [label: string, value: string | undefined][]): string {
   const shown = rows.filter((row): row is [string, string] => row[1] !== undefined);
   const width = Math.max(...shown.map(([label]) => label.length));
   return shown.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');
