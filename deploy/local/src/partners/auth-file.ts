@@ -58,15 +58,35 @@ export async function readCredentials(configDir: string): Promise<IssuedCredenti
 
 /**
  * Records a credential, replacing the one the partner had for that space (so re-issuing rotates
- * the key), and rewrites auth.conf from the record. nats.conf is refreshed from deploy/nats too,
- * so the folder is a whole server configuration (docker-compose.yml can mount it).
+ * the key), and rewrites auth.conf from the record.
  */
 export async function recordCredential(configDir: string, issued: IssuedCredentialRecord): Promise<void> {
-  await mkdir(configDir, { recursive: true });
-  const others = (await readCredentials(configDir)).filter(
-    (old) => !(old.partner === issued.partner && old.space === issued.space && old.prefix === issued.prefix),
+  await writeCredentials(configDir, [...(await othersThan(configDir, issued)), issued]);
+}
+
+/** Drops a partner's credential for a space from the record and auth.conf; false when it had none. */
+export async function forgetCredential(configDir: string, grant: CredentialKey): Promise<boolean> {
+  const held = await readCredentials(configDir);
+  const others = await othersThan(configDir, grant);
+  if (others.length === held.length) return false;
+  await writeCredentials(configDir, others);
+  return true;
+}
+
+type CredentialKey = Pick<IssuedCredentialRecord, 'partner' | 'space' | 'prefix'>;
+
+async function othersThan(configDir: string, key: CredentialKey): Promise<IssuedCredentialRecord[]> {
+  return (await readCredentials(configDir)).filter(
+    (old) => !(old.partner === key.partner && old.space === key.space && old.prefix === key.prefix),
   );
-  const credentials = [...others, issued];
+}
+
+/**
+ * Writes the record and auth.conf from it. nats.conf is refreshed from deploy/nats too, so the
+ * folder is a whole server configuration (docker-compose.yml can mount it).
+ */
+async function writeCredentials(configDir: string, credentials: IssuedCredentialRecord[]): Promise<void> {
+  await mkdir(configDir, { recursive: true });
   await replaceFile(join(configDir, REGISTRY), `${JSON.stringify({ credentials }, null, 2)}\n`);
   await replaceFile(join(configDir, AUTH), renderAuth(credentials));
   await copyFile(join(NATS_CONFIG_SOURCE, 'nats.conf'), join(configDir, 'nats.conf'));

@@ -1,7 +1,12 @@
 import { nkeys } from 'nats';
-import { recordCredential } from './auth-file.js';
+import { forgetCredential, recordCredential } from './auth-file.js';
 import { type GrantRequest, grantOf, type PartnerGrant } from './grant.js';
-import { awaitPermissionsEnforced, ensurePartnerConsumer, reloadServer } from './server.js';
+import {
+  awaitPermissionsEnforced,
+  deletePartnerConsumer,
+  ensurePartnerConsumer,
+  reloadServer,
+} from './server.js';
 
 export interface IssueOptions extends GrantRequest {
   /** NATS URL, reached as Prism's internal user (no credentials) to make the consumer. */
@@ -45,4 +50,20 @@ export async function issueCredential(options: IssueOptions): Promise<IssuedCred
   if (reloaded)
     await awaitPermissionsEnforced(options.servers, grant, seed, options.reloadTimeoutMs ?? 10_000);
   return { grant, nkey, seed, reloaded };
+}
+
+/**
+ * Revokes a partner's credential for one space: its user leaves auth.conf (the local server is
+ * reloaded, so its seed is refused from then on) and its consumer is deleted. False when the
+ * partner held no credential for the space.
+ */
+export async function revokeCredential(
+  options: Omit<IssueOptions, 'reloadTimeoutMs'>,
+): Promise<{ grant: PartnerGrant; revoked: boolean; reloaded: boolean }> {
+  const grant = grantOf(options);
+  const revoked = await forgetCredential(options.configDir, grant);
+  if (!revoked) return { grant, revoked, reloaded: false };
+  const reloaded = await reloadServer(options.configDir);
+  await deletePartnerConsumer(options.servers, grant);
+  return { grant, revoked, reloaded };
 }

@@ -3,7 +3,8 @@ import { eventually } from '@prism/testing';
 import { connect, type NatsConnection, nkeyAuthenticator } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { followAudiences } from '../../../../examples/partner-consumer/follow-audiences.js';
-import { type IssuedCredential, issueCredential } from './issue.js';
+import { readCredentials } from './auth-file.js';
+import { type IssuedCredential, issueCredential, revokeCredential } from './issue.js';
 import { startTestNatsServer, type TestNatsServer } from './nats-test-server.js';
 
 /**
@@ -172,6 +173,32 @@ describe('a partner credential', () => {
     });
     await issueCredential({ ...old.grant, servers: server.url, configDir: server.configDir });
     await expect(connectAs(old)).rejects.toThrow(/Authorization Violation/i);
+  });
+
+  it('is refused once revoked, and its consumer is gone; the other partners keep theirs', async () => {
+    const leaving = await issueCredential({
+      partner: 'leaving',
+      space: 'demo',
+      prefix,
+      servers: server.url,
+      configDir: server.configDir,
+    });
+    const options = { ...leaving.grant, servers: server.url, configDir: server.configDir };
+    expect(await revokeCredential(options)).toMatchObject({ revoked: true, reloaded: true });
+    await eventually(async () =>
+      connectAs(leaving).then(
+        async ({ nc }) => void (await nc.close()),
+        (error: Error) => (/Authorization Violation/i.test(error.message) ? true : undefined),
+      ),
+    );
+    const jsm = await prism.jetstreamManager();
+    await expect(jsm.consumers.info(leaving.grant.stream, leaving.grant.consumer)).rejects.toThrow(
+      /consumer not found/i,
+    );
+    expect((await readCredentials(server.configDir)).map(({ partner }) => partner)).not.toContain('leaving');
+    expect(await revokeCredential(options)).toMatchObject({ revoked: false });
+    const { nc } = await connectAs(acme);
+    await nc.close();
   });
 });
 

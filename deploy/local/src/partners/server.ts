@@ -27,6 +27,19 @@ export async function ensurePartnerConsumer(servers: string, grant: PartnerGrant
   }
 }
 
+/** Deletes the partner's consumer, and what it had not acknowledged yet; absent is fine. */
+export async function deletePartnerConsumer(servers: string, grant: PartnerGrant): Promise<void> {
+  const nc = await connect({ servers, name: 'prism partners' });
+  try {
+    const jsm = await nc.jetstreamManager();
+    await jsm.consumers.delete(grant.stream, grant.consumer).catch((error: Error) => {
+      if (!/consumer not found|stream not found/i.test(error.message)) throw error;
+    });
+  } finally {
+    await nc.close();
+  }
+}
+
 /**
  * SIGHUP (reload the configuration) to the nats-server whose pid nats.sh keeps in the config
  * folder. False when there is none: a server elsewhere (docker compose) is reloaded by hand.
