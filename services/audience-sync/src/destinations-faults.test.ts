@@ -66,8 +66,9 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 function membersAtReceiver(): Set<string> {
   const last = new Map<string, string>();
   for (const { body } of receiver.deliveries) {
-    const event = body as { type: string; data: { identifiers: { type: string; value: string }[] } };
-    const user = event.data.identifiers.find((id) => id.type === 'user_id')?.value as string;
+    const event = body as { type: string; data: { identifiers?: { type: string; value: string }[] } };
+    const user = event.data.identifiers?.find((id) => id.type === 'user_id')?.value;
+    if (user === undefined) throw new Error(`a delivery without a user_id: ${JSON.stringify(body)}`);
     last.set(user, event.type);
   }
   return new Set([...last].filter(([, type]) => type === 'prism.audience.entered').map(([user]) => user));
