@@ -61,10 +61,10 @@ describe('prism destinations', () => {
       return /^sync\s+in sync$/m.test(out) && /^members\s+2 added/m.test(out) ? out : undefined;
     });
     expect(details).toMatch(/^kind\s+webhook$/m);
-    expect(details).toMatch(/^source\s+audience audience_\S+$/m);
+    expect(details).toMatch(/^source\s+audience pro_plan$/m);
     expect(details).toContain(receiver.url);
     expect((await prism('list')).out).toMatch(
-      new RegExp(`${id}\\s*│ Partner hook\\s*│ webhook\\s*│ audience audience_\\S+\\s*│ in sync`),
+      new RegExp(`${id}\\s*│ Partner hook\\s*│ webhook\\s*│ audience pro_plan\\s*│ in sync`),
     );
     expect((await prism('list', '--audience', 'pro_plan')).out).toContain(id);
     await expect(prism('list', '--audience', 'nobody_here')).rejects.toThrow(/NOT_FOUND/);

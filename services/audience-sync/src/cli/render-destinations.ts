@@ -25,7 +25,9 @@ export function syncLine(destination: Destination): string {
 function sourceOf(destination: Destination): string {
   const source = destination.spec?.source;
   if (!source) return '—';
-  return source.$case === 'audience' ? `audience ${source.value}` : `campaign ${source.value}`;
+  return source.$case === 'audience'
+    ? `audience ${destination.audienceKey || source.value}`
+    : `campaign ${source.value}`;
 }
 
 /** Where it sends to, without secrets. */

@@ -66,5 +66,6 @@ export function destinationToProto(doc: DestinationDocument, counts: QueueCounts
     version: doc.version,
     createTime: doc.createdAt,
     updateTime: doc.updatedAt,
+    audienceKey: doc.audienceKey,
   };
 }
