@@ -1,5 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { readErrorDetails } from '@prism/errors';
@@ -7,36 +6,12 @@ import { DestinationState } from '@prism/proto/prism/audience/v1/destinations';
 import { eventually } from '@prism/testing';
 import { rpcFailureOf } from '@prism/testing/world';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AudienceHarness, startAudienceWorld } from './testing/harness.js';
-import { audienceSource, planAudience, webhookDestination } from './testing/specs.js';
-import { audienceStarterWith } from './testing/starter.js';
-import { startWebhookReceiver, type WebhookReceiver } from './testing/webhook-receiver.js';
+import { describe, expect, it } from 'vitest';
+import { destinationWorldForSuite, RECEIVER_SECRET } from './testing/destination-world.js';
+import { audienceSource, webhookDestination } from './testing/specs.js';
+import { startWebhookReceiver } from './testing/webhook-receiver.js';
 
-let harness: AudienceHarness;
-let receiver: WebhookReceiver;
-let exportDir: string;
-beforeAll(async () => {
-  exportDir = await mkdtemp(join(tmpdir(), 'prism-csv-'));
-  receiver = await startWebhookReceiver({ secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' });
-  harness = await startAudienceWorld({
-    'audience-sync': audienceStarterWith({ AUDIENCE_EXPORT_DIR: exportDir }),
-  });
-  await harness.send('acme', [
-    identify('w1', { plan: 'pro', email: 'ada@example.com' }),
-    identify('w2', { plan: 'pro', email: 'bob@example.com' }),
-    identify('w3', { plan: 'free', email: 'cy@example.com' }),
-  ]);
-  await harness.caughtUp();
-  const { audience } = await harness.call('acme', (c) => c.createAudience, {
-    spec: planAudience('pro_plan', 'Pro plan'),
-  });
-  await harness.live('acme', audience?.id as string);
-}, 60_000);
-afterAll(async () => {
-  await harness?.stop();
-  await receiver?.close();
-});
+const world = destinationWorldForSuite();
 
 function identify(userId: string, traits: Record<string, unknown>) {
   return { type: 'identify', userId, traits };
@@ -45,7 +20,7 @@ function identify(userId: string, traits: Record<string, unknown>) {
 /** What the receiver holds now: each profile's last verified change (entered or exited). */
 const receivedState = () => {
   const last = new Map<string, string>();
-  for (const { body } of receiver.deliveries) {
+  for (const { body } of world.receiver.deliveries) {
     const event = body as { type: string; data: { profileId: string } };
     last.set(event.data.profileId, event.type.replace('prism.audience.', ''));
   }
@@ -58,31 +33,31 @@ const membersReceived = () =>
     .sort();
 
 const createWebhook = () =>
-  harness.destinationApi('acme', (c) => c.createDestination, {
-    spec: webhookDestination('Partner hook', audienceSource('pro_plan'), receiver.url),
+  world.harness.destinationApi('acme', (c) => c.createDestination, {
+    spec: webhookDestination('Partner hook', audienceSource('pro_plan'), world.receiver.url),
   });
 
 describe('destinations', () => {
   it('sends everyone in the audience to a new webhook, then each change, signed per Standard Webhooks', async () => {
     const created = await createWebhook();
     expect(created.webhookSecret).toMatch(/^whsec_/);
-    receiver.useSecret(created.webhookSecret);
-    const members = await harness.members('acme', 'pro_plan');
+    world.receiver.useSecret(created.webhookSecret);
+    const members = await world.harness.members('acme', 'pro_plan');
     await eventually(async () => (membersReceived().length === 2 ? true : undefined));
     expect(membersReceived()).toEqual(members.sort());
-    const backfill = receiver.deliveries[0]?.body as { data: { cause: { kind: string } } };
+    const backfill = world.receiver.deliveries[0]?.body as { data: { cause: { kind: string } } };
     expect(backfill.data.cause.kind).toBe('BACKFILL');
-    const fromNowOn = receiver.deliveries.length;
+    const fromNowOn = world.receiver.deliveries.length;
 
-    await harness.send('acme', [identify('w3', { plan: 'pro' }), identify('w1', { plan: 'free' })]);
-    await harness.caughtUp();
-    const now = await harness.members('acme', 'pro_plan');
+    await world.harness.send('acme', [identify('w3', { plan: 'pro' }), identify('w1', { plan: 'free' })]);
+    await world.harness.caughtUp();
+    const now = await world.harness.members('acme', 'pro_plan');
     await eventually(async () =>
       JSON.stringify(membersReceived()) === JSON.stringify(now.sort()) ? true : undefined,
     );
-    expect(receiver.refused).toEqual([]);
-    // A change reaches the receiver as the CloudEvent audience-sync published, every field kept.
-    const change = receiver.deliveries[fromNowOn]?.body as { data: Record<string, unknown> };
+    expect(world.receiver.refused).toEqual([]);
+    // A change reaches the world.receiver as the CloudEvent audience-sync published, every field kept.
+    const change = world.receiver.deliveries[fromNowOn]?.body as { data: Record<string, unknown> };
     expect(Object.keys(change.data)).toEqual(
       expect.arrayContaining([
         'audienceId',
@@ -95,7 +70,7 @@ describe('destinations', () => {
     );
     // The status is recorded once a round's deliveries were answered, so just after they arrived.
     const status = await eventually(async () => {
-      const { destination } = await harness.destinationApi('acme', (c) => c.getDestination, {
+      const { destination } = await world.harness.destinationApi('acme', (c) => c.getDestination, {
         destinationId: created.destination?.id as string,
       });
       return Number(destination?.status?.membersRemoved) === 1 ? destination?.status : undefined;
@@ -105,10 +80,10 @@ describe('destinations', () => {
   });
 
   it('retries a failing receiver with backoff and delivers once it answers', async () => {
-    receiver.fail(503, 2);
-    await harness.send('acme', [identify('w4', { plan: 'pro' })]);
-    await harness.caughtUp();
-    const w4 = (await harness.members('acme', 'pro_plan')).find((id) => !receivedState().has(id));
+    world.receiver.fail(503, 2);
+    await world.harness.send('acme', [identify('w4', { plan: 'pro' })]);
+    await world.harness.caughtUp();
+    const w4 = (await world.harness.members('acme', 'pro_plan')).find((id) => !receivedState().has(id));
     expect(w4).toBeDefined();
     await eventually(
       async () => (receivedState().get(w4 as string) === 'entered' ? true : undefined),
@@ -117,28 +92,32 @@ describe('destinations', () => {
   });
 
   it('keeps what a receiver refuses as a dead letter, and replays it on request', async () => {
-    const refusing = await startWebhookReceiver({ secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' });
+    const refusing = await startWebhookReceiver({ secret: RECEIVER_SECRET });
     refusing.fail(400, 1_000);
-    const { destination, webhookSecret } = await harness.destinationApi('acme', (c) => c.createDestination, {
-      spec: webhookDestination('Refusing hook', audienceSource('pro_plan'), refusing.url),
-    });
+    const { destination, webhookSecret } = await world.harness.destinationApi(
+      'acme',
+      (c) => c.createDestination,
+      {
+        spec: webhookDestination('Refusing hook', audienceSource('pro_plan'), refusing.url),
+      },
+    );
     refusing.useSecret(webhookSecret);
     const id = destination?.id as string;
-    const size = (await harness.members('acme', 'pro_plan')).length;
+    const size = (await world.harness.members('acme', 'pro_plan')).length;
     const letters = await eventually(async () => {
-      const page = await harness.destinationApi('acme', (c) => c.listDeadLetters, {
+      const page = await world.harness.destinationApi('acme', (c) => c.listDeadLetters, {
         destinationId: id,
         pageSize: 0,
         pageToken: '',
       });
       return page.deadLetters.length === size ? page.deadLetters : undefined;
     });
-    // Refused (400, or 401 for one sent before the receiver learnt the secret): not retried.
+    // Refused (400, or 401 for one sent before the world.receiver learnt the secret): not retried.
     expect(letters.every((letter) => /^HTTP 40[01]/.test(letter.lastError) && letter.attempts === 1)).toBe(
       true,
     );
     refusing.reset();
-    const { replayed } = await harness.destinationApi('acme', (c) => c.replayDeadLetters, {
+    const { replayed } = await world.harness.destinationApi('acme', (c) => c.replayDeadLetters, {
       destinationId: id,
       ids: [],
     });
@@ -148,7 +127,7 @@ describe('destinations', () => {
   });
 
   it('writes a CSV file of everyone in the audience, rewritten as it changes', async () => {
-    await harness.destinationApi('acme', (c) => c.createDestination, {
+    await world.harness.destinationApi('acme', (c) => c.createDestination, {
       spec: {
         name: 'Nightly file',
         source: { $case: 'audience', value: 'pro_plan' },
@@ -157,21 +136,23 @@ describe('destinations', () => {
       },
     });
     const rows = async () =>
-      parse(await readFile(join(exportDir, 'pro-plan.csv'), 'utf8').catch(() => ''), { columns: true }) as {
+      parse(await readFile(join(world.exportDir, 'pro-plan.csv'), 'utf8').catch(() => ''), {
+        columns: true,
+      }) as {
         user_id: string;
         email: string;
       }[];
-    const expected = (await harness.members('acme', 'pro_plan')).length;
+    const expected = (await world.harness.members('acme', 'pro_plan')).length;
     await eventually(async () => ((await rows()).length === expected ? true : undefined)).catch(
       async (error) => {
-        const { destinations } = await harness.destinationApi('acme', (c) => c.listDestinations, {
+        const { destinations } = await world.harness.destinationApi('acme', (c) => c.listDestinations, {
           audience: '',
         });
         throw new Error(`${error}: ${JSON.stringify(destinations.map((found) => found.status))}`);
       },
     );
-    await harness.send('acme', [identify('w5', { plan: 'pro', email: 'eve@example.com' })]);
-    await harness.caughtUp();
+    await world.harness.send('acme', [identify('w5', { plan: 'pro', email: 'eve@example.com' })]);
+    await world.harness.caughtUp();
     const file = await eventually(async () => {
       const found = await rows();
       return found.some((row) => row.user_id === 'w5') ? found : undefined;
@@ -181,7 +162,7 @@ describe('destinations', () => {
 
   it('refuses a webhook that is not https, naming the field', async () => {
     const error = await rpcFailureOf(
-      harness.destinationApi('acme', (c) => c.createDestination, {
+      world.harness.destinationApi('acme', (c) => c.createDestination, {
         spec: {
           name: 'Plain',
           source: { $case: 'audience', value: 'pro_plan' },

@@ -1,41 +1,15 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eventually } from '@prism/testing';
 import { CommanderError } from 'commander';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runDestinationsCli } from '../testing/cli.js';
-import { type AudienceHarness, startAudienceWorld } from '../testing/harness.js';
-import { planAudience } from '../testing/specs.js';
-import { audienceStarterWith } from '../testing/starter.js';
-import { startWebhookReceiver, type WebhookReceiver } from '../testing/webhook-receiver.js';
+import { destinationWorldForSuite, RECEIVER_SECRET } from '../testing/destination-world.js';
+import { startWebhookReceiver } from '../testing/webhook-receiver.js';
 
-let harness: AudienceHarness;
-let receiver: WebhookReceiver;
-let exportDir: string;
-beforeAll(async () => {
-  exportDir = await mkdtemp(join(tmpdir(), 'prism-cli-csv-'));
-  receiver = await startWebhookReceiver({ secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' });
-  harness = await startAudienceWorld({
-    'audience-sync': audienceStarterWith({ AUDIENCE_EXPORT_DIR: exportDir }),
-  });
-  await harness.send('acme', [
-    { type: 'identify', userId: 'ada', traits: { plan: 'pro', email: 'ada@example.com' } },
-    { type: 'identify', userId: 'cy', traits: { plan: 'pro', email: 'cy@example.com' } },
-    { type: 'identify', userId: 'bob', traits: { plan: 'free', email: 'bob@example.com' } },
-  ]);
-  await harness.caughtUp();
-  const { audience } = await harness.call('acme', (c) => c.createAudience, {
-    spec: planAudience('pro_plan', 'Pro plan'),
-  });
-  await harness.live('acme', audience?.id as string);
-}, 60_000);
-afterAll(async () => {
-  await harness?.stop();
-  await receiver?.close();
-});
+const world = destinationWorldForSuite();
 
-const prism = (...args: string[]) => runDestinationsCli(harness, ...args);
+const prism = (...args: string[]) => runDestinationsCli(world.harness, ...args);
 const idIn = (line: string) => /destination (\S+) created/.exec(line)?.[1] as string;
 const secretIn = (out: string) =>
   /signing secret \(shown once; receivers verify with it\): (whsec_\S+)$/m.exec(out)?.[1] as string;
@@ -49,12 +23,12 @@ describe('prism destinations', () => {
       '--audience',
       'pro_plan',
       '--webhook',
-      receiver.url,
+      world.receiver.url,
     );
     const id = idIn(created.out);
     expect(id).toMatch(/^destination_/);
     expect(secretIn(created.out)).toMatch(/^whsec_/);
-    receiver.useSecret(secretIn(created.out));
+    world.receiver.useSecret(secretIn(created.out));
 
     const details = await eventually(async () => {
       const { out } = await prism('get', id);
@@ -62,7 +36,7 @@ describe('prism destinations', () => {
     });
     expect(details).toMatch(/^kind\s+webhook$/m);
     expect(details).toMatch(/^source\s+audience pro_plan$/m);
-    expect(details).toContain(receiver.url);
+    expect(details).toContain(world.receiver.url);
     expect((await prism('list')).out).toMatch(
       new RegExp(`${id}\\s*│ Partner hook\\s*│ webhook\\s*│ audience pro_plan\\s*│ in sync`),
     );
@@ -83,8 +57,8 @@ describe('prism destinations', () => {
       'email',
     );
     const id = idIn(created.out);
-    const file = () => readFile(join(exportDir, 'pro.csv'), 'utf8').catch(() => '');
-    await eventually(async () => ((await file()).includes('cy@example.com') ? true : undefined));
+    const file = () => readFile(join(world.exportDir, 'pro.csv'), 'utf8').catch(() => '');
+    await eventually(async () => ((await file()).includes('bob@example.com') ? true : undefined));
     expect((await prism('disable', id)).out).toBe(`${id}: disabled`);
     expect((await prism('enable', id)).out).toMatch(new RegExp(`^${id}: (backfilling|syncing|in sync)$`));
     expect((await prism('resync', id)).out).toMatch(new RegExp(`^${id}: `));
@@ -94,7 +68,7 @@ describe('prism destinations', () => {
   });
 
   it('lists the dead letters of a refusing receiver and replays them', async () => {
-    const refusing = await startWebhookReceiver({ secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' });
+    const refusing = await startWebhookReceiver({ secret: RECEIVER_SECRET });
     refusing.fail(400, 1_000);
     const created = await prism(
       'create',
@@ -126,7 +100,7 @@ describe('prism destinations', () => {
       '--audience',
       'pro_plan',
       '--webhook',
-      receiver.url,
+      world.receiver.url,
     );
     const rotated = await prism('rotate-secret', idIn(created.out), '--grace-hours', '2');
     expect(rotated.out).toMatch(
