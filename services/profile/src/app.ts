@@ -87,7 +87,7 @@ export const profileService = {
         [SpaceServiceService, spaceService({ store: repos.spaces, directory })],
       ],
       apiKeys: directory.apiKeys,
-      consumers: await startConsumers(bus, pipeline, config, logger),
+      consumers: await startConsumers(bus, pipeline, repos.marks, config, logger),
       background: [http, sweepEvery(config.PROFILE_SWEEP_INTERVAL_S * 1000, maintenance, logger), directory],
       exposes: { httpPort: http.port, pipeline, maintenance, directory },
     };

@@ -1,7 +1,9 @@
 import type { Bus } from '@prism/bus';
 import type { Logger } from '@prism/log';
 import type { ProfileConfig } from '../config.js';
+import type { IngestMarks } from '../store/ingest-marks.js';
 import { type IngestApplier, type IngestConsumer, startIngestConsumer } from './ingest-consumer.js';
+import { ReplayGuard } from './replay-guard.js';
 
 /**
  * Every subscription of the profile service. There is one: the ingestion queue that the HTTP
@@ -11,6 +13,7 @@ import { type IngestApplier, type IngestConsumer, startIngestConsumer } from './
 export async function startConsumers(
   bus: Bus,
   pipeline: IngestApplier,
+  marks: IngestMarks,
   config: ProfileConfig,
   logger: Logger,
 ): Promise<IngestConsumer[]> {
@@ -23,6 +26,7 @@ export async function startConsumers(
       pipeline,
       logger,
       inFlight: config.INGEST_IN_FLIGHT,
+      replayGuard: new ReplayGuard(marks),
     }),
   ];
 }

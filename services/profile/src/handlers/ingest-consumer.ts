@@ -11,6 +11,7 @@ import type { TrackingMessage } from '../domain/tracking-message.js';
 import { parseTrackingRequest } from '../http/parse.js';
 import { ingestStreamSpec } from '../pipeline/ingest-queue.js';
 import { MAX_BATCH_MESSAGES } from '../pipeline/profile-pipeline.js';
+import type { ReplayGuard } from './replay-guard.js';
 
 export interface IngestApplier {
   /** Applies one space's messages in order; resolves once they are stored. */
@@ -27,6 +28,8 @@ export interface IngestConsumerOptions {
   /** JetStream messages (each one tracking message or a batch of them) in flight at most. */
   inFlight?: number;
   maxDeliver?: number;
+  /** Skips a replay of what was already applied (a consumer that lost its state). */
+  replayGuard?: ReplayGuard;
 }
 
 export interface IngestConsumer {
@@ -44,7 +47,9 @@ const ACK_WAIT_MS = 10_000;
  * batch goes alone and the rest are applied.
  */
 export async function startIngestConsumer(options: IngestConsumerOptions): Promise<IngestConsumer> {
-  const { js, jsm, prefix, logger } = options;
+  const { js, jsm, prefix, logger, replayGuard } = options;
+  const settled = (delivery: { spaceId: string; msg: JsMsg }) =>
+    replayGuard?.settled(delivery.spaceId, [delivery.msg.info.streamSequence]);
   const maxDeliver = options.maxDeliver ?? 5;
   const stream = ingestStreamSpec(prefix, options.dedupeWindowMs).name;
   const inFlight = options.inFlight ?? 256;
@@ -78,6 +83,10 @@ export async function startIngestConsumer(options: IngestConsumerOptions): Promi
         deliveries.flatMap(({ messages }) => messages),
       );
       for (const { msg } of deliveries) msg.ack();
+      await replayGuard?.settled(
+        spaceId,
+        deliveries.map(({ msg }) => msg.info.streamSequence),
+      );
       return;
     } catch (error) {
       if (deliveries.length === 1) return settleFailure(deliveries[0] as Delivery, error);
@@ -106,6 +115,7 @@ export async function startIngestConsumer(options: IngestConsumerOptions): Promi
       );
       await deadLetter(msg, 'max_deliver', error);
       msg.term();
+      await settled(delivery);
       return;
     }
     for (const [index, message] of messages.entries()) {
@@ -115,6 +125,7 @@ export async function startIngestConsumer(options: IngestConsumerOptions): Promi
       });
     }
     msg.ack();
+    await settled(delivery);
   }
 
   /** Parses a delivery; dead-letters it when it has no valid message. */
@@ -123,6 +134,7 @@ export async function startIngestConsumer(options: IngestConsumerOptions): Promi
     if ('error' in delivery) {
       await deadLetter(msg, 'poison', new Error(delivery.error));
       msg.term();
+      await replayGuard?.settled(spaceOf(msg), [msg.info.streamSequence]);
       return undefined;
     }
     if (delivery.rejected.length > 0)
@@ -151,7 +163,13 @@ export async function startIngestConsumer(options: IngestConsumerOptions): Promi
       );
     let part: Delivery[] = [];
     let messages = 0;
+    let replayed = 0;
     for (const msg of msgs) {
+      if (await replayGuard?.isReplay(spaceId, sequenceOf(msg))) {
+        msg.ack();
+        replayed += 1;
+        continue;
+      }
       if (applying.length >= PARTS_IN_FLIGHT) await applying.shift();
       const delivery = await parsed(msg);
       if (!delivery) continue;
@@ -164,6 +182,8 @@ export async function startIngestConsumer(options: IngestConsumerOptions): Promi
       messages += delivery.messages.length;
     }
     if (part.length > 0) apply(part);
+    if (replayed > 0)
+      logger.warn({ spaceId, replayed }, 'ingest deliveries already applied came again as new: skipped');
     await Promise.all(applying);
     if (failure) throw failure.error;
   }
@@ -208,6 +228,7 @@ interface Part {
 const PARTS_IN_FLIGHT = 3;
 
 const spaceOf = (msg: JsMsg) => msg.subject.split('.')[1] ?? '';
+const sequenceOf = (msg: JsMsg) => ({ seq: msg.info.streamSequence, deliveryCount: msg.info.deliveryCount });
 
 /**
  * A message of `<prefix>.<space>.ingest.<type>`, validated like an HTTP request of that type

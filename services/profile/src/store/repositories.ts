@@ -1,6 +1,7 @@
 import type { Db } from 'mongodb';
 import { SpaceStore } from '../spaces/store.js';
 import { BatchOutbox } from './batch-outbox.js';
+import { IngestMarks } from './ingest-marks.js';
 import { ProfileStore } from './profile-store.js';
 import { SpaceSettingsStore } from './space-settings.js';
 
@@ -10,6 +11,8 @@ export interface ProfileRepositories {
   settings: SpaceSettingsStore;
   /** Profile's own outbox: a space's events are held per batch, not per document. */
   outbox: BatchOutbox;
+  /** How far each space's ingestion is settled (ReplayGuard). */
+  marks: IngestMarks;
 }
 
 /** The profile service's collections; `writer` names this writer's claims and outbox slot. */
@@ -21,5 +24,6 @@ export async function openRepositories(db: Db, { PROFILE_WRITER: writer }: { PRO
     spaces: new SpaceStore(db),
     settings: new SpaceSettingsStore(db),
     outbox: new BatchOutbox(db, writer),
+    marks: new IngestMarks(db),
   } satisfies ProfileRepositories;
 }
