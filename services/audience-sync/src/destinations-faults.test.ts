@@ -150,7 +150,18 @@ describe('destinations through kill -9, a receiver down and Meta throttling', ()
       return held.size === rowsExpected.size && [...held].every((row) => rowsExpected.has(row))
         ? true
         : undefined;
-    }, 90_000);
+    }, 90_000).catch(async (error) => {
+      const held = meta.members(audienceId);
+      const { destination } = await clients.destination<object, { destination: { status: unknown } }>(
+        (c) => c.getDestination,
+        { destinationId: onMeta.destination.id },
+      );
+      throw new Error(
+        `${error}: Meta holds ${held.size} rows, ${[...held].filter((row) => !rowsExpected.has(row)).length} not expected, ` +
+          `${[...rowsExpected].filter((row) => !held.has(row)).length} missing; status ${JSON.stringify(destination.status)}; ` +
+          `last requests ${JSON.stringify(meta.requests.slice(-5).map((r) => r.operation))}`,
+      );
+    });
     await eventually(async () => {
       const members = membersAtReceiver();
       return members.size === expected.size && [...members].every((user) => expected.has(user))

@@ -44,7 +44,7 @@ export function csvSync(exportDir: string, limiter = new RateLimiter()): KindSyn
       }
       failures.delete(destination._id);
       await deliveries.supersede(destination.spaceId, destination._id, snapshot.throughSeq);
-      if (backfill) await context.backfilled(destination);
+      if (backfill) await context.backfilled(destination, snapshot.throughSeq);
       const covered = waiting.filter((item) => item.seq <= snapshot.throughSeq);
       const added = covered.filter((item) => item.change === 'entered').length;
       await destinations.recordStatus(

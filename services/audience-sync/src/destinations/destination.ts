@@ -55,6 +55,11 @@ export interface DestinationDocument {
   /** Backfills asked (create, enable, resync) and done: the worker backfills while they differ. */
   backfillsRequested: number;
   backfillsDone: number;
+  /**
+   * The audience-stream position the last backfill included: a change at or below it that is
+   * queued afterwards (the feed lagging behind the stream) is already in what was sent.
+   */
+  backfilledThroughSeq?: number;
   createdAt: Date;
   updatedAt: Date;
 }

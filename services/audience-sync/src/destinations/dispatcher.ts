@@ -9,8 +9,8 @@ import type { AudienceSnapshot } from './snapshot.js';
 export interface SyncContext {
   repos: Pick<AudienceRepositories, 'destinations' | 'deliveries'>;
   snapshot(destination: DestinationDocument): Promise<AudienceSnapshot>;
-  /** Marks the destination's requested backfills done and reloads it. */
-  backfilled(destination: DestinationDocument): Promise<void>;
+  /** Marks the destination's requested backfills done, through that stream position, and reloads it. */
+  backfilled(destination: DestinationDocument, throughSeq: number): Promise<void>;
   /** Disables a destination (a webhook's 410) and reloads it. */
   disable(destination: DestinationDocument, reason: string): Promise<void>;
   /** A profile of the destination's space as the mirror has it now (gone: undefined). */

@@ -65,15 +65,23 @@ async function syncOnce(destination: DestinationDocument, context: SyncContext, 
     const rows = snapshot.members.map(({ profile }) => profile && metaRow(profile, schema)).filter(isRow);
     const sent = rows.length > 0 ? (await client.replaceUsers(audienceId, { schema, rows })).rowsSent : 0;
     await deliveries.supersede(destination.spaceId, destination._id, snapshot.throughSeq);
-    await context.backfilled(destination);
+    await context.backfilled(destination, snapshot.throughSeq);
     await destinations.recordStatus(destination.spaceId, destination._id, { added: sent }, synced(context), [
       'lastError',
       'nextRetryAt',
     ]);
     return true;
   }
-  const items = oldestEpoch(await deliveries.next(destination.spaceId, destination._id, ROUND));
-  if (items.length === 0) return false;
+  const read = await deliveries.next(destination.spaceId, destination._id, ROUND);
+  // Changes the last replace session already held, queued after it by a feed that lagged behind.
+  const through = destination.backfilledThroughSeq ?? 0;
+  const stale = read.filter((item) => item.seq <= through);
+  await deliveries.delivered(
+    destination.spaceId,
+    stale.map((item) => item._id),
+  );
+  const items = oldestEpoch(read.filter((item) => item.seq > through));
+  if (items.length === 0) return stale.length > 0;
   const { adds, removes } = netted(items, (item) => personOf(destination, context, item), schema);
   if (adds.length > 0) await client.addUsers(audienceId, { schema, rows: adds });
   if (removes.length > 0) await client.removeUsers(audienceId, { schema, rows: removes });

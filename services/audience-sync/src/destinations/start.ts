@@ -46,11 +46,12 @@ export async function startDestinations(
         async () => (await bus.jsm.streams.info(streamName(bus.prefix, 'audience'))).state.last_seq,
         destination,
       ),
-    async backfilled(destination) {
+    async backfilled(destination, throughSeq) {
       await repos.destinations.markBackfilled(
         destination.spaceId,
         destination._id,
         destination.backfillsRequested,
+        throughSeq,
       );
       await reload(destination);
     },

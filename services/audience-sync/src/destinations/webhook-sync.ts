@@ -39,10 +39,11 @@ export function webhookSync(limiter = new RateLimiter()): KindSync {
     async run(destination, context) {
       const { deliveries } = context.repos;
       if (destination.backfillsRequested > destination.backfillsDone) {
-        const queued = backfillDeliveries(destination, await context.snapshot(destination));
+        const snapshot = await context.snapshot(destination);
+        const queued = backfillDeliveries(destination, snapshot);
         for (let at = 0; at < queued.length; at += QUEUE_CHUNK)
           await deliveries.enqueue(queued.slice(at, at + QUEUE_CHUNK));
-        await context.backfilled(destination);
+        await context.backfilled(destination, snapshot.throughSeq);
       }
       const round = roundOf(destination);
       const items = await deliveries.next(destination.spaceId, destination._id, round);

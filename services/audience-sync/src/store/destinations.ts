@@ -66,10 +66,10 @@ export class DestinationStore {
     });
   }
 
-  async markBackfilled(spaceId: string, id: string, requested: number): Promise<void> {
+  async markBackfilled(spaceId: string, id: string, requested: number, throughSeq: number): Promise<void> {
     await this.destinations.updateOne(
       { _id: id, spaceId, backfillsDone: { $lt: requested } },
-      { $set: { backfillsDone: requested } },
+      { $set: { backfillsDone: requested, backfilledThroughSeq: throughSeq } },
     );
   }
 
