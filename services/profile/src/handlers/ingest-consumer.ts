@@ -48,8 +48,12 @@ const ACK_WAIT_MS = 10_000;
  */
 export async function startIngestConsumer(options: IngestConsumerOptions): Promise<IngestConsumer> {
   const { js, jsm, prefix, logger, replayGuard } = options;
-  const settled = (delivery: { spaceId: string; msg: JsMsg }) =>
-    replayGuard?.settled(delivery.spaceId, [delivery.msg.info.streamSequence]);
+  /** Deliveries acked or terminated: what the replay guard may count as settled. */
+  const settled = (spaceId: string, msgs: JsMsg[]) =>
+    replayGuard?.settled(
+      spaceId,
+      msgs.map((msg) => msg.info.streamSequence),
+    );
   const maxDeliver = options.maxDeliver ?? 5;
   const stream = ingestStreamSpec(prefix, options.dedupeWindowMs).name;
   const inFlight = options.inFlight ?? 256;
@@ -83,9 +87,9 @@ export async function startIngestConsumer(options: IngestConsumerOptions): Promi
         deliveries.flatMap(({ messages }) => messages),
       );
       for (const { msg } of deliveries) msg.ack();
-      await replayGuard?.settled(
+      await settled(
         spaceId,
-        deliveries.map(({ msg }) => msg.info.streamSequence),
+        deliveries.map(({ msg }) => msg),
       );
       return;
     } catch (error) {
@@ -115,7 +119,7 @@ export async function startIngestConsumer(options: IngestConsumerOptions): Promi
       );
       await deadLetter(msg, 'max_deliver', error);
       msg.term();
-      await settled(delivery);
+      await settled(delivery.spaceId, [msg]);
       return;
     }
     for (const [index, message] of messages.entries()) {
@@ -125,7 +129,7 @@ export async function startIngestConsumer(options: IngestConsumerOptions): Promi
       });
     }
     msg.ack();
-    await settled(delivery);
+    await settled(delivery.spaceId, [msg]);
   }
 
   /** Parses a delivery; dead-letters it when it has no valid message. */
@@ -134,7 +138,7 @@ export async function startIngestConsumer(options: IngestConsumerOptions): Promi
     if ('error' in delivery) {
       await deadLetter(msg, 'poison', new Error(delivery.error));
       msg.term();
-      await replayGuard?.settled(spaceOf(msg), [msg.info.streamSequence]);
+      await settled(spaceOf(msg), [msg]);
       return undefined;
     }
     if (delivery.rejected.length > 0)
