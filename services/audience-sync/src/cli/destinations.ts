@@ -38,22 +38,21 @@ export function registerDestinationCommands(program: Command, metadata: () => Me
       client.close();
     }
   };
-  /** A command on one destination that prints it as the service answered. */
+  /** A command on one destination, named by its id. */
+  const onDestination = (name: string, description: string) =>
+    destinations.command(name).description(description).argument('<destination>', 'destination id');
+  /** A command that changes one destination and prints it as the service answered. */
   const onOne = (
     name: string,
     description: string,
     change: (call: DestinationCall, destinationId: string) => Promise<{ destination?: Destination }>,
   ) =>
-    destinations
-      .command(name)
-      .description(description)
-      .argument('<destination>', 'destination id')
-      .action((destinationId: string) =>
-        withDestinations(async (call) => {
-          const { destination } = await change(call, destinationId);
-          console.log(destination ? `${destination.id}: ${syncLine(destination)}` : destinationId);
-        }),
-      );
+    onDestination(name, description).action((destinationId: string) =>
+      withDestinations(async (call) => {
+        const { destination } = await change(call, destinationId);
+        console.log(destination ? `${destination.id}: ${syncLine(destination)}` : destinationId);
+      }),
+    );
 
   destinations
     .command('list')
@@ -70,16 +69,13 @@ export function registerDestinationCommands(program: Command, metadata: () => Me
       }),
     );
 
-  destinations
-    .command('get')
-    .description('one destination: where it sends, its sync, counts and last error')
-    .argument('<destination>', 'destination id')
-    .action((destinationId: string) =>
+  onDestination('get', 'one destination: where it sends, its sync, counts and last error').action(
+    (destinationId: string) =>
       withDestinations(async (call) => {
         const { destination } = await call((client) => client.getDestination, { destinationId });
         if (destination) console.log(destinationDetails(destination));
       }),
-    );
+  );
 
   destinations
     .command('create')
@@ -125,10 +121,10 @@ export function registerDestinationCommands(program: Command, metadata: () => Me
     call((client) => client.resyncDestination, { destinationId }),
   );
 
-  destinations
-    .command('rotate-secret')
-    .description("a webhook's new signing secret; the old one keeps signing too for the grace period")
-    .argument('<destination>', 'destination id')
+  onDestination(
+    'rotate-secret',
+    "a webhook's new signing secret; the old one keeps signing too for the grace period",
+  )
     .option(
       '--grace-hours <n>',
       'how long the old secret stays valid, at most 168 (default 24)',
@@ -145,10 +141,7 @@ export function registerDestinationCommands(program: Command, metadata: () => Me
       }),
     );
 
-  destinations
-    .command('dead-letters')
-    .description('deliveries given up on; --replay sends them all again')
-    .argument('<destination>', 'destination id')
+  onDestination('dead-letters', 'deliveries given up on; --replay sends them all again')
     .option('--limit <n>', 'show at most this many', positiveCount, 100)
     .option('--replay', 'send every dead letter of the destination again')
     .action((destinationId: string, options) =>
@@ -174,16 +167,15 @@ export function registerDestinationCommands(program: Command, metadata: () => Me
       }),
     );
 
-  destinations
-    .command('delete')
-    .description('stop sending and forget the destination (what it sent stays where it went)')
-    .argument('<destination>', 'destination id')
-    .action((destinationId: string) =>
-      withDestinations(async (call) => {
-        await call((client) => client.deleteDestination, { destinationId });
-        console.log(`destination ${destinationId} deleted`);
-      }),
-    );
+  onDestination(
+    'delete',
+    'stop sending and forget the destination (what it sent stays where it went)',
+  ).action((destinationId: string) =>
+    withDestinations(async (call) => {
+      await call((client) => client.deleteDestination, { destinationId });
+      console.log(`destination ${destinationId} deleted`);
+    }),
+  );
 }
 
 interface CreateOptions {
