@@ -69,6 +69,26 @@ describe('profile store on FerretDB', () => {
     expect(left.map((doc) => doc._id)).toEqual(['p-3#2']);
   });
 
+  it('lets other work run while it scans a large space: calls answered meanwhile are not held', async () => {
+    const docs = Array.from({ length: 2_500 }, (_, n) => ({
+      doc: toProfileDocument({ ...profile(`big-${n}`, 1, 'free'), spaceId: 'big' }),
+    }));
+    await store.writeVersions('big', docs);
+    let turns = 0;
+    let counting = true;
+    const count = () => {
+      turns++;
+      if (counting) setImmediate(count);
+    };
+    const seenAt: number[] = [];
+    setImmediate(count);
+    const seen = await store.scanSpace('big', () => seenAt.push(turns));
+    counting = false;
+    expect(seen).toBe(2_500);
+    // Without yielding, the whole cursor batch of 2,500 was handled within one turn.
+    expect((seenAt.at(-1) as number) - (seenAt[0] as number)).toBeGreaterThanOrEqual(2);
+  });
+
   it('never scans or removes another space’s profiles', async () => {
     await store.writeVersions('globex', [
       { doc: { ...toProfileDocument(profile('g-1', 1, 'x')), spaceId: 'globex' } },

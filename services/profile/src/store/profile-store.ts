@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { Aborted } from '@prism/errors';
 import { idListsOf, isDuplicateKey } from '@prism/store';
 import { type Collection, type Db, MongoBulkWriteError } from 'mongodb';
@@ -22,6 +23,9 @@ export type StoredVersion = Omit<ProfileDocument, 'body' | 'identifiers'> & { id
 /** Windows of versions looked up by `_id` for a profile's unknown version before a scan (≈ 9,500 versions). */
 const PROBE_WINDOWS = 20;
 
+/** Stored versions a directory scan handles between turns of the event loop. */
+const SCAN_YIELD_EVERY = 1_000;
+
 /** A claim this old whose profile was never written is left over from a failed batch. */
 const STALE_CLAIM_MS = 60_000;
 
@@ -34,7 +38,8 @@ export class WriteConflict extends Aborted {}
  * them), identifier claims (unique inserts: the race between two writers is decided here), the
  * profiles' next versions (unique inserts: version n+1 exists once), then the deletion of the
  * versions they replace. A crash before that deletion leaves old versions that the next load
- * ignores and removes.
+ * ignores and removes. The
+ * versions also wait for the batch's outbox slot (see writeBatch).
  */
 export class ProfileStore {
   readonly profiles: Collection<ProfileDocument>;
@@ -66,7 +71,9 @@ export class ProfileStore {
     let seen = 0;
     const cursor = this.profiles.find({ spaceId }, { projection: { body: 0 }, batchSize: 10_000 });
     for await (const doc of cursor) {
-      seen++;
+      // A batch of 10,000 handled in one go held the event loop ~500 ms: calls answered while
+      // the directory loads waited that long.
+      if (++seen % SCAN_YIELD_EVERY === 0) await setImmediate();
       const known = newest.get(doc.profileId);
       if (known !== undefined) superseded.push(profileVersionId(doc.profileId, Math.min(known, doc.version)));
       if (known === undefined || known < doc.version) newest.set(doc.profileId, doc.version);
@@ -129,11 +136,16 @@ export class ProfileStore {
     return owners;
   }
 
-  /** `owners` tells which claims move an identifier that a profile of the space holds today. */
+  /**
+   * `isHeld` tells which claims move an identifier that a profile of the space holds today. The
+   * versions are inserted once `slotWritten` resolves: the outbox slot holding the batch's events
+   * is written meanwhile, beside the chunks and claims (nothing reads those before the versions).
+   */
   async writeBatch(
     spaceId: string,
     plan: BatchPlan,
     isHeld: (identifier: Identifier) => boolean,
+    slotWritten: Promise<unknown> = Promise.resolve(),
   ): Promise<void> {
     await this.deleteChunks(spaceId, plan.expiredChunks);
     if (plan.chunks.length > 0) {
@@ -160,6 +172,7 @@ export class ProfileStore {
         .filter((claim) => claim.held)
         .map(({ held: _, ...doc }) => this.identifiers.replaceOne({ _id: doc._id }, doc)),
     );
+    await slotWritten;
     await this.writeVersions(spaceId, [
       ...plan.inserted.map((profile) => ({ doc: toProfileDocument(profile) })),
       ...plan.replaced.map(({ profile, expectedVersion }) => ({
