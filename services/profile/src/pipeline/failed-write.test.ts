@@ -57,4 +57,34 @@ describe('a write that fails inside a space’s exclusive section, on real NATS 
       traits: { plan: { value: 'pro' } },
     });
   });
+
+  it('writes no profile version when the outbox slot written beside the claims fails, and the retry applies once', async () => {
+    const { pipeline, store } = writer;
+    const outbox = pipeline.options.outbox;
+    const hold = outbox.hold.bind(outbox);
+    let claimsWhileHolding = 0;
+    // The slot fails only after the claims were written: the versions must still wait for it.
+    outbox.hold = async () => {
+      for (let tries = 0; claimsWhileHolding === 0 && tries < 200; tries++) {
+        claimsWhileHolding = await store.identifiers.countDocuments({
+          _id: 'flaky|user_id:slotless',
+          spaceId: 'flaky',
+        });
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      throw new Error('the outbox slot could not be written');
+    };
+    await expect(pipeline.ingest('flaky', [identify('slotless', 'free')])).rejects.toThrow('outbox slot');
+    outbox.hold = hold;
+    expect(claimsWhileHolding).toBe(1);
+    expect(await store.profiles.countDocuments({ spaceId: 'flaky', identifiers: /slotless/ })).toBe(0);
+
+    expect(await pipeline.ingest('flaky', [identify('slotless', 'free')])).toEqual({
+      applied: 1,
+      repeated: 0,
+      dropped: 0,
+    });
+    const state = await pipeline.read('flaky');
+    expect(await state.lookup({ type: 'user_id', value: 'slotless' })).toMatchObject({ version: 1 });
+  });
 });

@@ -143,8 +143,8 @@ export class ProfilePipeline {
   }
 
   /**
-   * Writes a plan: its events into an outbox slot first, so a crash loses none, then the
-   * profiles. Resolves once written, with `published`: the events' publication, after the
+   * Writes a plan: its events into an outbox slot (so a crash loses none) beside its chunks and
+   * claims, then the profile versions. Resolves once written, with `published`: the events' publication, after the
    * previous batch's. `held` tells which claims move an identifier another profile holds today.
    */
   async persist(
@@ -158,8 +158,16 @@ export class ProfilePipeline {
       ({ id, version }) => ({ profileId: id, version }),
     );
     const { outbox, store } = this.options;
-    const slot = events.length > 0 ? await outbox.hold(state.spaceId, events, expected) : undefined;
-    await store.writeBatch(state.spaceId, plan, held);
+    const holding = events.length > 0 ? outbox.hold(state.spaceId, events, expected) : undefined;
+    // The slot is written beside the chunks and claims; only the versions wait for it. Both are
+    // settled before a failure is thrown, so recovery never meets a slot still being written.
+    const [slotOutcome, writeOutcome] = await Promise.allSettled([
+      holding,
+      store.writeBatch(state.spaceId, plan, held, holding),
+    ]);
+    if (slotOutcome.status === 'rejected') throw slotOutcome.reason;
+    if (writeOutcome.status === 'rejected') throw writeOutcome.reason;
+    const slot = slotOutcome.value;
     state.commit(plan);
     if (slot === undefined) return { published: Promise.resolve() };
     return { published: this.publishInOrder(state.spaceId, events, slot) };
