@@ -83,6 +83,24 @@ describe('a group feed', () => {
     await ordered.stop();
   });
 
+  it('keeps a space in stream order when a message fails for a while: its later messages wait for its retries', async () => {
+    let failuresOfTwo = 0;
+    // In its group, then alone: the later messages must not overtake it meanwhile.
+    const feed = await feedOf('ordered', 'ordered', async (_space, numbers) => {
+      if (numbers.includes(2) && failuresOfTwo < 2) {
+        failuresOfTwo++;
+        throw new Error('two fails twice');
+      }
+    });
+    for (const n of [1, 2, 3, 4, 5, 6]) await publishEvent(bus.js, prefix, eventIn('ordered', n));
+    const applied = () => feed.applied.flatMap((call) => call.numbers);
+    await waitFor(() => applied().length === 6, 'all six applied', 15_000);
+    expect(failuresOfTwo).toBe(2);
+    expect(applied()).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(feed.dead.msgs).toHaveLength(0);
+    await feed.stop();
+  });
+
   it('retries a failing group one by one, keeps the good messages, and dead-letters what keeps failing and poison', async () => {
     const attemptsOf7 = { count: 0 };
     const feed = await feedOf('faulty', 'faulty', async (_space, numbers) => {
