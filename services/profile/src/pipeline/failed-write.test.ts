@@ -1,4 +1,4 @@
-import { isolatedInfra } from '@prism/testing';
+import { eventually, isolatedInfra } from '@prism/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPipeline } from '../testing/pipeline.js';
 
@@ -65,13 +65,13 @@ describe('a write that fails inside a space’s exclusive section, on real NATS 
     let claimsWhileHolding = 0;
     // The slot fails only after the claims were written: the versions must still wait for it.
     outbox.hold = async () => {
-      for (let tries = 0; claimsWhileHolding === 0 && tries < 200; tries++) {
-        claimsWhileHolding = await store.identifiers.countDocuments({
+      claimsWhileHolding = await eventually(async () => {
+        const claims = await store.identifiers.countDocuments({
           _id: 'flaky|user_id:slotless',
           spaceId: 'flaky',
         });
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
+        return claims > 0 ? claims : undefined;
+      }, 2_000);
       throw new Error('the outbox slot could not be written');
     };
     await expect(pipeline.ingest('flaky', [identify('slotless', 'free')])).rejects.toThrow('outbox slot');

@@ -144,8 +144,9 @@ export class ProfilePipeline {
 
   /**
    * Writes a plan: its events into an outbox slot (so a crash loses none) beside its chunks and
-   * claims, then the profile versions. Resolves once written, with `published`: the events' publication, after the
-   * previous batch's. `held` tells which claims move an identifier another profile holds today.
+   * claims, then the profile versions. Resolves once written, with `published`: the events'
+   * publication, after the previous batch's. `held` tells which claims move an identifier another
+   * profile holds today.
    */
   async persist(
     state: SpaceState,

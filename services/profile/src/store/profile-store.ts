@@ -38,8 +38,7 @@ export class WriteConflict extends Aborted {}
  * them), identifier claims (unique inserts: the race between two writers is decided here), the
  * profiles' next versions (unique inserts: version n+1 exists once), then the deletion of the
  * versions they replace. A crash before that deletion leaves old versions that the next load
- * ignores and removes. The
- * versions also wait for the batch's outbox slot (see writeBatch).
+ * ignores and removes. The versions also wait for the batch's outbox slot (see writeBatch).
  */
 export class ProfileStore {
   readonly profiles: Collection<ProfileDocument>;
