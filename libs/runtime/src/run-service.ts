@@ -16,15 +16,18 @@ export async function runService<Schema extends ConfigSchema, Repos, Exposed>(
   // One tracer per process, exporting over OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT is set.
   const tracing = startTracing({ service: module.name });
   const service = await startService(module, config, logger);
-  stopOnSignals(
-    {
-      async stop() {
-        await service.stop();
-        await tracing.shutdown();
-      },
+  const stoppable = {
+    async stop() {
+      await service.stop();
+      await tracing.shutdown();
     },
-    logger,
-  );
+  };
+  stopOnSignals(stoppable, logger);
+  service.started.catch(async (err: unknown) => {
+    logger.fatal({ err }, `${module.name} could not start`);
+    await stoppable.stop().catch(() => undefined);
+    process.exit(1);
+  });
 }
 
 /**

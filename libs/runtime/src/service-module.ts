@@ -45,6 +45,11 @@ export interface ServiceParts<Exposed> {
   consumers?: Stoppable[];
   /** Work beside calls and consumers (an HTTP front door, a timer, a cache reload): stopped with the gRPC server. */
   background?: Stoppable[];
+  /**
+   * What is still starting when gRPC listens (a front door whose thread loads its modules): calls
+   * are answered meanwhile. A failure of it stops the service (`RunningService.started`).
+   */
+  starting?: Promise<unknown>;
   /** Whose an API key is; when omitted, the keys the profile service announces and PRISM_API_KEYS. */
   apiKeys?: ApiKeyResolver;
   /** Clients of other services: closed once the consumers, which may call them, have stopped. */
@@ -76,6 +81,8 @@ export interface ServiceModule<Schema extends ConfigSchema, Repos, Exposed = obj
 export type RunningService<Repos, Exposed = object> = Exposed & {
   /** The bound gRPC port. */
   port: number;
+  /** Resolves once what was still starting when gRPC listened has started; a failure of it rejects. */
+  started: Promise<void>;
   repos: Repos;
   /** Graceful: stop accepting calls and consuming, flush the outbox, close connections. */
   stop(): Promise<void>;

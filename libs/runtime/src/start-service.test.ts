@@ -62,6 +62,22 @@ describe('startService', () => {
     expect(bus?.nc.isClosed()).toBe(true);
   });
 
+  it('listens before a part still starting has started, and tells its failure through started', async () => {
+    let failStarting: (error: Error) => void = () => undefined;
+    const starting = new Promise((_, reject) => {
+      failStarting = reject;
+    });
+    const service = await startService(
+      serviceWith(async () => ({ grpc: [], starting })),
+      config,
+      logger,
+    );
+    expect(service.port).toBeGreaterThan(0);
+    failStarting(new Error('the front door could not listen'));
+    await expect(service.started).rejects.toThrow('the front door could not listen');
+    await service.stop();
+  });
+
   it('closes what it opened when a part fails to start', async () => {
     let bus: Bus | undefined;
     const failing = serviceWith(async (connected) => {

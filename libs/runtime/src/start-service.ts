@@ -104,7 +104,10 @@ export async function startService<Schema extends ConfigSchema, Repos, Exposed>(
       `${name} service listening`,
     );
 
-    return { ...(parts.exposes as Exposed), port: boundPort, repos, ...(relay && { relay }), stop };
+    const started = Promise.resolve(parts.starting).then(() => undefined);
+    // Whoever awaits it (runService, a test) hears of a failure; nobody awaiting is no crash.
+    started.catch(() => undefined);
+    return { ...(parts.exposes as Exposed), port: boundPort, repos, started, ...(relay && { relay }), stop };
   } catch (error) {
     await stop().catch((failure: unknown) =>
       logger.warn({ err: failure }, 'unclean stop after a failed start'),

@@ -6,7 +6,7 @@ import { type RunningService, type ServiceModule, startService } from '@prism/ru
 import { keySetAnnouncer } from '@prism/space-keys';
 import { type ProfileConfig, profileConfigSchema } from './config.js';
 import { startConsumers } from './handlers/consumers.js';
-import { type IngestThread, startIngestThread } from './http/ingest-thread.js';
+import { startIngestThread } from './http/ingest-thread.js';
 import { openIngestQueue } from './pipeline/ingest-queue.js';
 import { ProfileMaintenance } from './pipeline/maintenance.js';
 import { ProfilePipeline } from './pipeline/profile-pipeline.js';
@@ -16,7 +16,8 @@ import { openRepositories, type ProfileRepositories } from './store/repositories
 
 /** What a running profile service shows tests and benchmarks beside its gRPC port. */
 export interface ProfileParts {
-  httpPort: number;
+  /** The HTTP Tracking API's port, once its thread listens (after gRPC does). */
+  httpPort: Promise<number>;
   pipeline: ProfilePipeline;
   maintenance: ProfileMaintenance;
   directory: SpaceDirectory;
@@ -44,28 +45,34 @@ export const profileService = {
       announcer: keySetAnnouncer(bus),
     });
     const keysLoaded = directory.start();
-    // The HTTP thread loads its modules while the keys and the queue are made ready: a restart
-    // answers sooner. Its write-key lookups wait for the keys.
-    const [queue, http] = await startedTogether(
-      openIngestQueue(bus.js, bus.jsm, bus.prefix, dedupeWindowMs),
-      startIngestThread(
-        {
-          natsUrl: config.NATS_URL,
-          prefix: bus.prefix,
-          dedupeWindowMs,
-          port: config.PROFILE_HTTP_PORT,
-          host: config.PROFILE_GRPC_HOST,
-          logLevel: logger.level as LoggerOptions['level'],
-          rateLimit: { ratePerSecond: config.PRISM_RATE_LIMIT_RPS, burst: config.PRISM_RATE_LIMIT_BURST },
-          tls: serverTls(config),
-        },
-        async (writeKey) => {
-          await keysLoaded;
-          return directory.writeKeys.spaceOf(writeKey);
-        },
-      ),
-      keysLoaded,
+    // The HTTP thread loads its modules (about a second on a busy machine) while gRPC starts to
+    // answer: a restart serves reads sooner. Its write-key lookups wait for the keys.
+    const http = startIngestThread(
+      {
+        natsUrl: config.NATS_URL,
+        prefix: bus.prefix,
+        dedupeWindowMs,
+        port: config.PROFILE_HTTP_PORT,
+        host: config.PROFILE_GRPC_HOST,
+        logLevel: logger.level as LoggerOptions['level'],
+        rateLimit: { ratePerSecond: config.PRISM_RATE_LIMIT_RPS, burst: config.PRISM_RATE_LIMIT_BURST },
+        tls: serverTls(config),
+      },
+      async (writeKey) => {
+        await keysLoaded;
+        return directory.writeKeys.spaceOf(writeKey);
+      },
     );
+    const httpStopper = { stop: async () => (await http.catch(() => undefined))?.stop() };
+    // A start that fails after the thread was asked for stops it: nothing would otherwise.
+    const stopHttpAndThrow = async (error: unknown): Promise<never> => {
+      await httpStopper.stop();
+      throw error;
+    };
+    const [queue] = await Promise.all([
+      openIngestQueue(bus.js, bus.jsm, bus.prefix, dedupeWindowMs),
+      keysLoaded,
+    ]).catch(stopHttpAndThrow);
     const pipeline = new ProfilePipeline({
       store: repos.profiles,
       settings: repos.settings,
@@ -77,36 +84,27 @@ export const profileService = {
       historyRetentionDays: config.PROFILE_HISTORY_RETENTION_DAYS,
     });
     const maintenance = new ProfileMaintenance(pipeline);
-    logger.info(
-      { httpPort: http.port, tls: Boolean(serverTls(config)) },
-      'profile HTTP Tracking API listening',
-    );
+    const httpPort = http.then(({ port }) => {
+      logger.info({ httpPort: port, tls: Boolean(serverTls(config)) }, 'profile HTTP Tracking API listening');
+      return port;
+    });
     return {
       grpc: [
         [ProfileServiceService, profileApi({ pipeline, maintenance, queue })],
         [SpaceServiceService, spaceService({ store: repos.spaces, directory })],
       ],
       apiKeys: directory.apiKeys,
-      consumers: await startConsumers(bus, pipeline, repos.marks, config, logger),
-      background: [http, sweepEvery(config.PROFILE_SWEEP_INTERVAL_S * 1000, maintenance, logger), directory],
-      exposes: { httpPort: http.port, pipeline, maintenance, directory },
+      consumers: await startConsumers(bus, pipeline, repos.marks, config, logger).catch(stopHttpAndThrow),
+      starting: httpPort,
+      background: [
+        httpStopper,
+        sweepEvery(config.PROFILE_SWEEP_INTERVAL_S * 1000, maintenance, logger),
+        directory,
+      ],
+      exposes: { httpPort, pipeline, maintenance, directory },
     };
   },
 } satisfies ServiceModule<typeof profileConfigSchema, ProfileRepositories, ProfileParts>;
-
-/** Waits for all three; if one fails, stops the HTTP thread that may have started, then throws. */
-async function startedTogether<Q>(
-  queue: Promise<Q>,
-  http: Promise<IngestThread>,
-  keys: Promise<void>,
-): Promise<[Q, IngestThread]> {
-  const [q, h, k] = await Promise.allSettled([queue, http, keys]);
-  const failed = [q, h, k].find((outcome) => outcome.status === 'rejected');
-  if (!failed)
-    return [(q as PromiseFulfilledResult<Q>).value, (h as PromiseFulfilledResult<IngestThread>).value];
-  if (h.status === 'fulfilled') await h.value.stop();
-  throw failed.reason;
-}
 
 /** Expires windowed computed traits of profiles that get no new events. */
 function sweepEvery(intervalMs: number, maintenance: ProfileMaintenance, logger: Logger) {
@@ -117,8 +115,21 @@ function sweepEvery(intervalMs: number, maintenance: ProfileMaintenance, logger:
   return { stop: () => clearInterval(sweeper) };
 }
 
-export type RunningProfileService = RunningService<ProfileRepositories, ProfileParts>;
+/** The service started in this process (tests, benchmarks): its HTTP Tracking API listens too. */
+export type RunningProfileService = Omit<RunningService<ProfileRepositories, ProfileParts>, 'httpPort'> & {
+  httpPort: number;
+};
 
-/** Starts it in this process: tests and benchmarks. */
-export const startProfileService = (config: ProfileConfig, logger: Logger) =>
-  startService(profileService, config, logger);
+/** Starts it in this process and waits for its HTTP Tracking API too: tests and benchmarks. */
+export async function startProfileService(
+  config: ProfileConfig,
+  logger: Logger,
+): Promise<RunningProfileService> {
+  const service = await startService(profileService, config, logger);
+  try {
+    return { ...service, httpPort: await service.httpPort };
+  } catch (error) {
+    await service.stop();
+    throw error;
+  }
+}
