@@ -4,14 +4,13 @@ import {
   type UntypedHandleCall,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
-import { ReflectionService } from '@grpc/reflection';
 import type { Logger } from '@prism/log';
 import { type RateLimit, spaceRateLimiter } from '@prism/rate-limit';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Registry } from 'prom-client';
 import type { ApiKeyResolver } from './auth.js';
 import { loggingInterceptor, metricsInterceptor } from './interceptors.js';
-import { reflectionRoot } from './reflection.js';
+import { addReflection } from './reflection.js';
 import { type ServerTls, serverCredentials } from './tls.js';
 import { type ServerScope, serverScope } from './unary.js';
 import { decodingWithoutThrowing, descriptorRegistry, refusedUndecodable } from './undecodable.js';
@@ -71,7 +70,7 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   const health = new HealthImplementation({ '': 'NOT_SERVING' });
   health.addToServer(server);
 
-  new ReflectionService(reflectionRoot(descriptorSet)).addToServer(server);
+  addReflection(server, descriptorSet);
   const descriptors = descriptorRegistry(descriptorSet);
 
   const setStatus = (status: 'SERVING' | 'NOT_SERVING') => {
