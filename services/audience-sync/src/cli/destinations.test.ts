@@ -67,7 +67,7 @@ describe('prism destinations', () => {
     expect((await prism('list')).out).not.toContain(id);
   });
 
-  it('lists the dead letters of a refusing receiver and replays them', async () => {
+  it('lists the dead letters of a refusing receiver and replays one by its id, then the rest', async () => {
     const refusing = await startWebhookReceiver({ secret: RECEIVER_SECRET });
     refusing.fail(400, 1_000);
     const created = await prism(
@@ -87,7 +87,13 @@ describe('prism destinations', () => {
     });
     expect(letters).toMatch(/HTTP 40[01]/);
     refusing.reset();
-    expect((await prism('dead-letters', id, '--replay')).out).toBe('2 dead letters sent again');
+    const [first] = letters.match(new RegExp(`${id}:[^\\s│]+`)) ?? [];
+    expect(first).toBeDefined();
+    expect((await prism('dead-letters', id, '--replay-id', first as string)).out).toBe(
+      '1 dead letter sent again',
+    );
+    await eventually(async () => (refusing.deliveries.length === 1 ? true : undefined));
+    expect((await prism('dead-letters', id, '--replay')).out).toBe('1 dead letter sent again');
     await eventually(async () => (refusing.deliveries.length === 2 ? true : undefined));
     await refusing.close();
   });

@@ -141,14 +141,16 @@ export function registerDestinationCommands(program: Command, metadata: () => Me
       }),
     );
 
-  onDestination('dead-letters', 'deliveries given up on; --replay sends them all again')
+  onDestination('dead-letters', 'deliveries given up on; --replay sends them again')
     .option('--limit <n>', 'show at most this many', positiveCount, 100)
     .option('--replay', 'send every dead letter of the destination again')
+    .option('--replay-id <id...>', 'send these dead letters again (ids from the list)')
     .action((destinationId: string, options) =>
       withDestinations(async (call) => {
-        if (options.replay) {
-          const { replayed } = await call((client) => client.replayDeadLetters, { destinationId, ids: [] });
-          console.log(`${replayed} dead letters sent again`);
+        if (options.replay || options.replayId) {
+          const ids: string[] = options.replayId ?? [];
+          const { replayed } = await call((client) => client.replayDeadLetters, { destinationId, ids });
+          console.log(`${replayed} dead letter${replayed === 1 ? '' : 's'} sent again`);
           return;
         }
         const letters = await collect(

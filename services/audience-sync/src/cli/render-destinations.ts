@@ -92,9 +92,10 @@ export function destinationDetails(destination: Destination): string {
 
 /** A destination's dead letters, one row each. */
 export function deadLettersTable(letters: DeadLetter[]): string {
-  const table = new Table({ head: ['profile', 'change', 'attempts', 'given up', 'last error'] });
+  const table = new Table({ head: ['id', 'profile', 'change', 'attempts', 'given up', 'last error'] });
   for (const letter of letters)
     table.push([
+      letter.id,
       letter.profileId,
       letter.change,
       String(letter.attempts),
