@@ -121,7 +121,8 @@ export function audienceHarness<
     },
     /**
      * Resolves once everything sent so far is applied: the profile service has ingested it and
-     * audience-sync has consumed the profile events that followed.
+     * audience-sync has consumed the profile events that followed. Bounded generously: with the
+     * whole suite on two cores, 200 identifies once took longer than 15 s to be applied.
      */
     caughtUp: () =>
       eventually(async () => {
@@ -130,7 +131,7 @@ export function audienceHarness<
         const ingest = await jsm.consumers.info(streamName(prefix, 'ingest'), 'profile-ingest');
         if (ingest.num_pending + ingest.num_ack_pending > 0) return undefined;
         return (await world.consumerIdle('profile', PROFILE_DURABLE)) ? true : undefined;
-      }, 15_000),
+      }, 45_000),
     stop: () => {
       destinationClient?.close();
       return world.stop();
