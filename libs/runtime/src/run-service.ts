@@ -14,7 +14,7 @@ export async function runService<Schema extends ConfigSchema, Repos, Exposed>(
   const config = exitOnConfigError(() => loadConfig(module.config));
   const logger = createLogger(module.name, { level: config.LOG_LEVEL });
   // One tracer per process, exporting over OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT is set.
-  const tracing = startTracing({ service: module.name });
+  const tracing = await startTracing({ service: module.name });
   const service = await startService(module, config, logger);
   const stoppable = {
     async stop() {

@@ -1,4 +1,3 @@
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { startTracing } from './tracing.js';
 
 /** A finished span as tests read it. */
@@ -14,9 +13,10 @@ export interface RecordedSpan {
  * Tracing of this process into memory, for tests that follow a trace across the services they run
  * in-process. `spans()` exports what is buffered first; `stop()` turns tracing off again.
  */
-export function recordSpansInMemory() {
+export async function recordSpansInMemory() {
+  const { InMemorySpanExporter } = await import('@opentelemetry/sdk-trace');
   const exporter = new InMemorySpanExporter();
-  const tracing = startTracing({ service: 'prism-test', exporter });
+  const tracing = await startTracing({ service: 'prism-test', exporter });
   return {
     async spans(): Promise<RecordedSpan[]> {
       await tracing.flush();

@@ -32,7 +32,7 @@ async function collector() {
 
 describe('tracing', () => {
   it('is off without OTEL_EXPORTER_OTLP_ENDPOINT: the trace continues in the logs, nothing is recorded', async () => {
-    tracing = startTracing({ service: 'strategy', env: {} });
+    tracing = await startTracing({ service: 'strategy', env: {} });
     const handedOn = await inSpan('work', SpanKind.SERVER, CALLER, async (traceparent) => traceparent);
     expect(parseTraceparent(handedOn)?.traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
     expect(handedOn).not.toBe(CALLER);
@@ -41,7 +41,7 @@ describe('tracing', () => {
   it('exports spans over OTLP/HTTP to OTEL_EXPORTER_OTLP_ENDPOINT, children of the caller’s span', async () => {
     const otlp = await collector();
     try {
-      tracing = startTracing({
+      tracing = await startTracing({
         service: 'strategy',
         env: { OTEL_EXPORTER_OTLP_ENDPOINT: `${otlp.endpoint}/` },
       });

@@ -1,7 +1,5 @@
 import { trace } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, type SpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
 
 export interface Tracing {
   /** Exports what is buffered now. */
@@ -21,15 +19,23 @@ export interface TracingOptions {
 /**
  * Records spans for this process when an exporter is given or `OTEL_EXPORTER_OTLP_ENDPOINT` is
  * set (the OTLP exporter reads the rest of the standard OTEL_* variables itself); otherwise
- * tracing stays off and spans cost nothing.
+ * tracing stays off and spans cost nothing. The SDK and the exporter are loaded only then: they
+ * are a few hundred milliseconds of every start on a busy machine.
  */
-export function startTracing(options: TracingOptions): Tracing {
+export async function startTracing(options: TracingOptions): Promise<Tracing> {
   const env = options.env ?? process.env;
   // The base endpoint of the OTLP spec, given here so the env passed in decides, not process.env.
   const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/+$/, '');
+  if (!options.exporter && !endpoint) return { flush: async () => {}, shutdown: async () => {} };
+  const [{ BatchSpanProcessor, TracerProvider }, { resourceFromAttributes }] = await Promise.all([
+    import('@opentelemetry/sdk-trace'),
+    import('@opentelemetry/resources'),
+  ]);
   const exporter =
-    options.exporter ?? (endpoint ? new OTLPTraceExporter({ url: `${endpoint}/v1/traces` }) : undefined);
-  if (!exporter) return { flush: async () => {}, shutdown: async () => {} };
+    options.exporter ??
+    new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter({
+      url: `${endpoint}/v1/traces`,
+    });
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': options.service }),
     spanProcessors: [new BatchSpanProcessor({ exporter })],

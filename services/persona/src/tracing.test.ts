@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PersonaHarness, startPersonaHarness } from './testing/harness.js';
 import { type Api, apiOf, personaSpec, personasCampaign } from './testing/scenario.js';
 
-const recording = recordSpansInMemory();
+const recording = await recordSpansInMemory();
 let h: PersonaHarness;
 let api: Api;
 beforeAll(async () => {
