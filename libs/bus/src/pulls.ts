@@ -13,6 +13,35 @@ export const PULL_EXPIRES_MS = 1_000;
 /** The pause before pulling again after a failed pull (NATS restarting, a consumer re-created). */
 const PULL_RETRY_MS = 500;
 
+/** How long after its expiry the client gives up on a pull whose end the server never sent. */
+const CLIENT_EXPIRY_SLACK_MS = 5_000;
+
+/** What nats.js 2.29's fetch keeps of its own client-side expiry (not in its public types). */
+interface FetchInternals {
+  timeout?: { cancel(): void } | null;
+  trackTimeout?(timer: { cancel(): void }): void;
+  close(): Promise<unknown>;
+}
+
+/**
+ * nats.js ends a fetch on a timer of its own at 1.05 × expires: 50 ms after the server ends a
+ * 1 s pull. On a busy event loop that timer can run before the socket data holding the pull's
+ * last messages is read; those then reach no subscription and come back only after the ack wait
+ * (a rolling-stop test waited for them under load). The server ends every pull itself (its
+ * pending count reaches zero, or a 408 at expiry), so the client's timer is only the fallback
+ * for an end that never arrives, and gets seconds of slack.
+ */
+function padClientExpiry(pull: unknown): void {
+  const internals = pull as FetchInternals;
+  if (!internals.timeout || !internals.trackTimeout) return;
+  internals.timeout.cancel();
+  const fallback = setTimeout(
+    () => void internals.close().catch(() => undefined),
+    PULL_EXPIRES_MS + CLIENT_EXPIRY_SLACK_MS,
+  );
+  internals.trackTimeout({ cancel: () => clearTimeout(fallback) });
+}
+
 export interface PullLoopOptions {
   stopping(): boolean;
   /** How many messages the next pull asks for, once the consumer has room for them. */
@@ -33,6 +62,7 @@ export async function pullUntilStopped(consumer: Consumer, options: PullLoopOpti
       const room = await options.room();
       if (options.stopping()) return;
       const pull = await consumer.fetch({ max_messages: room, expires: PULL_EXPIRES_MS });
+      padClientExpiry(pull);
       for await (const msg of pull) await options.take(msg);
       if (failing) options.recovered();
       failing = false;
