@@ -1,28 +1,13 @@
-import { isolatedInfra } from '@prism/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Bus } from './connect.js';
+import { describe, expect, it } from 'vitest';
 import { startConsumer } from './consume.js';
 import { ensureDurableConsumer } from './durable.js';
 import { createEvent, decodeEvent, subjectOf } from './envelope.js';
 import { consumeInGroups } from './group-consume.js';
 import { publishEvent } from './publish.js';
-import { ensureStream, streamName } from './streams.js';
-import { openBus, testLogger, waitFor } from './test-support.js';
+import { streamSuite, testLogger, waitFor } from './test-support.js';
 
-const infra = isolatedInfra();
-const prefix = infra.subjectPrefix;
-const stream = streamName(prefix, 'events');
-let bus: Bus;
-
-beforeAll(async () => {
-  bus = await openBus(prefix);
-  await ensureStream(bus.jsm, { name: stream, subjects: [`${prefix}.*.test.*`] });
-});
-
-afterAll(async () => {
-  await infra.cleanup();
-  await bus.close();
-});
+const suite = streamSuite('events', (prefix) => [`${prefix}.*.test.*`]);
+const { prefix, stream } = suite;
 
 const EVENTS = 120;
 /** Far longer than the test may take: a delivery that needs it to come back fails the test. */
@@ -43,7 +28,7 @@ async function publishAll(space: string): Promise<void> {
       subject: `agg_${n}`,
       data: { n },
     });
-    await publishEvent(bus.js, prefix, event);
+    await publishEvent(suite.bus.js, prefix, event);
   }
 }
 
@@ -75,8 +60,8 @@ describe('stopping a consumer', () => {
     await rollThrough('one-by-one', async (handled) => {
       let seen = 0;
       const worker = await startConsumer<{ n: number }>({
-        js: bus.js,
-        jsm: bus.jsm,
+        js: suite.bus.js,
+        jsm: suite.bus.jsm,
         prefix,
         ...durableOf('one-by-one'),
         ackWaitMs: ACK_WAIT_MS,
@@ -93,10 +78,10 @@ describe('stopping a consumer', () => {
 
   it('hands back every delivery of a group consumer too, however often it stops mid-stream', async () => {
     const spec = { ...durableOf('grouped'), maxDeliver: 100, ackWaitMs: ACK_WAIT_MS };
-    await ensureDurableConsumer(bus.jsm, spec);
+    await ensureDurableConsumer(suite.bus.jsm, spec);
     await rollThrough('grouped', async (handled) => {
       let seen = 0;
-      const groups = await consumeInGroups(await bus.js.consumers.get(stream, spec.durable), {
+      const groups = await consumeInGroups(await suite.bus.js.consumers.get(stream, spec.durable), {
         maxMessages: 4,
         apply: async (group) => {
           for (const msg of group) {

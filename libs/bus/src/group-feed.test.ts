@@ -1,27 +1,13 @@
-import { isolatedInfra } from '@prism/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Bus } from './connect.js';
+import { describe, expect, it } from 'vitest';
 import { DLQ_HEADERS } from './dead-letter.js';
 import { createEvent, decodeEvent, type PrismEvent } from './envelope.js';
 import { startGroupFeed } from './group-feed.js';
 import { publishEvent } from './publish.js';
-import { deadLetterStreamName, deadLetterSubjectOf, ensureStream, streamName } from './streams.js';
-import { collect, openBus, testLogger, waitFor } from './test-support.js';
+import { deadLetterStreamName, deadLetterSubjectOf } from './streams.js';
+import { collect, streamSuite, testLogger, waitFor } from './test-support.js';
 
-const infra = isolatedInfra();
-const prefix = infra.subjectPrefix;
-const stream = streamName(prefix, 'feed');
-let bus: Bus;
-
-beforeAll(async () => {
-  bus = await openBus(prefix);
-  await ensureStream(bus.jsm, { name: stream, subjects: [`${prefix}.*.feed.*`] });
-});
-
-afterAll(async () => {
-  await infra.cleanup();
-  await bus.close();
-});
+const suite = streamSuite('feed', (prefix) => [`${prefix}.*.feed.*`]);
+const { prefix, stream } = suite;
 
 const eventIn = (space: string, n: number) =>
   createEvent({ source: 'prism/test', kind: 'feed.counted', space, subject: `s${n}`, data: { n } });
@@ -33,7 +19,7 @@ async function feedOf(
   apply: (space: string, numbers: number[]) => Promise<void>,
 ) {
   const applied: Array<{ space: string; numbers: number[]; seqs: number[] }> = [];
-  const feed = await startGroupFeed<PrismEvent<{ n: number }>>(bus, testLogger, {
+  const feed = await startGroupFeed<PrismEvent<{ n: number }>>(suite.bus, testLogger, {
     stream,
     filterSubject: `${prefix}.${spaces}.feed.*`,
     durable,
@@ -55,7 +41,11 @@ async function feedOf(
       applied.push({ space, numbers, seqs: received.map(({ seq }) => seq) });
     },
   });
-  const dead = await collect(bus.js, deadLetterStreamName(prefix), deadLetterSubjectOf(prefix, durable));
+  const dead = await collect(
+    suite.bus.js,
+    deadLetterStreamName(prefix),
+    deadLetterSubjectOf(prefix, durable),
+  );
   return {
     applied,
     dead,
@@ -71,7 +61,7 @@ describe('a group feed', () => {
     const ordered = await feedOf('grouped', '*', async () => {});
     const spaceOf = (n: number) => (n % 2 ? 'odd' : 'even');
     const events = [...Array.from({ length: 300 }, (_, n) => eventIn(spaceOf(n), n)), eventIn('even', -1)];
-    await Promise.all(events.map((event) => publishEvent(bus.js, prefix, event)));
+    await Promise.all(events.map((event) => publishEvent(suite.bus.js, prefix, event)));
     const count = () => ordered.applied.reduce((sum, call) => sum + call.numbers.length, 0);
     await waitFor(() => count() === 300, 'all 300 applied');
     // 300 messages arrived faster than one call each: the feed grouped them.
@@ -92,7 +82,7 @@ describe('a group feed', () => {
         throw new Error('two fails twice');
       }
     });
-    for (const n of [1, 2, 3, 4, 5, 6]) await publishEvent(bus.js, prefix, eventIn('ordered', n));
+    for (const n of [1, 2, 3, 4, 5, 6]) await publishEvent(suite.bus.js, prefix, eventIn('ordered', n));
     const applied = () => feed.applied.flatMap((call) => call.numbers);
     await waitFor(() => applied().length === 6, 'all six applied', 15_000);
     expect(failuresOfTwo).toBe(2);
@@ -109,9 +99,9 @@ describe('a group feed', () => {
         throw new Error('seven never fits');
       }
     });
-    for (const n of [5, 6, 7, 8]) await publishEvent(bus.js, prefix, eventIn('faulty', n));
+    for (const n of [5, 6, 7, 8]) await publishEvent(suite.bus.js, prefix, eventIn('faulty', n));
     const poison = new TextEncoder().encode('not an event');
-    await bus.js.publish(`${prefix}.faulty.feed.counted`, poison);
+    await suite.bus.js.publish(`${prefix}.faulty.feed.counted`, poison);
 
     await waitFor(() => feed.dead.msgs.length === 2, 'two dead letters', 15_000);
     const applied = feed.applied.flatMap((call) => call.numbers).sort();

@@ -1,25 +1,10 @@
-import { isolatedInfra } from '@prism/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Bus } from './connect.js';
+import { describe, expect, it } from 'vitest';
 import { createEvent, decodeEvent, natsSubjectOf } from './envelope.js';
 import { jetStreamPublisher, publishEvent } from './publish.js';
-import { ensureStream, streamName } from './streams.js';
-import { openBus } from './test-support.js';
+import { streamSuite } from './test-support.js';
 
-const infra = isolatedInfra();
-const prefix = infra.subjectPrefix;
-const stream = streamName(prefix, 'strategy');
-let bus: Bus;
-
-beforeAll(async () => {
-  bus = await openBus(prefix);
-  await ensureStream(bus.jsm, { name: stream, subjects: [`${prefix}.*.campaign.*`] });
-});
-
-afterAll(async () => {
-  await infra.cleanup();
-  await bus.close();
-});
+const suite = streamSuite('strategy', (prefix) => [`${prefix}.*.campaign.*`]);
+const { prefix, stream } = suite;
 
 const approachChanged = (space: string) =>
   createEvent({
@@ -35,21 +20,21 @@ const approachChanged = (space: string) =>
 describe('publish', () => {
   it('publishing the same event id twice stores one message and reports the second as a duplicate', async () => {
     const event = approachChanged('dup');
-    const first = await publishEvent(bus.js, prefix, event);
-    const second = await publishEvent(bus.js, prefix, event);
+    const first = await publishEvent(suite.bus.js, prefix, event);
+    const second = await publishEvent(suite.bus.js, prefix, event);
     expect(first).toMatchObject({ stream, duplicate: false });
     expect(second).toEqual({ stream, seq: first.seq, duplicate: true });
-    const info = await bus.jsm.streams.info(stream, { subjects_filter: natsSubjectOf(prefix, event) });
+    const info = await suite.bus.jsm.streams.info(stream, { subjects_filter: natsSubjectOf(prefix, event) });
     expect(info.state.subjects?.[natsSubjectOf(prefix, event)]).toBe(1);
   });
 
   it('jetStreamPublisher stores the envelope on <prefix>.<space>.<kind> with Nats-Msg-Id and CloudEvents headers', async () => {
     const event = approachChanged('acme');
-    const publisher = jetStreamPublisher(bus.js, prefix);
+    const publisher = jetStreamPublisher(suite.bus.js, prefix);
     expect(await publisher.publish(event)).toMatchObject({ duplicate: false });
     expect(await publisher.publish(event)).toMatchObject({ duplicate: true });
 
-    const stored = await bus.jsm.streams.getMessage(stream, {
+    const stored = await suite.bus.jsm.streams.getMessage(stream, {
       last_by_subj: `${prefix}.acme.campaign.approach_changed`,
     });
     expect(stored.subject).toBe(`${prefix}.acme.campaign.approach_changed`);
@@ -69,6 +54,6 @@ describe('publish', () => {
       subject: 's',
       data: {},
     });
-    await expect(publishEvent(bus.js, prefix, orphan, { timeoutMs: 2000 })).rejects.toThrow();
+    await expect(publishEvent(suite.bus.js, prefix, orphan, { timeoutMs: 2000 })).rejects.toThrow();
   });
 });

@@ -1,27 +1,12 @@
-import { isolatedInfra } from '@prism/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Bus } from './connect.js';
+import { describe, expect, it } from 'vitest';
 import { ensureDurableConsumer } from './durable.js';
 import { createEvent, subjectOf } from './envelope.js';
 import { publishEvent } from './publish.js';
 import { PULL_EXPIRES_MS, pullUntilStopped } from './pulls.js';
-import { ensureStream, streamName } from './streams.js';
-import { openBus, waitFor } from './test-support.js';
+import { streamSuite, waitFor } from './test-support.js';
 
-const infra = isolatedInfra();
-const prefix = infra.subjectPrefix;
-const stream = streamName(prefix, 'pulls');
-let bus: Bus;
-
-beforeAll(async () => {
-  bus = await openBus(prefix);
-  await ensureStream(bus.jsm, { name: stream, subjects: [`${prefix}.*.test.*`] });
-});
-
-afterAll(async () => {
-  await infra.cleanup();
-  await bus.close();
-});
+const suite = streamSuite('pulls', (prefix) => [`${prefix}.*.test.*`]);
+const { prefix, stream } = suite;
 
 /** Holds the event loop, as a busy service does (a long group, a GC pause). */
 function busyFor(ms: number): void {
@@ -39,7 +24,7 @@ describe('pullUntilStopped', () => {
       // Far longer than the test: a message left on the wire would only come back after it.
       ackWaitMs: 60_000,
     };
-    await ensureDurableConsumer(bus.jsm, spec);
+    await ensureDurableConsumer(suite.bus.jsm, spec);
     for (let n = 1; n <= 3; n++) {
       const data = { n };
       const event = createEvent({
@@ -49,9 +34,9 @@ describe('pullUntilStopped', () => {
         subject: `agg_${n}`,
         data,
       });
-      await publishEvent(bus.js, prefix, event);
+      await publishEvent(suite.bus.js, prefix, event);
     }
-    const consumer = await bus.js.consumers.get(stream, spec.durable);
+    const consumer = await suite.bus.js.consumers.get(stream, spec.durable);
     // Handed back with a delay, so the server sends them again near the end of the next pull.
     const redeliverInMs = PULL_EXPIRES_MS - 50;
     for await (const msg of await consumer.fetch({ max_messages: 3, expires: PULL_EXPIRES_MS }))

@@ -1,8 +1,10 @@
 // Helpers for this package's integration tests (not exported from the package).
+import { isolatedInfra } from '@prism/testing';
 import type { JetStreamClient, JsMsg } from 'nats';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { type Bus, connectBus } from './connect.js';
 import { type BusLogger, stderrLogger } from './logger.js';
+import { ensureStream, streamName } from './streams.js';
 
 export function natsUrl(): string {
   return inject('natsUrl');
@@ -10,6 +12,34 @@ export function natsUrl(): string {
 
 export function openBus(prefix: string, name = 'bus-test'): Promise<Bus> {
   return connectBus({ servers: natsUrl(), name, prefix });
+}
+
+/**
+ * A test file's own subject prefix and one stream under it (`<PREFIX>_<SERVICE>` over
+ * `subjects(prefix)`): the bus opens before the file's tests and closes, cleaned up, after them.
+ */
+export function streamSuite(service: string, subjects: (prefix: string) => string[]) {
+  const infra = isolatedInfra();
+  const prefix = infra.subjectPrefix;
+  const stream = streamName(prefix, service);
+  let opened: Bus | undefined;
+  beforeAll(async () => {
+    opened = await openBus(prefix);
+    await ensureStream(opened.jsm, { name: stream, subjects: subjects(prefix) });
+  });
+  afterAll(async () => {
+    await infra.cleanup();
+    await opened?.close();
+  });
+  return {
+    prefix,
+    stream,
+    /** The open bus, once the file's tests run. */
+    get bus(): Bus {
+      if (!opened) throw new Error('the bus opens before the tests of the file run');
+      return opened;
+    },
+  };
 }
 
 /** Quiet unless BUS_TEST_LOG=1: expected failures (retries, dead letters) are what these tests provoke. */
