@@ -63,6 +63,13 @@ export const profileService = {
         return directory.writeKeys.spaceOf(writeKey);
       },
     );
+    const httpPort = http.then(({ port }) => {
+      logger.info({ httpPort: port, tls: Boolean(serverTls(config)) }, 'profile HTTP Tracking API listening');
+      return port;
+    });
+    // Its failure is reported through `starting` once parts are returned; until then, a thread
+    // failing early (a port in use) must not be an unhandled rejection.
+    httpPort.catch(() => undefined);
     const httpStopper = { stop: async () => (await http.catch(() => undefined))?.stop() };
     // A start that fails after the thread was asked for stops it: nothing would otherwise.
     const stopHttpAndThrow = async (error: unknown): Promise<never> => {
@@ -84,10 +91,6 @@ export const profileService = {
       historyRetentionDays: config.PROFILE_HISTORY_RETENTION_DAYS,
     });
     const maintenance = new ProfileMaintenance(pipeline);
-    const httpPort = http.then(({ port }) => {
-      logger.info({ httpPort: port, tls: Boolean(serverTls(config)) }, 'profile HTTP Tracking API listening');
-      return port;
-    });
     return {
       grpc: [
         [ProfileServiceService, profileApi({ pipeline, maintenance, queue })],
