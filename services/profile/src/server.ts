@@ -67,12 +67,8 @@ export function profileService(deps: ProfileServiceDeps): ProfileServiceServer {
     listProfileEvents: spaceCall(async (call, request) => {
       const { lookup, pageSize, pageToken, name } = parseRequest(requests.listProfileEventsRequest, request);
       const profile = await profileOf(call, lookup);
-      const { store } = pipeline.options;
-      const chunks = await Promise.all(
-        profile.eventChunks.map(({ id }) => store.readChunk(call.spaceId, id)),
-      );
       // Reversed first: events of the same instant keep newest-arrival-first (the sort is stable).
-      const events = [...chunks.flat(), ...profile.openEvents]
+      const events = (await pipeline.historyOf(profile))
         .filter((event) => !name || event.name === name)
         .reverse()
         .sort((a, b) => b.timestamp - a.timestamp);

@@ -2,6 +2,11 @@ import { type ProfileEventRecord, type ProfileState, SEAL_AT } from './profile-s
 
 const DAY_MS = 86_400_000;
 
+/** When the oldest event still kept was received (epoch ms); 0 days keeps everything. */
+export function retentionCutoff(now: Date, retentionDays: number): number {
+  return retentionDays > 0 ? now.getTime() - retentionDays * DAY_MS : Number.NEGATIVE_INFINITY;
+}
+
 /** A part of a profile's history to store as a document of its own. */
 export interface EventChunk {
   id: string;
@@ -22,15 +27,13 @@ export function settleHistory(
   newChunkId: () => string,
 ): { sealed?: EventChunk; expired: string[] } {
   const expired: string[] = [];
-  if (retentionDays > 0) {
-    const cutoff = now.getTime() - retentionDays * DAY_MS;
-    profile.openEvents = profile.openEvents.filter((event) => event.receivedAt >= cutoff);
-    profile.eventChunks = profile.eventChunks.filter((chunk) => {
-      if (chunk.newest >= cutoff) return true;
-      expired.push(chunk.id);
-      return false;
-    });
-  }
+  const cutoff = retentionCutoff(now, retentionDays);
+  profile.openEvents = profile.openEvents.filter((event) => event.receivedAt >= cutoff);
+  profile.eventChunks = profile.eventChunks.filter((chunk) => {
+    if (chunk.newest >= cutoff) return true;
+    expired.push(chunk.id);
+    return false;
+  });
   if (profile.openEvents.length < SEAL_AT) return { expired };
   const sealed = { id: newChunkId(), profileId: profile.id, events: profile.openEvents };
   profile.eventChunks.push({

@@ -89,4 +89,31 @@ describe('a space larger than its cache, on real NATS and FerretDB', () => {
     expect(after?.openEvents.map(({ messageId }) => messageId)).toEqual(['late']);
     now = start;
   });
+
+  it('leaves events past the retention out of an idle profile’s history before its next write', async () => {
+    const { pipeline, store } = writer;
+    const viewed = Array.from({ length: SEAL_AT + 1 }, (_, i) =>
+      message({ messageId: `v${i}`, userId: 'ida', event: 'Viewed', timestamp: now, receivedAt: now }),
+    );
+    await pipeline.ingest('retention', viewed);
+    const ida = await (await pipeline.read('retention')).lookup({ type: 'user_id', value: 'ida' });
+    if (!ida) throw new Error('ida was not stored');
+    expect(ida.eventChunks).toHaveLength(1);
+    expect(await pipeline.historyOf(ida)).toHaveLength(SEAL_AT + 1);
+
+    now = new Date(start.getTime() + 15 * DAY);
+    const chunksRead = { count: 0 };
+    const readChunk = store.readChunk.bind(store);
+    store.readChunk = (...args) => {
+      chunksRead.count++;
+      return readChunk(...args);
+    };
+    try {
+      expect(await pipeline.historyOf(ida)).toEqual([]);
+      expect(chunksRead.count).toBe(0);
+    } finally {
+      store.readChunk = readChunk;
+      now = start;
+    }
+  });
 });

@@ -2,11 +2,7 @@ import { AlreadyExists, NotFound } from '@prism/errors';
 import { type BatchPlan, traitsChanged } from '../domain/batch.js';
 import { backfill, type ComputedTraitDefinition, expire } from '../domain/computed/index.js';
 import type { Identifier } from '../domain/identity/index.js';
-import {
-  type ProfileEventRecord,
-  type ProfileState,
-  publishComputedChanges,
-} from '../domain/profile-state.js';
+import { type ProfileState, publishComputedChanges } from '../domain/profile-state.js';
 import { profileDeleted } from '../events/profile-events.js';
 import type { StoredComputedTrait } from '../store/space-settings.js';
 import { DELETED, type ProfilePipeline } from './profile-pipeline.js';
@@ -55,7 +51,7 @@ export class ProfileMaintenance {
         state,
         now,
         async (profile) => {
-          const events = (await this.historyOf(profile)).map((event) => ({
+          const events = (await this.pipeline.historyOf(profile)).map((event) => ({
             ...event,
             timestamp: new Date(event.timestamp),
           }));
@@ -154,15 +150,6 @@ export class ProfileMaintenance {
       changed += plan.changes.length;
     }
     return changed;
-  }
-
-  /** A profile's stored events: its sealed chunks, then its open events. */
-  private async historyOf(profile: ProfileState): Promise<ProfileEventRecord[]> {
-    const { store } = this.pipeline.options;
-    const chunks = await Promise.all(
-      profile.eventChunks.map(({ id }) => store.readChunk(profile.spaceId, id)),
-    );
-    return [...chunks.flat(), ...profile.openEvents];
   }
 }
 

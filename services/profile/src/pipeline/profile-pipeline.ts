@@ -1,11 +1,13 @@
 import { type BusLogger, type EventPublisher, type PrismEvent, uuidv7 } from '@prism/bus';
 import { type BatchIds, type BatchPlan, planBatch } from '../domain/batch.js';
+import { retentionCutoff } from '../domain/history.js';
 import {
   type Identifier,
   type IdentityRules,
   identifiersOf,
   normalizeIdentifier,
 } from '../domain/identity/index.js';
+import type { ProfileEventRecord, ProfileState } from '../domain/profile-state.js';
 import type { TrackingMessage } from '../domain/tracking-message.js';
 import { profileEventOf } from '../events/profile-events.js';
 import type { BatchOutbox } from '../store/batch-outbox.js';
@@ -63,10 +65,12 @@ export class ProfilePipeline {
   /** Per space, the publication of the last batch written: each waits for the one before. */
   private readonly publishing = new Map<string, Promise<void>>();
   readonly clock: () => Date;
+  readonly historyRetentionDays: number;
   private readonly ids: BatchIds;
 
   constructor(readonly options: ProfilePipelineOptions) {
     this.clock = options.clock ?? (() => new Date());
+    this.historyRetentionDays = options.historyRetentionDays ?? 14;
     this.ids = options.ids ?? { profile: () => `prof_${uuidv7()}`, chunk: () => `chunk_${uuidv7()}` };
   }
 
@@ -106,6 +110,20 @@ export class ProfilePipeline {
       if (this.tails.get(spaceId) === tail) this.tails.delete(spaceId);
     });
     return run;
+  }
+
+  /**
+   * A profile's events within the retention: its sealed chunks in order, then its open events.
+   * What expired is left out at once, though the store drops it only at the profile's next write.
+   */
+  async historyOf(profile: ProfileState): Promise<ProfileEventRecord[]> {
+    const cutoff = retentionCutoff(this.clock(), this.historyRetentionDays);
+    const chunks = await Promise.all(
+      profile.eventChunks
+        .filter(({ newest }) => newest >= cutoff)
+        .map(({ id }) => this.options.store.readChunk(profile.spaceId, id)),
+    );
+    return [...chunks.flat(), ...profile.openEvents].filter(({ receivedAt }) => receivedAt >= cutoff);
   }
 
   /**
@@ -225,7 +243,7 @@ export class ProfilePipeline {
       rules: () => this.options.rulesOf(spaceId),
       definitions: computedTraits.map(({ definition }) => definition),
       suppressed,
-      historyRetentionDays: this.options.historyRetentionDays ?? 14,
+      historyRetentionDays: this.historyRetentionDays,
       cacheSize: this.options.cacheSize ?? 10_000,
     });
   }
