@@ -60,6 +60,12 @@ export interface DestinationDocument {
    * queued afterwards (the feed lagging behind the stream) is already in what was sent.
    */
   backfilledThroughSeq?: number;
+  /**
+   * The audience-stream position through which changes reached the destination, in stream order
+   * (Meta: each round sends the oldest waiting). A change queued again at or below it — its
+   * event redelivered after it was sent and dequeued — is stale and not sent again.
+   */
+  deliveredThroughSeq?: number;
   createdAt: Date;
   updatedAt: Date;
 }

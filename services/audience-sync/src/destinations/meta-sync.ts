@@ -73,18 +73,26 @@ async function syncOnce(destination: DestinationDocument, context: SyncContext, 
     return true;
   }
   const read = await deliveries.next(destination.spaceId, destination._id, ROUND);
-  // Changes the last replace session already held, queued after it by a feed that lagged behind.
-  const through = destination.backfilledThroughSeq ?? 0;
-  const stale = read.filter((item) => item.seq <= through);
+  // Changes the last replace session already held, queued after it by a feed that lagged behind,
+  // and changes sent before and queued again by a redelivered event (not a replayed dead letter).
+  const backfilled = destination.backfilledThroughSeq ?? 0;
+  const delivered = destination.deliveredThroughSeq ?? 0;
+  const isStale = (item: DeliveryDocument) =>
+    item.seq <= backfilled || (item.seq <= delivered && !item.replayed);
+  const stale = read.filter(isStale);
   await deliveries.delivered(
     destination.spaceId,
     stale.map((item) => item._id),
   );
-  const items = oldestEpoch(read.filter((item) => item.seq > through));
+  const items = oldestEpoch(read.filter((item) => !isStale(item)));
   if (items.length === 0) return stale.length > 0;
   const { adds, removes } = netted(items, (item) => personOf(destination, context, item), schema);
   if (adds.length > 0) await client.addUsers(audienceId, { schema, rows: adds });
   if (removes.length > 0) await client.removeUsers(audienceId, { schema, rows: removes });
+  // Marked before they are dequeued: a crash between the two leaves them stale, not sent twice.
+  const deliveredThrough = Math.max(delivered, ...items.map((item) => item.seq));
+  await destinations.markDelivered(destination.spaceId, destination._id, deliveredThrough);
+  destination.deliveredThroughSeq = deliveredThrough;
   await deliveries.delivered(
     destination.spaceId,
     items.map((item) => item._id),

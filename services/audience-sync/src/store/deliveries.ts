@@ -22,6 +22,8 @@ export interface DeliveryDocument {
   state: 'pending' | 'dead';
   lastError?: string;
   deadAt?: Date;
+  /** A dead letter made pending again: never sent, so no delivered mark makes it stale. */
+  replayed?: boolean;
 }
 
 /** The destinations' outbox: what the audience events asked to send, until it is sent. */
@@ -105,7 +107,7 @@ export class DeliveryQueue {
   async replay(spaceId: string, destinationId: string, ids: string[]): Promise<number> {
     const { modifiedCount } = await this.deliveries.updateMany(
       { spaceId, destinationId, state: 'dead', ...(ids.length > 0 && { _id: { $in: ids } }) },
-      { $set: { state: 'pending', attempts: 0, dueAt: new Date() }, $unset: { deadAt: '' } },
+      { $set: { state: 'pending', attempts: 0, dueAt: new Date(), replayed: true }, $unset: { deadAt: '' } },
     );
     return modifiedCount;
   }

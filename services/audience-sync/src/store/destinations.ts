@@ -73,6 +73,11 @@ export class DestinationStore {
     );
   }
 
+  /** Records how far in the audience stream the destination's changes were sent (see deliveredThroughSeq). */
+  async markDelivered(spaceId: string, id: string, throughSeq: number): Promise<void> {
+    await this.destinations.updateOne({ _id: id, spaceId }, { $set: { deliveredThroughSeq: throughSeq } });
+  }
+
   /** Records a sync's outcome: counters added to, other fields set. */
   async recordStatus(
     spaceId: string,
