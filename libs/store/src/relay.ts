@@ -1,4 +1,5 @@
 import type { EventPublisher } from '@prism/bus';
+import { inSpan, SpanKind } from '@prism/telemetry';
 import type { Registry } from 'prom-client';
 import {
   type AggregateStorage,
@@ -234,7 +235,14 @@ export class OutboxRelay {
     await Promise.all(
       entries.map(async (entry) => {
         const event = eventOf(entry);
-        await this.options.publisher.publish(event);
+        // A producer span in the event's trace: how long after the write the relay published it.
+        await inSpan(
+          `publish ${event.type}`,
+          SpanKind.PRODUCER,
+          event.traceparent,
+          () => this.options.publisher.publish(event),
+          { 'messaging.system': 'nats', 'messaging.message.id': event.id, 'prism.space': event.prismspace },
+        );
         this.metrics?.recordPublished(collection, event.time);
         await this.options.afterPublish?.(entry);
       }),

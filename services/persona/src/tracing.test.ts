@@ -49,6 +49,20 @@ describe('OpenTelemetry traces across the services', () => {
       ]);
   });
 
+  it('shows when the outbox relay published a command’s event: a producer span under the call', async () => {
+    await api.createStrategy();
+    await expect
+      .poll(async () => {
+        const { root, trace } = await traceOf(`${STRATEGY}/CreateStrategy`);
+        const published = childOf(trace, root, 'publish ');
+        return published && { name: published.name, attributes: published.attributes };
+      })
+      .toMatchObject({
+        name: 'publish prism.strategy.created',
+        attributes: { 'messaging.system': 'nats', 'prism.space': 'acme' },
+      });
+  });
+
   it('makes a call one service makes to another a child of the call that caused it', async () => {
     const strategy = await api.createStrategy();
     await api.createPersona(personaSpec(strategy.id));
