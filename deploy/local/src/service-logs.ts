@@ -11,7 +11,8 @@ const WARN_OR_WORSE = new Set(['warn', 'error', 'fatal']);
  * The log lines of the services `npm start` runs. Every line goes to `<dir>/<service>.log`, as
  * the service wrote it (JSON: its stdout is a pipe). The terminal gets them per chooseLogFormat:
  * JSON lines on stdout when it is piped or LOG_FORMAT=json (for machines: all of them), else
- * their pretty form, only warnings and errors until `showAll()` (once the banner is out).
+ * their pretty form, only warnings and errors until `showAll()` (once the banner is out) and
+ * again after `showWarningsOnly()` (once a stop begins).
  */
 export class ServiceLogs {
   private readonly files = new Map<string, number>();
@@ -50,6 +51,11 @@ export class ServiceLogs {
   /** From now on the terminal shows every line, not only warnings and errors. */
   showAll(): void {
     this.started = true;
+  }
+
+  /** Back to warnings and errors only: a stop's "shutting down" lines stay in the files. */
+  showWarningsOnly(): void {
+    this.started = false;
   }
 
   close(): void {

@@ -53,6 +53,8 @@ async function main() {
     PRISM_ADMIN_KEY: ADMIN_KEY,
     // JSON into the files whatever the terminal wants; ServiceLogs prints them pretty if asked.
     LOG_FORMAT: 'json',
+    // Ctrl-C is ours to handle: the services leave SIGINT to us and stop on our SIGTERM.
+    PRISM_SUPERVISED: '1',
   };
   const portsEnv = (service: (typeof services)[number]) =>
     Object.fromEntries(service.ports.map((p) => [p.variable, String(p.port)]));
@@ -80,6 +82,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     loading.abort();
+    logs.showWarningsOnly();
     say('stopping services…');
     await Promise.all(onShutdown.map((part) => part.close()));
     await Promise.all(children.map(stopChild));

@@ -31,13 +31,24 @@ export async function runService<Schema extends ConfigSchema, Repos, Exposed>(
 }
 
 /**
- * Keeps the process alive until SIGINT or SIGTERM, then stops the service gracefully and exits.
- * Ctrl-C in a terminal signals the whole process group and `npm start` then also sends
- * SIGTERM: the first signal starts the shutdown, later ones are ignored.
+ * The signals that stop a service. Ctrl-C in a terminal sends SIGINT to the whole process group;
+ * under a launcher that stops its children itself with SIGTERM (`npm start` sets
+ * PRISM_SUPERVISED=1), SIGINT is the launcher's to handle, so the terminal reads "stopping
+ * services…" before any service says it is shutting down.
+ */
+export function stopSignals(env: NodeJS.ProcessEnv): NodeJS.Signals[] {
+  return env.PRISM_SUPERVISED === '1' ? ['SIGTERM'] : ['SIGINT', 'SIGTERM'];
+}
+
+/**
+ * Keeps the process alive until a stop signal, then stops the service gracefully and exits. The
+ * first signal starts the shutdown, later ones are ignored; a supervised service ignores SIGINT.
  */
 function stopOnSignals(service: { stop(): Promise<void> }, logger: Logger): void {
   let stopping = false;
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  const signals = stopSignals(process.env);
+  if (!signals.includes('SIGINT')) process.on('SIGINT', () => undefined);
+  for (const signal of signals) {
     process.on(signal, () => {
       if (stopping) return;
       stopping = true;
