@@ -42,10 +42,15 @@ if (unknown.length > 0) {
 const infra = await resolveInfrastructure();
 console.log(`Prism benchmarks — ${new Date().toISOString()} — ${describeMachine()}`);
 console.log(`NATS ${infra.natsUrl}, Mongo-wire ${infra.mongoUrl} (${infra.source})\n`);
+let recorded = false;
 for (const [name, run] of Object.entries(benchmarks)) {
   // Recorded after each benchmark, so a later one failing keeps the figures of those before it.
-  if (!only || only.includes(name)) await recordFigures(await run(infra));
+  if (!only || only.includes(name)) recorded = Boolean(await recordFigures(await run(infra))) || recorded;
 }
-console.log(`Figures merged into ${BENCH_REPORT_PATH}`);
+console.log(
+  recorded
+    ? `Figures merged into ${BENCH_REPORT_PATH}`
+    : `No figures recorded: ${BENCH_REPORT_PATH} unchanged`,
+);
 await infra.release();
 process.exit(0);

@@ -1,6 +1,6 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { benchReportSchema, recordFigures } from './report.js';
 
@@ -61,8 +61,18 @@ describe('recordFigures', () => {
     expect((await read()).figures).toEqual({});
   });
 
+  it('leaves the report as it was when the run recorded no figure', async () => {
+    const now = new Date('2026-12-08T00:49:00Z');
+    await recordFigures({ 'profile.get_p99_ms_1m': { value: 580, unit: 'ms' } }, { path, machine, now });
+    const before = await readFile(path, 'utf8');
+
+    await recordFigures({}, { path, machine: 'another machine', now: new Date('2026-12-08T04:09:00Z') });
+
+    expect(await readFile(path, 'utf8')).toBe(before);
+  });
+
   it('starts over from a file that is not a report', async () => {
-    await recordFigures({}, { path, machine });
+    await mkdir(dirname(path), { recursive: true });
     await writeFile(path, '{"figures": 3}');
     await recordFigures({ 'segments.ari_100k': { value: 0.9, unit: 'ARI' } }, { path, machine });
 

@@ -36,12 +36,15 @@ export function describeMachine(): string {
  * Merges a run's figures into the report: figures of benchmarks this run skipped (BENCH_ONLY)
  * are kept, figures of the same name replaced (or removed, when this run got no value). A file
  * that does not parse is started over, with a warning, rather than losing the run's figures.
- * Written to a temporary file and renamed, so an interrupted run never leaves half a report.
+ * Written to a temporary file and renamed, so an interrupted run never leaves half a report. A
+ * run that recorded no figure (a scaled-down run) leaves the report as it is: its date and
+ * machine stay those of the runs its figures come from.
  */
 export async function recordFigures(
   figures: Figures,
   { path = BENCH_REPORT_PATH, machine = describeMachine(), now = new Date() } = {},
-): Promise<BenchReport> {
+): Promise<BenchReport | undefined> {
+  if (Object.keys(figures).length === 0) return undefined;
   const merged = await previousFigures(path);
   for (const [name, figure] of Object.entries(figures)) {
     merged[name] = figure;
