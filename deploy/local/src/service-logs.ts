@@ -17,7 +17,8 @@ const WARN_OR_WORSE = new Set(['warn', 'error', 'fatal']);
 export class ServiceLogs {
   private readonly files = new Map<string, number>();
   private readonly pretty = chooseLogFormat() === 'pretty' ? prettyLogLine() : undefined;
-  private started = false;
+  /** Every line on the terminal (between the banner and a stop), else warnings and errors only. */
+  private showingAll = false;
 
   constructor(
     private readonly dir: string,
@@ -50,12 +51,12 @@ export class ServiceLogs {
 
   /** From now on the terminal shows every line, not only warnings and errors. */
   showAll(): void {
-    this.started = true;
+    this.showingAll = true;
   }
 
   /** Back to warnings and errors only: a stop's "shutting down" lines stay in the files. */
   showWarningsOnly(): void {
-    this.started = false;
+    this.showingAll = false;
   }
 
   close(): void {
@@ -71,7 +72,7 @@ export class ServiceLogs {
     const level = levelOf(line);
     // Not a log line (a crash's stack trace, a Node warning): always worth seeing.
     if (level === undefined) process.stderr.write(`${line}\n`);
-    else if (this.started || WARN_OR_WORSE.has(level)) process.stdout.write(this.pretty(line));
+    else if (this.showingAll || WARN_OR_WORSE.has(level)) process.stdout.write(this.pretty(line));
   }
 }
 
